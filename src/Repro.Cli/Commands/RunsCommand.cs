@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json;
+using Repro.Cli.Rendering;
+using Repro.Domain;
+using Repro.Serialization;
+using Repro.Storage;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro runs</c>: recorded runs, newest first, one line each.</summary>
+public static class RunsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var name = new Option<string?>("--name") { Description = "Only runs with this name." };
+        var status = new Option<string?>("--status") { Description = "Only runs with this status: ok or failed." };
+        status.AcceptOnlyFromAmong("ok", "failed");
+        var json = new Option<bool>("--json") { Description = "Print a JSON array." };
+        var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs (0 = all).", DefaultValueFactory = _ => 50 };
+        var command = new Command("runs", "List recorded runs, newest first.") { name, status, json, limit };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(limit) < 0)
+            {
+                throw ReproException.Usage("--limit must be 0 (all) or more");
+            }
+
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var query = new RunQuery
+            {
+                Name = parse.GetValue(name),
+                Status = parse.GetValue(status) switch { "ok" => RunStatus.Ok, "failed" => RunStatus.Failed, _ => null },
+                Limit = parse.GetValue(limit),
+            };
+            var runs = await session.Store.ListAsync(query, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(runs, CanonicalJson.IndentedOptions));
+                return 0;
+            }
+
+            if (runs.Count == 0)
+            {
+                context.Out.WriteLine("no runs recorded yet: try `repro run -- COMMAND`");
+                return 0;
+            }
+
+            var table = new TableWriter("ID", "NAME", "STATUS", "EXIT", "CREATED", "WALL", "SEED", "METRICS");
+            foreach (var run in runs)
+            {
+                table.Add(
+                    run.Id[..8],
+                    run.Name ?? "-",
+                    run.Status == RunStatus.Ok ? "ok" : "failed",
+                    run.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Format.Time(run.CreatedAt),
+                    Format.Seconds(run.WallSeconds),
+                    run.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    string.Join(" ", run.Metrics.Take(4).Select(m => $"{m.Key}={Format.Number(m.Value)}")) + (run.Metrics.Count > 4 ? " …" : string.Empty));
+            }
+
+            table.Write(context.Out);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using Repro.Cli;
+
+return await ReproApp.RunAsync(args, Console.Out, Console.Error);

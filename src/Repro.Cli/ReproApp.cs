@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Repro.Cli.Commands;
+using Repro.Cli.Rendering;
+
+namespace Repro.Cli;
+
+/// <summary>
+/// Wires the commands and owns the one top-level catch: a <see cref="ReproException"/> is one red
+/// line and its exit code; anything else is an internal error (stack trace with --verbose).
+/// </summary>
+public static class ReproApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        // Everything after the first "--" is the user's command, never parsed as repro options.
+        var split = Array.IndexOf(args, "--");
+        var own = split < 0 ? args : args[..split];
+        var trailing = split < 0 ? [] : args[(split + 1)..];
+
+        var context = new CliContext(stdout, stderr, trailing);
+        var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
+        var root = new RootCommand("repro: record machine-learning runs (code, data, environment) and prove they reproduce.")
+        {
+            InitCommand.Create(context),
+            RunCommand.Create(context),
+            ShowCommand.Create(context),
+            RunsCommand.Create(context),
+            EnvCommand.Create(context),
+        };
+        root.Options.Add(verbose);
+
+        // No response files: '@last' is a run reference, not a file of arguments.
+        var parse = root.Parse(own, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Terminal.Error(stderr, error.Message);
+            }
+
+            return (int)ExitCode.Usage;
+        }
+
+        if (trailing.Length > 0 && !CliContext.AcceptsTrailing(parse.CommandResult.Command.Name))
+        {
+            Terminal.Error(stderr, $"'{parse.CommandResult.Command.Name}' takes no command after '--'");
+            return (int)ExitCode.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
+        }
+        catch (ReproException ex)
+        {
+            Terminal.Error(stderr, ex.Message);
+            return (int)ex.Code;
+        }
+        catch (OperationCanceledException)
+        {
+            Terminal.Error(stderr, "cancelled");
+            return (int)ExitCode.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            Terminal.Error(stderr, $"unexpected error: {ex.Message}");
+            if (parse.GetValue(verbose))
+            {
+                stderr.WriteLine(ex.ToString());
+            }
+            else
+            {
+                stderr.WriteLine("(run again with --verbose for details; this is a bug in repro, please report it)");
+            }
+
+            return (int)ExitCode.Internal;
+        }
+    }
+}

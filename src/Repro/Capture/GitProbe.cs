@@ -1,0 +1,203 @@
+using Repro.Domain;
+using Repro.Storage;
+
+namespace Repro.Capture;
+
+/// <summary>
+/// Pillar one inside git, through the git command line (three to five short processes): the
+/// commit, branch, remote (credentials removed) and a binary-safe patch of every uncommitted
+/// change, untracked files included, built in a scratch index so the user's index is untouched.
+/// </summary>
+public sealed class GitProbe
+{
+    /// <summary>Untracked files larger than this are listed, not put in the patch: declare them as data.</summary>
+    public const long MaxUntrackedBytes = 1 << 20;
+
+    private const string EmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+    private readonly ContentCache _cache;
+
+    public GitProbe(ContentCache cache) => _cache = cache;
+
+    /// <summary>
+    /// Captures the repository holding <paramref name="workspaceRoot"/>, or returns null when
+    /// it is not inside a git work tree (or git is missing).
+    /// </summary>
+    public async Task<CodeSnapshot?> CaptureAsync(string workspaceRoot, IReadOnlyCollection<string> declaredPaths, CancellationToken cancellationToken)
+    {
+        var top = await GitAsync(workspaceRoot, null, cancellationToken, "rev-parse", "--show-toplevel");
+        if (top is null || top.ExitCode != 0)
+        {
+            return null;
+        }
+
+        var topLevel = top.StdoutText.Trim();
+        var status = await GitAsync(topLevel, null, cancellationToken, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all");
+        if (status is null || status.ExitCode != 0)
+        {
+            return new CodeSnapshot { Kind = "git", Note = $"git status failed: {status?.Stderr.Trim()}" };
+        }
+
+        var parsed = ParseStatus(status.StdoutText);
+        var remote = await RemoteAsync(topLevel, cancellationToken);
+        var prefix = Path.GetRelativePath(topLevel, workspaceRoot).Replace('\\', '/');
+        var snapshot = new CodeSnapshot
+        {
+            Kind = "git",
+            Commit = parsed.Commit,
+            Branch = parsed.Branch,
+            Remote = remote,
+            Prefix = prefix == "." ? string.Empty : prefix,
+            Dirty = parsed.Changes.Count > 0,
+            Changes = parsed.Changes,
+        };
+        if (parsed.Changes.Count == 0)
+        {
+            return snapshot;
+        }
+
+        // Untracked files go into the patch unless they are declared data/outputs or too large.
+        var declared = declaredPaths.Select(p => Path.GetFullPath(p)).ToList();
+        var include = new List<string>();
+        var notCaptured = new List<FileChange>();
+        foreach (var change in parsed.Changes.Where(c => c.Status == "??"))
+        {
+            var full = Path.GetFullPath(Path.Combine(topLevel, change.Path));
+            if (declared.Any(d => full == d || full.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            {
+                notCaptured.Add(change with { Status = "declared as --dep or --out" });
+            }
+            else if (new FileInfo(full).Length > MaxUntrackedBytes)
+            {
+                notCaptured.Add(change with { Status = $"untracked and larger than {MaxUntrackedBytes / (1 << 20)} MiB: declare it with --dep" });
+            }
+            else
+            {
+                include.Add(change.Path);
+            }
+        }
+
+        var diff = await DiffAsync(topLevel, parsed.Commit, include, cancellationToken);
+        if (diff.Patch is null)
+        {
+            return snapshot with { NotCaptured = notCaptured, Note = diff.Error };
+        }
+
+        var blob = await _cache.AddBytesAsync(diff.Patch, cancellationToken);
+        return snapshot with { Diff = blob, NotCaptured = notCaptured };
+    }
+
+    internal static (string? Commit, string? Branch, List<FileChange> Changes) ParseStatus(string output)
+    {
+        string? commit = null;
+        string? branch = null;
+        var changes = new List<FileChange>();
+        var fields = output.Split('\0');
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = fields[i];
+            if (field.Length == 0)
+            {
+                continue;
+            }
+
+            if (field.StartsWith("# branch.oid ", StringComparison.Ordinal))
+            {
+                var oid = field["# branch.oid ".Length..];
+                commit = oid == "(initial)" ? null : oid;
+            }
+            else if (field.StartsWith("# branch.head ", StringComparison.Ordinal))
+            {
+                var head = field["# branch.head ".Length..];
+                branch = head == "(detached)" ? null : head;
+            }
+            else if (field[0] == '1')
+            {
+                var parts = field.Split(' ', 9);
+                changes.Add(new FileChange(parts[8], parts[1].Replace('.', ' ').Trim()));
+            }
+            else if (field[0] == '2')
+            {
+                var parts = field.Split(' ', 10);
+                changes.Add(new FileChange(parts[9], parts[1].Replace('.', ' ').Trim()));
+                i++; // the original path follows in its own field
+            }
+            else if (field[0] == 'u')
+            {
+                var parts = field.Split(' ', 11);
+                changes.Add(new FileChange(parts[10], "U"));
+            }
+            else if (field[0] == '?')
+            {
+                changes.Add(new FileChange(field[2..], "??"));
+            }
+        }
+
+        return (commit, branch, changes);
+    }
+
+    private async Task<(byte[]? Patch, string? Error)> DiffAsync(string topLevel, string? commit, List<string> untracked, CancellationToken cancellationToken)
+    {
+        var indexPath = await GitAsync(topLevel, null, cancellationToken, "rev-parse", "--git-path", "index");
+        var scratch = _cache.NewTempPath();
+        try
+        {
+            if (indexPath is { ExitCode: 0 })
+            {
+                var source = Path.GetFullPath(Path.Combine(topLevel, indexPath.StdoutText.Trim()));
+                if (File.Exists(source))
+                {
+                    File.Copy(source, scratch, overwrite: true);
+                }
+            }
+
+            var environment = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = scratch };
+            if (untracked.Count > 0)
+            {
+                var add = await GitAsync(topLevel, environment, cancellationToken, ["add", "--intent-to-add", "--", .. untracked]);
+                if (add is null || add.ExitCode != 0)
+                {
+                    return (null, $"could not stage untracked files in a scratch index: {add?.Stderr.Trim()}");
+                }
+            }
+
+            var diff = await GitAsync(topLevel, environment, cancellationToken, "diff", "--binary", "--no-color", "--no-ext-diff", commit ?? EmptyTree);
+            if (diff is null || diff.ExitCode != 0)
+            {
+                return (null, $"git diff failed: {diff?.Stderr.Trim()}");
+            }
+
+            return (diff.Stdout, null);
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+    }
+
+    private static async Task<string?> RemoteAsync(string topLevel, CancellationToken cancellationToken)
+    {
+        var remotes = await GitAsync(topLevel, null, cancellationToken, "config", "--get-regexp", @"^remote\..*\.url$");
+        if (remotes is null || remotes.ExitCode != 0)
+        {
+            return null;
+        }
+
+        var urls = remotes.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .Where(parts => parts.Length == 2)
+            .ToList();
+        var chosen = urls.FirstOrDefault(parts => parts[0] == "remote.origin.url") ?? urls.FirstOrDefault();
+        return chosen is null ? null : UrlRedactor.Redact(chosen[1].Trim());
+    }
+
+    private static Task<ProcessCapture.Result?> GitAsync(string directory, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var env = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
+        {
+            ["GIT_OPTIONAL_LOCKS"] = "0",
+            ["LC_ALL"] = "C",
+        };
+        return ProcessCapture.RunAsync("git", ["-C", directory, .. arguments], directory, env, cancellationToken);
+    }
+}

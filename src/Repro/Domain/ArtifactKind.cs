@@ -1,0 +1,8 @@
+namespace Repro.Domain;
+
+public enum ArtifactKind
+{
+    File,
+    Dir,
+    Missing,
+}

@@ -1,0 +1,3 @@
+namespace Repro.Domain;
+
+public sealed record GpuDevice(string Name, string? MemoryTotal);

@@ -1,0 +1,3 @@
+namespace Repro.Domain;
+
+public sealed record MetricStep(long Step, double Value);

@@ -1,0 +1,7 @@
+namespace Repro.Domain;
+
+public enum RunStatus
+{
+    Ok,
+    Failed,
+}

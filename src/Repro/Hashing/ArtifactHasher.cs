@@ -1,0 +1,170 @@
+using Repro.Domain;
+using Repro.Serialization;
+using Repro.Storage;
+
+namespace Repro.Hashing;
+
+/// <summary>
+/// Hashes declared files and folders and, when asked, stores their bytes in the cache. A
+/// folder's hash is the SHA-256 of its canonical listing: a JSON array of (path, sha256, size)
+/// sorted ordinally by '/'-separated relative path; the listing itself is stored as a blob.
+/// </summary>
+public sealed class ArtifactHasher
+{
+    private const int SmallFile = 256 * 1024;
+
+    /// <summary>Files modified this recently are not trusted to the stat cache (same-tick edits).</summary>
+    private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    private readonly ContentCache _cache;
+    private readonly IStatCache _statCache;
+    private readonly TimeProvider _time;
+
+    public ArtifactHasher(ContentCache cache, IStatCache statCache, TimeProvider time)
+    {
+        _cache = cache;
+        _statCache = statCache;
+        _time = time;
+    }
+
+    /// <summary>Hashes <paramref name="fullPath"/>; a missing path gives a record of kind Missing.</summary>
+    public async Task<ArtifactRecord> HashAsync(string fullPath, string recordedPath, bool store, IProgress<HashProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (File.Exists(fullPath))
+        {
+            var length = new FileInfo(fullPath).Length;
+            var counter = new ProgressCounter(recordedPath, 1, length, progress);
+            var sha = await HashOneAsync(fullPath, store, counter, cancellationToken);
+            counter.FileDone();
+            await _statCache.FlushAsync(cancellationToken);
+            return new ArtifactRecord { Path = recordedPath, Kind = ArtifactKind.File, Sha256 = sha, Size = length, Cached = store };
+        }
+
+        if (Directory.Exists(fullPath))
+        {
+            var (sha, size, count) = await HashDirectoryAsync(fullPath, recordedPath, store, progress, cancellationToken);
+            await _statCache.FlushAsync(cancellationToken);
+            return new ArtifactRecord { Path = recordedPath, Kind = ArtifactKind.Dir, Sha256 = sha, Size = size, Files = count, Cached = store };
+        }
+
+        return new ArtifactRecord { Path = recordedPath, Kind = ArtifactKind.Missing };
+    }
+
+    /// <summary>The canonical listing bytes for entries (sorted here).</summary>
+    public static byte[] Listing(IEnumerable<DirectoryEntry> entries) =>
+        CanonicalJson.Serialize(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+
+    /// <summary>Lists the files under a folder as '/'-separated relative paths, minus those <paramref name="skip"/> rejects.</summary>
+    public static List<(string Relative, string Full, long Size)> ListFiles(string root, Func<string, bool>? skip = null)
+    {
+        var result = new List<(string, string, long)>();
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false };
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", options))
+            {
+                var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
+                if (entry is DirectoryInfo dir)
+                {
+                    // Symlinked folders are not followed: they could loop or leave the tree.
+                    if (dir.LinkTarget is null && (skip is null || !skip(relative)))
+                    {
+                        pending.Push(dir.FullName);
+                    }
+                }
+                else if (entry is FileInfo file && File.Exists(file.FullName) && (skip is null || !skip(relative)))
+                {
+                    var size = file.LinkTarget is null ? file.Length : new FileInfo(file.FullName).Length;
+                    result.Add((relative, file.FullName, size));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Hashes every file under a folder (in parallel), optionally caching bytes.</summary>
+    public async Task<(string Sha256, long Size, int Files)> HashDirectoryAsync(string fullPath, string label, bool store, IProgress<HashProgress>? progress, CancellationToken cancellationToken, Func<string, bool>? skip = null, Func<string, long, bool>? storeFile = null)
+    {
+        var files = ListFiles(fullPath, skip);
+        var counter = new ProgressCounter(label, files.Count, files.Sum(f => f.Size), progress);
+        var entries = new DirectoryEntry[files.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, files.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var (relative, full, _) = files[i];
+                var storeThis = store && (storeFile is null || storeFile(relative, files[i].Size));
+                var sha = await HashOneAsync(full, storeThis, counter, ct);
+                entries[i] = new DirectoryEntry(relative, sha, new FileInfo(full).Length);
+                counter.FileDone();
+            });
+
+        var listing = Listing(entries);
+        var blob = store
+            ? await _cache.AddBytesAsync(listing, cancellationToken)
+            : new BlobRef(Sha256Hasher.HashBytes(listing), listing.Length);
+        return (blob.Sha256, entries.Sum(e => e.Size), entries.Length);
+    }
+
+    private async Task<string> HashOneAsync(string fullPath, bool store, ProgressCounter counter, CancellationToken cancellationToken)
+    {
+        var stamp = FileStamp.Read(fullPath) ?? throw ReproException.Usage($"cannot read {fullPath}");
+        if (_statCache.TryGet(fullPath, stamp, out var known) && (!store || _cache.Contains(known)))
+        {
+            counter.AddBytes(stamp.Size);
+            return known;
+        }
+
+        string sha;
+        if (store && stamp.Size <= SmallFile)
+        {
+            var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
+            sha = Sha256Hasher.HashBytes(bytes);
+            if (!_cache.Contains(sha))
+            {
+                await _cache.AddBytesAsync(bytes, cancellationToken);
+            }
+
+            counter.AddBytes(bytes.Length);
+        }
+        else
+        {
+            (sha, _) = await Sha256Hasher.HashFileAsync(fullPath, counter.AddBytes, cancellationToken);
+            if (store)
+            {
+                await _cache.AddFileAsync(fullPath, sha, cancellationToken);
+            }
+        }
+
+        var mtime = DateTimeOffset.UnixEpoch.AddTicks(stamp.MtimeNs / 100);
+        if (_time.GetUtcNow() - mtime > RacyWindow)
+        {
+            _statCache.Put(fullPath, stamp, sha);
+        }
+
+        return sha;
+    }
+
+    private sealed class ProgressCounter(string label, long filesTotal, long bytesTotal, IProgress<HashProgress>? progress)
+    {
+        private long _files;
+        private long _bytes;
+
+        public void AddBytes(long bytes)
+        {
+            var done = Interlocked.Add(ref _bytes, bytes);
+            progress?.Report(new HashProgress(label, Interlocked.Read(ref _files), filesTotal, done, bytesTotal));
+        }
+
+        public void FileDone()
+        {
+            var files = Interlocked.Increment(ref _files);
+            progress?.Report(new HashProgress(label, files, filesTotal, Interlocked.Read(ref _bytes), bytesTotal));
+        }
+    }
+}

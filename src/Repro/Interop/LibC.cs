@@ -1,0 +1,136 @@
+using System.Runtime.InteropServices;
+
+namespace Repro.Interop;
+
+/// <summary>The few libc calls .NET does not expose: stat (for inodes), getrusage and kill.</summary>
+internal static partial class LibC
+{
+    public const int RusageChildren = -1;
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeVal
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct RUsage
+    {
+        public TimeVal UserTime;
+        public TimeVal SystemTime;
+        public long MaxRss;
+        public long IxRss;
+        public long IdRss;
+        public long IsRss;
+        public long MinFlt;
+        public long MajFlt;
+        public long NSwap;
+        public long InBlock;
+        public long OuBlock;
+        public long MsgSnd;
+        public long MsgRcv;
+        public long NSignals;
+        public long NVCsw;
+        public long NIvCsw;
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static partial int GetRUsageNative(int who, out RUsage usage);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillNative(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatNative(string path, byte* buffer);
+
+    /// <summary>CPU seconds of every child (and their waited-for descendants) this process has reaped.</summary>
+    public static double? ChildrenCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return null;
+        }
+
+        try
+        {
+            if (GetRUsageNative(RusageChildren, out var usage) != 0)
+            {
+                return null;
+            }
+
+            return usage.UserTime.Seconds + (usage.UserTime.Microseconds / 1e6) + usage.SystemTime.Seconds + (usage.SystemTime.Microseconds / 1e6);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public static bool Kill(int pid, int signal)
+    {
+        try
+        {
+            return KillNative(pid, signal) == 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Inode, size and modification time in nanoseconds, read with one stat(2) call. Only the
+    /// x86-64 and arm64 Linux layouts are known; elsewhere the inode is reported as 0.
+    /// </summary>
+    public static unsafe bool TryStat(string path, out long inode, out long size, out long mtimeNs)
+    {
+        inode = 0;
+        size = 0;
+        mtimeNs = 0;
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var arch = RuntimeInformation.ProcessArchitecture;
+        if (arch != Architecture.X64 && arch != Architecture.Arm64)
+        {
+            return false;
+        }
+
+        var buffer = stackalloc byte[256];
+        try
+        {
+            if (StatNative(path, buffer) != 0)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+
+        inode = *(long*)(buffer + 8);
+        if (arch == Architecture.X64)
+        {
+            // st_dev 0, st_ino 8, st_nlink 16, st_mode 24, uid 28, gid 32, pad 36, st_rdev 40,
+            // st_size 48, st_blksize 56, st_blocks 64, st_atim 72, st_mtim 88.
+            size = *(long*)(buffer + 48);
+            mtimeNs = (*(long*)(buffer + 88) * 1_000_000_000L) + *(long*)(buffer + 96);
+        }
+        else
+        {
+            // arm64 (generic layout): st_dev 0, st_ino 8, st_mode 16, st_nlink 20, uid 24,
+            // gid 28, st_rdev 32, pad 40, st_size 48, st_blksize 56, pad 60, st_blocks 64,
+            // st_atim 72, st_mtim 88.
+            size = *(long*)(buffer + 48);
+            mtimeNs = (*(long*)(buffer + 88) * 1_000_000_000L) + *(long*)(buffer + 96);
+        }
+
+        return true;
+    }
+}

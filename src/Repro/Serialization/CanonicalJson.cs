@@ -1,0 +1,93 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Repro.Serialization;
+
+/// <summary>
+/// The one JSON form repro stores and hashes: snake_case names, keys sorted ordinally at every
+/// level, UTF-8 without needless escaping, doubles in shortest round-trip form, no whitespace.
+/// The same record always gives the same bytes, so its SHA-256 is a stable digest.
+/// </summary>
+public static class CanonicalJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: false);
+
+    public static JsonSerializerOptions IndentedOptions { get; } = CreateOptions(indented: true);
+
+    private static JsonSerializerOptions CreateOptions(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>Serialises <paramref name="value"/> to canonical UTF-8 bytes.</summary>
+    public static byte[] Serialize<T>(T value, bool indented = false)
+    {
+        var node = JsonSerializer.SerializeToNode(value, Options);
+        return Write(node, indented);
+    }
+
+    /// <summary>Rewrites any JSON node in canonical form.</summary>
+    public static byte[] Write(JsonNode? node, bool indented = false)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            WriteSorted(writer, node);
+        }
+
+        if (indented)
+        {
+            buffer.WriteByte((byte)'\n');
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("empty JSON document");
+
+    private static void WriteSorted(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var pair in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(pair.Key);
+                    WriteSorted(writer, pair.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteSorted(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                node.WriteTo(writer, Options);
+                break;
+        }
+    }
+}

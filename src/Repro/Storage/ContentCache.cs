@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Repro.Domain;
+using Repro.Hashing;
+
+namespace Repro.Storage;
+
+/// <summary>
+/// Content-addressed blobs under <c>cache/sha256/ab/cdef…</c>. Every blob is written to a temp
+/// file in the same file system, checked against its hash, made read-only and renamed into
+/// place, so no reader ever sees a half-written blob under a hash, whatever kills the writer.
+/// </summary>
+public sealed class ContentCache
+{
+    private const int CopyChunk = 1 << 20;
+
+    public ContentCache(string root)
+    {
+        Root = Path.GetFullPath(root);
+        TempDirectory = Path.Combine(Root, "tmp");
+    }
+
+    public string Root { get; }
+
+    public string TempDirectory { get; }
+
+    public string PathFor(string sha256)
+    {
+        ValidateHash(sha256);
+        return Path.Combine(Root, "sha256", sha256[..2], sha256[2..]);
+    }
+
+    public bool Contains(string sha256) => File.Exists(PathFor(sha256));
+
+    /// <summary>Stores bytes and returns their reference.</summary>
+    public async Task<BlobRef> AddBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var sha = Sha256Hasher.HashBytes(bytes.Span);
+        var destination = PathFor(sha);
+        if (!File.Exists(destination))
+        {
+            var temp = NewTempPath();
+            try
+            {
+                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
+                {
+                    await stream.WriteAsync(bytes, cancellationToken);
+                }
+
+                Publish(temp, destination);
+            }
+            finally
+            {
+                TryDelete(temp);
+            }
+        }
+
+        return new BlobRef(sha, bytes.Length);
+    }
+
+    /// <summary>
+    /// Copies a file into the cache under <paramref name="expectedSha256"/>. The copy is hashed
+    /// as it is written; if the file changed since it was hashed, nothing is published and the
+    /// user is told.
+    /// </summary>
+    public async Task AddFileAsync(string source, string expectedSha256, CancellationToken cancellationToken)
+    {
+        var destination = PathFor(expectedSha256);
+        if (File.Exists(destination))
+        {
+            return;
+        }
+
+        var temp = NewTempPath();
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyChunk);
+            try
+            {
+                await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
+                await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+                int read;
+                while ((read = await input.ReadAsync(buffer.AsMemory(0, CopyChunk), cancellationToken)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            var actual = Sha256Hasher.ToHex(hash.GetHashAndReset());
+            if (!string.Equals(actual, expectedSha256, StringComparison.Ordinal))
+            {
+                throw ReproException.CannotExecute($"{source} changed while it was being hashed (expected {expectedSha256[..12]}, read {actual[..12]}); try again when nothing writes to it");
+            }
+
+            Publish(temp, destination);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    public async Task<byte[]> ReadAllBytesAsync(string sha256, CancellationToken cancellationToken) =>
+        await File.ReadAllBytesAsync(PathFor(sha256), cancellationToken);
+
+    public string NewTempPath()
+    {
+        Directory.CreateDirectory(TempDirectory);
+        return Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
+    }
+
+    private static void Publish(string temp, string destination)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+
+        // rename(2) is atomic: readers see either no blob or the whole blob.
+        File.Move(temp, destination, overwrite: true);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void ValidateHash(string sha256)
+    {
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException($"not a lower-case SHA-256: '{sha256}'", nameof(sha256));
+        }
+    }
+}

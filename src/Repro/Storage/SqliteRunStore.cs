@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Repro.Domain;
+using Repro.Hashing;
+using Repro.Serialization;
+
+namespace Repro.Storage;
+
+/// <summary>
+/// The run store in one SQLite file: WAL so readers never block the writer, a busy timeout so
+/// concurrent <c>repro run</c>s queue instead of failing, and numbered migrations applied under
+/// an immediate transaction so two processes never migrate at once.
+/// </summary>
+public sealed class SqliteRunStore : IRunStore
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE runs(
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            kind TEXT NOT NULL,
+            parent_id TEXT,
+            status TEXT NOT NULL,
+            exit_code INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            wall_seconds REAL NOT NULL,
+            seed INTEGER,
+            digest TEXT NOT NULL,
+            manifest TEXT NOT NULL);
+        CREATE INDEX runs_created ON runs(created_at);
+        CREATE INDEX runs_name ON runs(name, created_at);
+        CREATE INDEX runs_parent ON runs(parent_id);
+        CREATE TABLE params(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));
+        CREATE INDEX params_key ON params(key, value);
+        CREATE TABLE metrics(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value REAL, PRIMARY KEY(run_id, key));
+        CREATE INDEX metrics_key ON metrics(key, value);
+        CREATE TABLE metric_steps(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, step INTEGER NOT NULL, value REAL);
+        CREATE INDEX metric_steps_run ON metric_steps(run_id, key, step);
+        CREATE TABLE tags(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));
+        CREATE INDEX tags_key ON tags(key, value);
+        """,
+    ];
+
+    private readonly SqliteConnection _connection;
+
+    private SqliteRunStore(SqliteConnection connection) => _connection = connection;
+
+    public static int SchemaVersion => Migrations.Length;
+
+    /// <summary>Opens (creating and migrating as needed) the store at <paramref name="path"/>.</summary>
+    public static async Task<SqliteRunStore> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60, ForeignKeys = true };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;", cancellationToken);
+            await MigrateAsync(connection, cancellationToken);
+            return new SqliteRunStore(connection);
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync();
+            throw ReproException.CannotExecute($"cannot open the run store {path}: {ex.Message}");
+        }
+    }
+
+    public async Task SaveAsync(RunManifest manifest, CancellationToken cancellationToken)
+    {
+        var json = CanonicalJson.Serialize(manifest);
+        var digest = Sha256Hasher.HashBytes(json);
+        await using var transaction = _connection.BeginTransaction(deferred: false);
+        await using (var insert = _connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest)
+                VALUES ($id, $name, $kind, $parent, $status, $exit, $created, $wall, $seed, $digest, $manifest)
+                """;
+            insert.Parameters.AddWithValue("$id", manifest.Id);
+            insert.Parameters.AddWithValue("$name", (object?)manifest.Name ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$kind", manifest.Kind);
+            insert.Parameters.AddWithValue("$parent", (object?)manifest.ParentId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$status", StatusText(manifest.Status));
+            insert.Parameters.AddWithValue("$exit", manifest.Execution.ExitCode);
+            insert.Parameters.AddWithValue("$created", FormatTime(manifest.CreatedAt));
+            insert.Parameters.AddWithValue("$wall", manifest.Execution.WallSeconds);
+            insert.Parameters.AddWithValue("$seed", (object?)manifest.Seed ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$digest", digest);
+            insert.Parameters.AddWithValue("$manifest", Encoding.UTF8.GetString(json));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await InsertPairsAsync(transaction, "params", manifest.Id, manifest.Params.Select(p => (p.Key, (object)p.Value)), cancellationToken);
+        await InsertPairsAsync(transaction, "tags", manifest.Id, manifest.Tags.Select(p => (p.Key, (object)p.Value)), cancellationToken);
+        await InsertPairsAsync(transaction, "metrics", manifest.Id, manifest.Metrics.Values.Select(p => (p.Key, DbDouble(p.Value))), cancellationToken);
+
+        await using (var steps = _connection.CreateCommand())
+        {
+            steps.Transaction = transaction;
+            steps.CommandText = "INSERT INTO metric_steps(run_id, key, step, value) VALUES ($run, $key, $step, $value)";
+            steps.Parameters.AddWithValue("$run", manifest.Id);
+            var key = steps.Parameters.Add("$key", SqliteType.Text);
+            var step = steps.Parameters.Add("$step", SqliteType.Integer);
+            var value = steps.Parameters.Add("$value", SqliteType.Real);
+            foreach (var (metric, history) in manifest.Metrics.Steps)
+            {
+                foreach (var point in history)
+                {
+                    key.Value = metric;
+                    step.Value = point.Step;
+                    value.Value = DbDouble(point.Value);
+                    await steps.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT manifest, digest FROM runs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var json = reader.GetString(0);
+        return new StoredRun(CanonicalJson.Deserialize<RunManifest>(json), json, reader.GetString(1));
+    }
+
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        var where = new List<string>();
+        if (query.Name is not null)
+        {
+            where.Add("name = $name");
+            command.Parameters.AddWithValue("$name", query.Name);
+        }
+
+        if (query.Status is { } status)
+        {
+            where.Add("status = $status");
+            command.Parameters.AddWithValue("$status", StatusText(status));
+        }
+
+        command.CommandText = $"""
+            SELECT id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest
+            FROM runs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)}
+            ORDER BY created_at DESC, rowid DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", query.Limit <= 0 ? -1 : query.Limit);
+        var runs = new List<RunSummary>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                runs.Add(new RunSummary
+                {
+                    Id = reader.GetString(0),
+                    Name = reader.IsDBNull(1) ? null : reader.GetString(1),
+                    Kind = reader.GetString(2),
+                    ParentId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    Status = ParseStatus(reader.GetString(4)),
+                    ExitCode = reader.GetInt32(5),
+                    CreatedAt = DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                    WallSeconds = reader.GetDouble(7),
+                    Seed = reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                    Digest = reader.GetString(9),
+                });
+            }
+        }
+
+        if (runs.Count == 0)
+        {
+            return runs;
+        }
+
+        // One query for the metrics of every listed run.
+        await using var metrics = _connection.CreateCommand();
+        var names = new List<string>();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            names.Add($"$r{i}");
+            metrics.Parameters.AddWithValue($"$r{i}", runs[i].Id);
+        }
+
+        metrics.CommandText = $"SELECT run_id, key, value FROM metrics WHERE run_id IN ({string.Join(',', names)}) ORDER BY key";
+        var byRun = runs.ToDictionary(r => r.Id, _ => new SortedDictionary<string, double>(StringComparer.Ordinal));
+        await using (var reader = await metrics.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byRun[reader.GetString(0)][reader.GetString(1)] = reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2);
+            }
+        }
+
+        return runs.Select(r => r with { Metrics = byRun[r.Id] }).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> FindByPrefixAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT id FROM runs WHERE substr(id, 1, length($prefix)) = $prefix ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$prefix", prefix);
+        command.Parameters.AddWithValue("$limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    internal static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static string StatusText(RunStatus status) => status == RunStatus.Ok ? "ok" : "failed";
+
+    private static RunStatus ParseStatus(string text) => text == "ok" ? RunStatus.Ok : RunStatus.Failed;
+
+    private static object DbDouble(double value) => double.IsNaN(value) ? DBNull.Value : value;
+
+    private async Task InsertPairsAsync(SqliteTransaction transaction, string table, string runId, IEnumerable<(string Key, object Value)> pairs, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table}(run_id, key, value) VALUES ($run, $key, $value)";
+        command.Parameters.AddWithValue("$run", runId);
+        var key = command.Parameters.Add("$key", SqliteType.Text);
+        var value = command.Parameters.Add("$value", SqliteType.Text);
+        foreach (var (k, v) in pairs)
+        {
+            key.Value = k;
+            value.Value = v;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", cancellationToken);
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        if (current > Migrations.Length)
+        {
+            throw ReproException.CannotExecute($"the run store has schema version {current}, newer than this repro understands ({Migrations.Length}); upgrade repro");
+        }
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken);
+            await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version(version) VALUES ({version})", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

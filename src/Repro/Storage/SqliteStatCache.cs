@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Repro.Hashing;
+
+namespace Repro.Storage;
+
+/// <summary>
+/// The stat cache in a local SQLite file (<c>.repro/state.db</c>). All rows are read once on
+/// first use (tens of milliseconds for 100,000 files) and new ones written in one transaction.
+/// </summary>
+public sealed class SqliteStatCache : IStatCache
+{
+    private readonly string _connectionString;
+    private readonly ConcurrentDictionary<string, (FileStamp Stamp, string Sha256)> _pending = new(StringComparer.Ordinal);
+    private Dictionary<string, (FileStamp Stamp, string Sha256)>? _known;
+    private readonly Lock _loadLock = new();
+
+    public SqliteStatCache(string databasePath)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 }.ToString();
+    }
+
+    public bool TryGet(string path, FileStamp stamp, out string sha256)
+    {
+        var known = Load();
+        if (known.TryGetValue(path, out var entry) && entry.Stamp == stamp && stamp.Inode != 0)
+        {
+            sha256 = entry.Sha256;
+            return true;
+        }
+
+        sha256 = string.Empty;
+        return false;
+    }
+
+    public void Put(string path, FileStamp stamp, string sha256)
+    {
+        if (stamp.Inode == 0)
+        {
+            return;
+        }
+
+        var known = Load();
+        lock (_loadLock)
+        {
+            if (known.TryGetValue(path, out var entry) && entry.Stamp == stamp && entry.Sha256 == sha256)
+            {
+                return;
+            }
+        }
+
+        _pending[path] = (stamp, sha256);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT OR REPLACE INTO stat_cache(path, size, mtime_ns, inode, sha256) VALUES ($path, $size, $mtime, $inode, $sha)";
+        var path = command.Parameters.Add("$path", SqliteType.Text);
+        var size = command.Parameters.Add("$size", SqliteType.Integer);
+        var mtime = command.Parameters.Add("$mtime", SqliteType.Integer);
+        var inode = command.Parameters.Add("$inode", SqliteType.Integer);
+        var sha = command.Parameters.Add("$sha", SqliteType.Text);
+        foreach (var (key, value) in _pending)
+        {
+            path.Value = key;
+            size.Value = value.Stamp.Size;
+            mtime.Value = value.Stamp.MtimeNs;
+            inode.Value = value.Stamp.Inode;
+            sha.Value = value.Sha256;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        lock (_loadLock)
+        {
+            foreach (var (key, value) in _pending)
+            {
+                _known![key] = value;
+            }
+        }
+
+        _pending.Clear();
+    }
+
+    private Dictionary<string, (FileStamp Stamp, string Sha256)> Load()
+    {
+        if (_known is not null)
+        {
+            return _known;
+        }
+
+        lock (_loadLock)
+        {
+            if (_known is not null)
+            {
+                return _known;
+            }
+
+            var known = new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
+            using var connection = OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT path, size, mtime_ns, inode, sha256 FROM stat_cache";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                known[reader.GetString(0)] = (new FileStamp(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), reader.GetString(4));
+            }
+
+            _known = known;
+            return known;
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS stat_cache(
+                path TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL,
+                inode INTEGER NOT NULL,
+                sha256 TEXT NOT NULL);
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+}
