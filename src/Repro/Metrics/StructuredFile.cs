@@ -71,6 +71,11 @@ public static class StructuredFile
         {
             throw new FormatException($"{source}: malformed YAML at line {ex.Start.Line}: {FirstSentence(ex.Message)}", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some unterminated flow collections this way.
+            throw new FormatException($"{source}: malformed YAML: {FirstSentence(ex.Message)}", ex);
+        }
     }
 
     private static void Walk(JsonElement element, string prefix, List<KeyValuePair<string, string>> result)

@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Repro.Serialization;
+
+namespace Repro.Tests;
+
+public sealed class CanonicalJsonTests
+{
+    [Fact]
+    public void Keys_are_sorted_ordinally_at_every_level_without_whitespace()
+    {
+        var node = JsonNode.Parse("""{"b": 1, "a": {"z": [3, {"y": 1, "x": 2}], "B": true}, "é": "ü"}""");
+        var text = Encoding.UTF8.GetString(CanonicalJson.Write(node));
+        Assert.Equal("""{"a":{"B":true,"z":[3,{"x":2,"y":1}]},"b":1,"é":"ü"}""", text);
+    }
+
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(1.0 / 3.0)]
+    [InlineData(1e-300)]
+    [InlineData(123456789.123456789)]
+    [InlineData(-0.0000012345678901234567)]
+    public void Doubles_round_trip_exactly(double value)
+    {
+        var bytes = CanonicalJson.Serialize(new Dictionary<string, double> { ["v"] = value });
+        var back = CanonicalJson.Deserialize<Dictionary<string, double>>(Encoding.UTF8.GetString(bytes));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(back["v"]));
+    }
+
+    [Fact]
+    public void NaN_and_infinities_survive_as_named_literals()
+    {
+        var bytes = CanonicalJson.Serialize(new Dictionary<string, double> { ["nan"] = double.NaN, ["inf"] = double.PositiveInfinity });
+        var text = Encoding.UTF8.GetString(bytes);
+        Assert.Equal("""{"inf":"Infinity","nan":"NaN"}""", text);
+        var back = CanonicalJson.Deserialize<Dictionary<string, double>>(text);
+        Assert.True(double.IsNaN(back["nan"]));
+    }
+
+    [Fact]
+    public void The_same_record_gives_the_same_bytes_and_names_are_snake_case()
+    {
+        var record = new Domain.ArtifactRecord { Path = "data/x.csv", Kind = Domain.ArtifactKind.File, Sha256 = new string('a', 64), Size = 3, Cached = true };
+        var first = CanonicalJson.Serialize(record);
+        var second = CanonicalJson.Serialize(record with { });
+        Assert.Equal(first, second);
+        Assert.Equal("""{"cached":true,"files":null,"kind":"file","path":"data/x.csv","sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":3}""", Encoding.UTF8.GetString(first));
+    }
+}

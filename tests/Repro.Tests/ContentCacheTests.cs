@@ -1,0 +1,55 @@
+using Repro.Hashing;
+using Repro.Storage;
+
+namespace Repro.Tests;
+
+public sealed class ContentCacheTests
+{
+    [Fact]
+    public async Task Blobs_live_under_sha256_two_letter_folders_read_only_with_no_temp_files_left()
+    {
+        using var dir = new TempDirectory();
+        var cache = new ContentCache(dir.Combine("cache"));
+        var blob = await cache.AddBytesAsync("hello"u8.ToArray(), CancellationToken.None);
+        var expected = Sha256Hasher.HashBytes("hello"u8);
+        Assert.Equal(expected, blob.Sha256);
+        var path = dir.Combine("cache", "sha256", expected[..2], expected[2..]);
+        Assert.True(File.Exists(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+        Assert.Empty(Directory.GetFiles(cache.TempDirectory));
+    }
+
+    [Fact]
+    public async Task A_file_that_does_not_match_its_expected_hash_is_never_published()
+    {
+        using var dir = new TempDirectory();
+        var cache = new ContentCache(dir.Combine("cache"));
+        var source = dir.Write("a.txt", "changed");
+        var claimed = Sha256Hasher.HashBytes("original"u8);
+        var error = await Assert.ThrowsAsync<ReproException>(() => cache.AddFileAsync(source, claimed, CancellationToken.None));
+        Assert.Contains("changed while it was being hashed", error.Message, StringComparison.Ordinal);
+        Assert.False(cache.Contains(claimed));
+        Assert.Empty(Directory.GetFiles(cache.TempDirectory));
+    }
+
+    [Fact]
+    public async Task Adding_the_same_bytes_twice_is_harmless()
+    {
+        using var dir = new TempDirectory();
+        var cache = new ContentCache(dir.Combine("cache"));
+        var source = dir.Write("a.txt", "same");
+        var sha = Sha256Hasher.HashBytes("same"u8);
+        await cache.AddFileAsync(source, sha, CancellationToken.None);
+        await cache.AddFileAsync(source, sha, CancellationToken.None);
+        await cache.AddBytesAsync("same"u8.ToArray(), CancellationToken.None);
+        Assert.Equal("same", await File.ReadAllTextAsync(cache.PathFor(sha)));
+    }
+
+    [Fact]
+    public void Bad_hashes_are_rejected()
+    {
+        var cache = new ContentCache("/tmp/unused");
+        Assert.Throws<ArgumentException>(() => cache.PathFor("../../etc/passwd"));
+        Assert.Throws<ArgumentException>(() => cache.PathFor(new string('A', 64)));
+    }
+}
