@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Repro.Serialization;
 
@@ -26,6 +27,7 @@ public static class CanonicalJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(ReproJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
