@@ -177,7 +177,9 @@ public sealed class RunRecorder
         }
 
         // 4. Run. The machine probe reads /proc meanwhile; it starts no process unless nvidia-smi exists.
-        var system = SystemProbe.CaptureAsync(environment, none);
+        // repro's own per-run variables are recorded elsewhere in the manifest; keeping them out
+        // of the environment pillar keeps two runs' environments comparable.
+        var system = SystemProbe.CaptureAsync(environment.Where(v => v.Key is not ("REPRO_RUN_ID" or "REPRO_DIR" or "REPRO_METRICS_FILE")), none);
         var result = await ProcessRunner.RunAsync(
             new ChildProcessSpec { Executable = executable, Arguments = command.Skip(1).ToList(), WorkingDirectory = request.WorkingDirectory, Environment = environment },
             stdout,
