@@ -8,13 +8,6 @@ public sealed class CaptureEndToEndTests
 {
     private const string SystemPython = "/usr/bin/python3";
 
-    private static async Task<JsonElement> ManifestAsync(Workdir dir, string run = "@last")
-    {
-        var show = await dir.ReproAsync("show", run, "--json");
-        Assert.True(show.ExitCode == 0, show.ToString());
-        return JsonDocument.Parse(show.Stdout).RootElement.Clone();
-    }
-
     [Fact]
     public async Task In_git_the_commit_branch_clean_remote_and_a_patch_that_recreates_the_working_tree_are_recorded()
     {
@@ -35,7 +28,7 @@ public sealed class CaptureEndToEndTests
         var run = await dir.ReproAsync("run", "--dep", "data.csv", "--", "true");
         Assert.True(run.ExitCode == 0, run.ToString());
 
-        var code = (await ManifestAsync(dir)).GetProperty("code");
+        var code = (await dir.ManifestAsync()).GetProperty("code");
         Assert.Equal("git", code.GetProperty("kind").GetString());
         Assert.Equal(commit, code.GetProperty("commit").GetString());
         Assert.Equal("main", code.GetProperty("branch").GetString());
@@ -75,7 +68,7 @@ public sealed class CaptureEndToEndTests
         await ReproProcess.GitAsync(dir.Path, "commit", "-qm", "c");
         await dir.InitAsync();
         Assert.Equal(0, (await dir.ReproAsync("run", "--", "true")).ExitCode);
-        var code = (await ManifestAsync(dir)).GetProperty("code");
+        var code = (await dir.ManifestAsync()).GetProperty("code");
         Assert.False(code.GetProperty("dirty").GetBoolean());
         Assert.Equal(JsonValueKind.Null, code.GetProperty("diff").ValueKind);
         Assert.Equal(JsonValueKind.Null, code.GetProperty("remote").ValueKind);
@@ -90,7 +83,7 @@ public sealed class CaptureEndToEndTests
         dir.Write("src/util.py", "def f(): pass\n");
         dir.Write("__pycache__/junk.pyc", "junk");
         Assert.Equal(0, (await dir.ReproAsync("run", "--", "true")).ExitCode);
-        var code = (await ManifestAsync(dir)).GetProperty("code");
+        var code = (await dir.ManifestAsync()).GetProperty("code");
         Assert.Equal("tree", code.GetProperty("kind").GetString());
         Assert.Equal(2, code.GetProperty("file_count").GetInt32());
         var listingHash = code.GetProperty("tree").GetProperty("sha256").GetString()!;
@@ -112,17 +105,17 @@ public sealed class CaptureEndToEndTests
         }
 
         Assert.Equal(0, (await dir.ReproAsync("run", "--dep", "data", "--", "true")).ExitCode);
-        var dep = (await ManifestAsync(dir)).GetProperty("deps")[0];
+        var dep = (await dir.ManifestAsync()).GetProperty("deps")[0];
         Assert.Equal("dir", dep.GetProperty("kind").GetString());
         Assert.Equal(50, dep.GetProperty("files").GetInt32());
         var first = dep.GetProperty("sha256").GetString();
 
         // Unchanged data gives the same hash on the next run (served by the stat cache); a change gives another.
         Assert.Equal(0, (await dir.ReproAsync("run", "--dep", "data", "--", "true")).ExitCode);
-        Assert.Equal(first, (await ManifestAsync(dir)).GetProperty("deps")[0].GetProperty("sha256").GetString());
+        Assert.Equal(first, (await dir.ManifestAsync()).GetProperty("deps")[0].GetProperty("sha256").GetString());
         dir.Write("data/part-007.csv", "row,changed\n");
         Assert.Equal(0, (await dir.ReproAsync("run", "--dep", "data", "--", "true")).ExitCode);
-        Assert.NotEqual(first, (await ManifestAsync(dir)).GetProperty("deps")[0].GetProperty("sha256").GetString());
+        Assert.NotEqual(first, (await dir.ManifestAsync()).GetProperty("deps")[0].GetProperty("sha256").GetString());
     }
 
     [Fact]
@@ -150,7 +143,7 @@ public sealed class CaptureEndToEndTests
             """);
         var run = await dir.ReproAsync("run", "--seed", "3", "--metrics", "metrics.json", "--", SystemPython, "train.py", "0.5");
         Assert.True(run.ExitCode == 0, run.ToString());
-        var manifest = await ManifestAsync(dir);
+        var manifest = await dir.ManifestAsync();
         var python = manifest.GetProperty("environment").GetProperty("python");
         Assert.StartsWith("3.", python.GetProperty("version").GetString(), StringComparison.Ordinal);
         var packages = python.GetProperty("packages");
@@ -163,7 +156,7 @@ public sealed class CaptureEndToEndTests
 
         // The same seed gives the same accuracy: the run is reproducible here.
         Assert.Equal(0, (await dir.ReproAsync("run", "--seed", "3", "--metrics", "metrics.json", "--", SystemPython, "train.py", "0.5")).ExitCode);
-        Assert.Equal(acc, (await ManifestAsync(dir)).GetProperty("metrics").GetProperty("values").GetProperty("acc").GetDouble());
+        Assert.Equal(acc, (await dir.ManifestAsync()).GetProperty("metrics").GetProperty("values").GetProperty("acc").GetDouble());
     }
 
     [Fact]
@@ -176,7 +169,7 @@ public sealed class CaptureEndToEndTests
         var path = bin.Path + ":" + Environment.GetEnvironmentVariable("PATH");
         var run = await ReproProcess.RunWithAsync(dir.Path, new Dictionary<string, string?> { ["PATH"] = path }, null, "run", "--", "python3", "-c", "import sklearn");
         Assert.True(run.ExitCode == 0, run.ToString());
-        var manifest = await ManifestAsync(dir);
+        var manifest = await dir.ManifestAsync();
         Assert.Equal(bin.Combine("python3"), manifest.GetProperty("execution").GetProperty("executable").GetString());
         Assert.True(manifest.GetProperty("environment").GetProperty("python").GetProperty("packages").TryGetProperty("scikit-learn", out _));
     }
@@ -206,7 +199,7 @@ public sealed class CaptureEndToEndTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         Assert.Equal(130, process.ExitCode);
-        var manifest = await ManifestAsync(dir, "long");
+        var manifest = await dir.ManifestAsync("long");
         Assert.Equal("failed", manifest.GetProperty("status").GetString());
         Assert.Equal(130, manifest.GetProperty("execution").GetProperty("exit_code").GetInt32());
     }
@@ -236,7 +229,7 @@ public sealed class CaptureEndToEndTests
 
         var after = await dir.ReproAsync("run", "--name", "after", "--", "true");
         Assert.True(after.ExitCode == 0, after.ToString());
-        Assert.Equal("ok", (await ManifestAsync(dir, "after")).GetProperty("status").GetString());
+        Assert.Equal("ok", (await dir.ManifestAsync("after")).GetProperty("status").GetString());
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]

@@ -4,13 +4,6 @@ namespace Repro.Cli.Tests;
 
 public sealed class RunCommandTests
 {
-    private static async Task<JsonElement> ManifestAsync(Workdir dir, string run = "@last")
-    {
-        var show = await dir.ReproAsync("show", run, "--json");
-        Assert.True(show.ExitCode == 0, show.ToString());
-        return JsonDocument.Parse(show.Stdout).RootElement.Clone();
-    }
-
     [Fact]
     public async Task Init_creates_the_workspace_and_is_idempotent()
     {
@@ -87,7 +80,7 @@ public sealed class RunCommandTests
         using var dir = new Workdir();
         await dir.InitAsync();
         Assert.Equal(0, (await dir.ReproAsync("run", "--", "true")).ExitCode);
-        Assert.Equal(JsonValueKind.Null, (await ManifestAsync(dir)).GetProperty("seed").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await dir.ManifestAsync()).GetProperty("seed").ValueKind);
         Assert.Contains("none: repro did not seed this run", (await dir.ReproAsync("show", "@last")).Stdout, StringComparison.Ordinal);
     }
 
@@ -99,7 +92,7 @@ public sealed class RunCommandTests
         var run = await dir.ReproAsync("run", "--name", "broken", "--", "sh", "-c", "echo oops >&2; exit 7");
         Assert.Equal(7, run.ExitCode);
         Assert.Contains("oops", run.Stderr, StringComparison.Ordinal);
-        var manifest = await ManifestAsync(dir, "broken");
+        var manifest = await dir.ManifestAsync("broken");
         Assert.Equal("failed", manifest.GetProperty("status").GetString());
         Assert.Equal(7, manifest.GetProperty("execution").GetProperty("exit_code").GetInt32());
         var failed = await dir.ReproAsync("runs", "--status", "failed", "--json");
@@ -116,7 +109,7 @@ public sealed class RunCommandTests
         var run = await ReproProcess.RunWithAsync(dir.Path, null, "hello from stdin\n", "run", "--", "cat");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("hello from stdin\n", run.Stdout);
-        var stdout = (await ManifestAsync(dir)).GetProperty("execution").GetProperty("stdout");
+        var stdout = (await dir.ManifestAsync()).GetProperty("execution").GetProperty("stdout");
         var sha = stdout.GetProperty("sha256").GetString()!;
         Assert.Equal(ReproProcess.Sha256("hello from stdin\n"), sha);
         Assert.Equal("hello from stdin\n", await File.ReadAllTextAsync(dir.Combine(".repro", "cache", "sha256", sha[..2], sha[2..])));
@@ -164,7 +157,7 @@ public sealed class RunCommandTests
         var run = await dir.ReproAsync("run", "--metrics", "m.json", "--", "sh", "-c", "echo '{broken' > m.json");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("warning: metrics file m.json could not be read", run.Stderr, StringComparison.Ordinal);
-        var manifest = await ManifestAsync(dir);
+        var manifest = await dir.ManifestAsync();
         Assert.Equal("ok", manifest.GetProperty("status").GetString());
         Assert.Contains(manifest.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("m.json", StringComparison.Ordinal));
         Assert.Empty(manifest.GetProperty("metrics").GetProperty("values").EnumerateObject());
@@ -179,7 +172,7 @@ public sealed class RunCommandTests
         var unknown = await dir.ReproAsync("show", "does-not-exist");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("unknown run 'does-not-exist'", unknown.Stderr, StringComparison.Ordinal);
-        var id = (await ManifestAsync(dir)).GetProperty("id").GetString()!;
+        var id = (await dir.ManifestAsync()).GetProperty("id").GetString()!;
         Assert.Equal(0, (await dir.ReproAsync("show", id[..4])).ExitCode);
         Assert.Equal(2, (await dir.ReproAsync("show", id[..3])).ExitCode);
     }
@@ -192,7 +185,7 @@ public sealed class RunCommandTests
         var run = await ReproProcess.RunWithAsync(dir.Path, new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "3", ["MKL_NUM_THREADS"] = null }, null,
             "run", "--deterministic", "--", "sh", "-c", "echo $CUBLAS_WORKSPACE_CONFIG $TF_DETERMINISTIC_OPS $TF_CUDNN_DETERMINISTIC $OMP_NUM_THREADS $MKL_NUM_THREADS $OPENBLAS_NUM_THREADS $MKL_CBWR");
         Assert.Equal(":4096:8 1 1 3 1 1 COMPATIBLE", run.Stdout.Trim());
-        var determinism = (await ManifestAsync(dir)).GetProperty("determinism");
+        var determinism = (await dir.ManifestAsync()).GetProperty("determinism");
         Assert.True(determinism.GetProperty("enabled").GetBoolean());
         Assert.Equal("3", determinism.GetProperty("variables").GetProperty("OMP_NUM_THREADS").GetString());
     }
@@ -205,7 +198,7 @@ public sealed class RunCommandTests
         const string secret = "sup3r-s3cret-value-98765";
         var run = await ReproProcess.RunWithAsync(dir.Path, new Dictionary<string, string?> { ["AWS_SECRET_ACCESS_KEY"] = secret, ["TF_API_TOKEN"] = secret, ["OMP_NUM_THREADS"] = "2" }, null, "run", "--", "true");
         Assert.Equal(0, run.ExitCode);
-        var environment = (await ManifestAsync(dir)).GetProperty("environment");
+        var environment = (await dir.ManifestAsync()).GetProperty("environment");
         Assert.Equal("[redacted]", environment.GetProperty("variables").GetProperty("AWS_SECRET_ACCESS_KEY").GetString());
         Assert.Equal("[redacted]", environment.GetProperty("variables").GetProperty("TF_API_TOKEN").GetString());
         Assert.Equal("2", environment.GetProperty("variables").GetProperty("OMP_NUM_THREADS").GetString());

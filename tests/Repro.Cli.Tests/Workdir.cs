@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Repro.Cli.Tests;
 
 /// <summary>A temp folder for one end-to-end test, removed afterwards.</summary>
@@ -22,6 +24,14 @@ public sealed class Workdir : IDisposable
     }
 
     public async Task<ReproProcess.Result> ReproAsync(params string[] args) => await ReproProcess.RunAsync(Path, args);
+
+    /// <summary>The manifest of a run, from <c>repro show RUN --json</c>.</summary>
+    public async Task<JsonElement> ManifestAsync(string run = "@last")
+    {
+        var show = await ReproAsync("show", run, "--json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        return JsonDocument.Parse(show.Stdout).RootElement.Clone();
+    }
 
     public async Task InitAsync()
     {
