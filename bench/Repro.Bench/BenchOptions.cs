@@ -1,0 +1,87 @@
+namespace Repro.Bench;
+
+/// <summary>Command-line options: sizes for the full or the quick (--quick) run, and where things are.</summary>
+public sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+
+    /// <summary>The repro CLI to time (src/Repro.Cli/bin/Release/net10.0/repro.dll).</summary>
+    public required string ReproDll { get; init; }
+
+    /// <summary>Where the Markdown table is written as well as printed.</summary>
+    public required string ResultsPath { get; init; }
+
+    /// <summary>The interpreter whose sys.path is scanned.</summary>
+    public string Python { get; init; } = "/usr/bin/python3";
+
+    /// <summary>Where the temporary folder is made (--temp DIR); the system's temp folder by default.</summary>
+    public string TempRoot { get; init; } = Path.GetTempPath();
+
+    /// <summary>The benchmarks to run (--only sha256,folder,cli,python); all by default.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Names, StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python"];
+
+    public long BigFileBytes => Quick ? 256L << 20 : 1L << 30;
+
+    public int SmallFileCount => Quick ? 2_000 : 20_000;
+
+    public int SmallFileBytes { get; init; } = 4096;
+
+    /// <summary>How often each in-process measurement is repeated (the median is reported).</summary>
+    public int Repeats => Quick ? 2 : 3;
+
+    /// <summary>How often each process is started for the start-up measurements.</summary>
+    public int ProcessRuns => Quick ? 5 : 10;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = false;
+        string? reproDll = null;
+        string? results = null;
+        string? python = null;
+        HashSet<string>? only = null;
+        string? tempRoot = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--repro-dll" when i + 1 < args.Length:
+                    reproDll = args[++i];
+                    break;
+                case "--results" when i + 1 < args.Length:
+                    results = args[++i];
+                    break;
+                case "--python" when i + 1 < args.Length:
+                    python = args[++i];
+                    break;
+                case "--temp" when i + 1 < args.Length:
+                    tempRoot = args[++i];
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    only = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+                    if (only.FirstOrDefault(name => !Names.Contains(name)) is { } unknown)
+                    {
+                        throw new ArgumentException($"unknown benchmark '{unknown}' (known: {string.Join(", ", Names)})");
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python] [--temp DIR] --repro-dll PATH --results FILE [--python PATH]");
+            }
+        }
+
+        return new BenchOptions
+        {
+            Quick = quick,
+            ReproDll = Path.GetFullPath(reproDll ?? throw new ArgumentException("--repro-dll PATH is required")),
+            ResultsPath = Path.GetFullPath(results ?? Path.Combine("bench", "results", "latest.md")),
+            Python = python ?? "/usr/bin/python3",
+            TempRoot = Path.GetFullPath(tempRoot ?? Path.GetTempPath()),
+            Only = only ?? new HashSet<string>(Names, StringComparer.Ordinal),
+        };
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds repro and the benchmarks in Release, then runs them.
+#   bench/run.sh [--quick] [--only sha256,folder,cli,python] [--temp DIR]
+# --quick: a 256 MiB file, 2,000 small files and 5 process starts instead of 1 GiB, 20,000 and 10.
+# --temp: where the scratch folder goes (default: the system temp folder; try a tmpfs such as
+# /dev/shm to take the file system's cost of creating files out of the picture).
+# Prints a Markdown table (also written to bench/results/latest.md); progress goes to stderr.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+usage="usage: bench/run.sh [--quick] [--only sha256,folder,cli,python] [--temp DIR]"
+
+args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) args+=(--quick) ;;
+    --only|--temp)
+      [[ $# -ge 2 ]] || { echo "$usage" >&2; exit 2; }
+      args+=("$1" "$2")
+      shift
+      ;;
+    -h|--help) echo "$usage"; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1'; $usage" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+echo "building repro and Repro.Bench (Release)..." >&2
+dotnet build "$root/src/Repro.Cli" -c Release -nologo -v quiet >&2
+dotnet build "$here/Repro.Bench" -c Release -nologo -v quiet >&2
+
+dotnet "$here/Repro.Bench/bin/Release/net10.0/Repro.Bench.dll" "${args[@]}" \
+  --repro-dll "$root/src/Repro.Cli/bin/Release/net10.0/repro.dll" \
+  --results "$here/results/latest.md"
