@@ -34,10 +34,10 @@ public sealed class ArtifactHasher
         {
             var length = new FileInfo(fullPath).Length;
             var counter = new ProgressCounter(recordedPath, 1, length, progress);
-            var sha = await HashOneAsync(fullPath, store, counter, cancellationToken);
+            var (sha, size) = await HashOneAsync(fullPath, store, counter, cancellationToken);
             counter.FileDone();
             await _statCache.FlushAsync(cancellationToken);
-            return new ArtifactRecord { Path = recordedPath, Kind = ArtifactKind.File, Sha256 = sha, Size = length, Cached = store };
+            return new ArtifactRecord { Path = recordedPath, Kind = ArtifactKind.File, Sha256 = sha, Size = size, Cached = store };
         }
 
         if (Directory.Exists(fullPath))
@@ -99,8 +99,8 @@ public sealed class ArtifactHasher
             {
                 var (relative, full, _) = files[i];
                 var storeThis = store && (storeFile is null || storeFile(relative, files[i].Size));
-                var sha = await HashOneAsync(full, storeThis, counter, ct);
-                entries[i] = new DirectoryEntry(relative, sha, new FileInfo(full).Length);
+                var (sha, size) = await HashOneAsync(full, storeThis, counter, ct);
+                entries[i] = new DirectoryEntry(relative, sha, size);
                 counter.FileDone();
             });
 
@@ -111,20 +111,24 @@ public sealed class ArtifactHasher
         return (blob.Sha256, entries.Sum(e => e.Size), entries.Length);
     }
 
-    private async Task<string> HashOneAsync(string fullPath, bool store, ProgressCounter counter, CancellationToken cancellationToken)
+    /// <summary>Hash and size of one file; the size is the bytes actually hashed (or the stat size on a stat-cache hit).</summary>
+    private async Task<(string Sha256, long Size)> HashOneAsync(string fullPath, bool store, ProgressCounter counter, CancellationToken cancellationToken)
     {
         var stamp = FileStamp.Read(fullPath) ?? throw ReproException.Usage($"cannot read {fullPath}");
         if (_statCache.TryGet(fullPath, stamp, out var known) && (!store || _cache.Contains(known)))
         {
             counter.AddBytes(stamp.Size);
-            return known;
+            return (known, stamp.Size);
         }
+
+        long hashedSize;
 
         string sha;
         if (store && stamp.Size <= SmallFile)
         {
             var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
             sha = Sha256Hasher.HashBytes(bytes);
+            hashedSize = bytes.Length;
             if (!_cache.Contains(sha))
             {
                 await _cache.AddBytesAsync(bytes, cancellationToken);
@@ -134,7 +138,7 @@ public sealed class ArtifactHasher
         }
         else
         {
-            (sha, _) = await Sha256Hasher.HashFileAsync(fullPath, counter.AddBytes, cancellationToken);
+            (sha, hashedSize) = await Sha256Hasher.HashFileAsync(fullPath, counter.AddBytes, cancellationToken);
             if (store)
             {
                 await _cache.AddFileAsync(fullPath, sha, cancellationToken);
@@ -147,7 +151,7 @@ public sealed class ArtifactHasher
             _statCache.Put(fullPath, stamp, sha);
         }
 
-        return sha;
+        return (sha, hashedSize);
     }
 
     private sealed class ProgressCounter(string label, long filesTotal, long bytesTotal, IProgress<HashProgress>? progress)
