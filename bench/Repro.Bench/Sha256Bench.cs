@@ -67,8 +67,38 @@ public static class Sha256Bench
             rows.Add(new ResultRow(label, Rate(bytes, repro), $"{name}: {Rate(bytes, peer)}", peer / repro, target, met));
         }
 
+        // The CPU's ceiling: OpenSSL hashing 1 MiB blocks in memory, no file at all.
+        if (await CeilingAsync(temp, log, cancellationToken) is { } ceiling)
+        {
+            var seconds = bytes / ceiling;
+            rows.Add(new ResultRow(label, Rate(bytes, repro), string.Create(CultureInfo.InvariantCulture, $"openssl speed (in memory, CPU ceiling): {ceiling / 1e9:0.00} GB/s"), seconds / repro, target, met));
+        }
+
         File.Delete(path);
         return rows;
+    }
+
+    /// <summary>Bytes per second of `openssl speed -evp sha256` on 1 MiB blocks, or null without openssl.</summary>
+    private static async Task<double?> CeilingAsync(string temp, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (Measure.FindOnPath("openssl") is null)
+        {
+            return null;
+        }
+
+        var result = await Measure.RunAsync("openssl", ["speed", "-evp", "sha256", "-bytes", "1048576", "-seconds", "2"], temp, cancellationToken);
+
+        // The last line reads "sha256  1532561.59k": thousands of bytes per second.
+        var last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
+        var figure = last.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty;
+        if (figure.EndsWith('k') && double.TryParse(figure[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var thousands))
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[sha256] openssl speed {thousands * 1000 / 1e9:0.00} GB/s"));
+            return thousands * 1000;
+        }
+
+        log.WriteLine($"[sha256] cannot read `openssl speed` output: '{last}'");
+        return null;
     }
 
     private static string Rate(long bytes, double seconds) =>
