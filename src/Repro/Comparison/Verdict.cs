@@ -1,0 +1,17 @@
+namespace Repro.Comparison;
+
+/// <summary>How a reproduced result relates to the original, best to worst: the worst part decides.</summary>
+public enum Verdict
+{
+    /// <summary>Same bytes (same SHA-256) or the same metric value.</summary>
+    Identical = 0,
+
+    /// <summary>Different bytes, equal within a named tolerance.</summary>
+    Equivalent = 1,
+
+    /// <summary>Outside tolerance.</summary>
+    Diverged = 2,
+
+    /// <summary>Could not run, exited differently, or could not be compared.</summary>
+    Failed = 3,
+}
