@@ -26,6 +26,8 @@ public static class ReproApp
             ShowCommand.Create(context),
             RunsCommand.Create(context),
             EnvCommand.Create(context),
+            VerifyCommand.Create(context),
+            DiffCommand.Create(context),
         };
         root.Options.Add(verbose);
 

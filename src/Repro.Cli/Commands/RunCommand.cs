@@ -91,7 +91,7 @@ public static class RunCommand
         return result;
     }
 
-    private static void Interrupt(PosixSignalContext signal, CancellationTokenSource interrupt)
+    internal static void Interrupt(PosixSignalContext signal, CancellationTokenSource interrupt)
     {
         // Keep repro alive: the child gets the signal, stops, and its run is still recorded.
         signal.Cancel = true;

@@ -50,7 +50,7 @@ public static class RunsCommand
             {
                 table.Add(
                     run.Id[..8],
-                    run.Name ?? "-",
+                    run.Name ?? (run.Kind == "verification" && run.ParentId is { } parent ? $"(verifies {parent[..8]})" : "-"),
                     run.Status == RunStatus.Ok ? "ok" : "failed",
                     run.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Format.Time(run.CreatedAt),

@@ -5,6 +5,8 @@ public static class Terminal
 {
     public static bool ErrorIsTerminal => !Console.IsErrorRedirected;
 
+    public static bool OutputIsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+
     private static bool Colour => ErrorIsTerminal && Environment.GetEnvironmentVariable("NO_COLOR") is null;
 
     public static void Error(TextWriter writer, string message) =>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Repro.Comparison;
 
 /// <summary>How a reproduced result relates to the original, best to worst: the worst part decides.</summary>
+[JsonConverter(typeof(VerdictJsonConverter))]
 public enum Verdict
 {
     /// <summary>Same bytes (same SHA-256) or the same metric value.</summary>

@@ -29,6 +29,8 @@ public static class CanonicalJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             TypeInfoResolver = JsonTypeInfoResolver.Combine(ReproJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
+        // Verdicts are upper case (IDENTICAL…); options converters win over type attributes, so it goes first.
+        options.Converters.Add(new Comparison.VerdictJsonConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -8,10 +8,10 @@ public sealed class Workspace
 {
     public const string DirectoryName = ".repro";
 
-    private Workspace(string root)
+    private Workspace(string root, string? reproDirectory = null)
     {
         Root = root;
-        ReproDirectory = Path.Combine(root, DirectoryName);
+        ReproDirectory = reproDirectory ?? Path.Combine(root, DirectoryName);
     }
 
     public string Root { get; }
@@ -58,6 +58,12 @@ public sealed class Workspace
         WriteIfMissing(workspace.ConfigPath, "# repro workspace settings\nversion: 1\n");
         return (workspace, created);
     }
+
+    /// <summary>
+    /// A stand-in workspace rooted at <paramref name="root"/> (a scratch checkout) whose store and
+    /// cache are this workspace's: paths are recorded relative to the scratch root.
+    /// </summary>
+    public Workspace WithRoot(string root) => new(Path.GetFullPath(root), ReproDirectory);
 
     /// <summary>The path as recorded: relative to the root with '/' when inside, absolute otherwise.</summary>
     public string Relative(string fullPath)

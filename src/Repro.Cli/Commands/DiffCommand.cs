@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Repro.Cli.Rendering;
+using Repro.Diffing;
+using Repro.Runs;
+using Repro.Serialization;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro diff A B</c>: what differs between two runs, pillar by pillar, with likely causes.</summary>
+public static class DiffCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var a = new Argument<string>("run-a") { Description = "The first run (id, prefix, name or @last)." };
+        var b = new Argument<string>("run-b") { Description = "The second run." };
+        var json = new Option<bool>("--json") { Description = "Print the differences as JSON." };
+        var command = new Command("diff", "Show what differs between two runs: code, data, params, seed, environment, outputs, metrics.") { a, b, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var idA = await RunResolver.ResolveAsync(session.Store, parse.GetValue(a)!, cancellationToken);
+            var idB = await RunResolver.ResolveAsync(session.Store, parse.GetValue(b)!, cancellationToken);
+            var runA = (await session.Store.GetAsync(idA, cancellationToken))!.Manifest;
+            var runB = (await session.Store.GetAsync(idB, cancellationToken))!.Manifest;
+            var difference = await new RunDiffer(session.Cache).DiffAsync(runA, runB, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(difference, indented: true)));
+            }
+            else
+            {
+                DiffRenderer.Render(context.Out, difference);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

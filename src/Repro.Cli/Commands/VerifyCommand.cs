@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Repro.Cli.Rendering;
+using Repro.Comparison;
+using Repro.Runs;
+using Repro.Serialization;
+using Repro.Storage;
+using Repro.Verification;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro verify RUN</c>: re-run a recorded run, judge every output and metric, explain.</summary>
+public static class VerifyCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var run = new Argument<string>("run") { Description = "The run to verify: id, prefix, name or @last." };
+        var runs = new Option<int>("--runs") { Description = "Re-run K times here; with K ≥ 2, runs that disagree with each other reveal non-determinism here.", DefaultValueFactory = _ => 1 };
+        var inPlace = new Option<bool>("--in-place") { Description = "Run in the current working tree (not a scratch checkout of the recorded code and data) and report inputs that changed." };
+        var rtol = new Option<double?>("--rtol") { Description = "Relative tolerance (default 1e-5): |reproduced − original| ≤ atol + rtol·|original|." };
+        var atol = new Option<double?>("--atol") { Description = "Absolute tolerance (default 1e-8)." };
+        var metricTol = new Option<string[]>("--metric-tol") { Description = "KEY=TOL: absolute tolerance for one metric (repeatable)." };
+        var minAgreement = new Option<double?>("--min-agreement") { Description = "Lowest share (0..1) of unchanged labels/decisions in a CSV output still judged EQUIVALENT (default 1: any flip diverges)." };
+        var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
+        var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to FILE: one test case per output and metric." };
+        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED.")
+        {
+            run, runs, inPlace, rtol, atol, metricTol, minAgreement, json, junit,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var options = VerifySettings.Build(
+                session.Workspace.Root,
+                parse.GetValue(runs),
+                parse.GetValue(inPlace),
+                parse.GetValue(rtol),
+                parse.GetValue(atol),
+                parse.GetValue(metricTol) ?? [],
+                parse.GetValue(minAgreement));
+            var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
+            var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+
+            var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
+
+            // The re-run's own output goes to stderr, so stdout carries only the verdict.
+            var childOutput = WriterStream.For(context.Error, true);
+            var label = $"{original.Manifest.Id[..8]}{(original.Manifest.Name is null ? string.Empty : $" ({original.Manifest.Name})")}";
+            var status = new SynchronousProgress<string>(message => Terminal.Note(context.Error, $"{message} {label}"));
+            var report = await verifier.VerifyAsync(original, options, RunCommand.CurrentEnvironment(), Environment.CurrentDirectory, childOutput, childOutput, status, interrupt.Token);
+
+            if (parse.GetValue(junit) is { } junitPath)
+            {
+                await AtomicFile.WriteAllTextAsync(junitPath, JUnitReport.Render(report), cancellationToken);
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
+            }
+            else
+            {
+                VerificationRenderer.Render(context.Out, report, Terminal.OutputIsTerminal && ReferenceEquals(context.Out, Console.Out));
+            }
+
+            if (interrupt.IsCancellationRequested)
+            {
+                return (int)ExitCode.Cancelled;
+            }
+
+            return report.Verdict switch
+            {
+                Verdict.Identical or Verdict.Equivalent => (int)ExitCode.Ok,
+                Verdict.Diverged => (int)ExitCode.Differs,
+                _ => (int)ExitCode.CannotExecute,
+            };
+        });
+        return command;
+    }
+}

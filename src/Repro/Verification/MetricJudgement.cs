@@ -1,0 +1,19 @@
+using Repro.Comparison;
+
+namespace Repro.Verification;
+
+/// <summary>The verdict on one metric: both values, the change and the tolerance applied.</summary>
+public sealed record MetricJudgement
+{
+    public required string Key { get; init; }
+
+    public required double? Original { get; init; }
+
+    public required double? Reproduced { get; init; }
+
+    public double? Delta { get; init; }
+
+    public required string Tolerance { get; init; }
+
+    public required Verdict Verdict { get; init; }
+}

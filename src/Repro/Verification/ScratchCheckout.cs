@@ -1,0 +1,217 @@
+using Repro.Capture;
+using Repro.Domain;
+using Repro.Storage;
+
+namespace Repro.Verification;
+
+/// <summary>
+/// Re-creates a run's inputs in a scratch folder without touching the user's working tree: a
+/// detached git worktree of the recorded commit with the recorded patch applied (or, outside
+/// git, the recorded working-tree files), then every declared input restored from the cache by
+/// hash. Disposing removes the folder (and the worktree registration).
+/// </summary>
+public sealed class ScratchCheckout : IAsyncDisposable
+{
+    private readonly string? _repositoryTop;
+
+    private ScratchCheckout(string path, string root, string? repositoryTop, IReadOnlyList<string> notes)
+    {
+        Path = path;
+        Root = root;
+        _repositoryTop = repositoryTop;
+        Notes = notes;
+    }
+
+    /// <summary>The scratch folder itself.</summary>
+    public string Path { get; }
+
+    /// <summary>Where the workspace root of the recorded run is inside the scratch folder.</summary>
+    public string Root { get; }
+
+    /// <summary>What could not be restored exactly, for the report.</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    public static async Task<ScratchCheckout> CreateAsync(RunManifest run, string workspaceRoot, string tempRoot, ContentCache cache, CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Combine(tempRoot, "verify-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(tempRoot);
+        var notes = new List<string>();
+        string? top = null;
+        string root;
+        try
+        {
+            if (run.Code.Kind == "git")
+            {
+                top = await CheckoutGitAsync(run.Code, workspaceRoot, path, cache, cancellationToken);
+                root = System.IO.Path.Combine(path, run.Code.Prefix ?? string.Empty);
+            }
+            else
+            {
+                root = path;
+                await RestoreTreeAsync(run.Code, path, cache, notes, cancellationToken);
+            }
+
+            Directory.CreateDirectory(root);
+            foreach (var artifact in run.Deps.Concat(run.ParamsFiles))
+            {
+                await RestoreArtifactAsync(artifact, root, cache, overwrite: true, cancellationToken);
+            }
+
+            return new ScratchCheckout(path, root, top, notes);
+        }
+        catch
+        {
+            await RemoveAsync(path, top);
+            throw;
+        }
+    }
+
+    /// <summary>Writes a file or folder artifact from the cache under <paramref name="root"/>.</summary>
+    public static async Task RestoreArtifactAsync(ArtifactRecord artifact, string root, ContentCache cache, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (artifact.Kind == ArtifactKind.Missing || artifact.Sha256 is null)
+        {
+            return;
+        }
+
+        var target = System.IO.Path.IsPathRooted(artifact.Path) ? artifact.Path : System.IO.Path.Combine(root, artifact.Path);
+        if (System.IO.Path.IsPathRooted(artifact.Path))
+        {
+            // Outside the workspace: used where it is; the run's own capture re-hashes it.
+            return;
+        }
+
+        RequireBlob(cache, artifact.Path, artifact.Sha256);
+        if (artifact.Kind == ArtifactKind.File)
+        {
+            CopyBlob(cache, artifact.Sha256, target, overwrite);
+            return;
+        }
+
+        foreach (var entry in await DirectoryListing.ReadAsync(cache, artifact.Sha256, cancellationToken))
+        {
+            RequireBlob(cache, $"{artifact.Path}/{entry.Path}", entry.Sha256);
+            CopyBlob(cache, entry.Sha256, System.IO.Path.Combine(target, entry.Path), overwrite);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await RemoveAsync(Path, _repositoryTop);
+
+    private static void RequireBlob(ContentCache cache, string path, string sha256)
+    {
+        if (!cache.Contains(sha256))
+        {
+            throw ReproException.CannotExecute($"cannot restore {path}: its bytes (sha256 {sha256}) are not in the cache; run `repro data pull` or verify on the machine that recorded it");
+        }
+    }
+
+    private static void CopyBlob(ContentCache cache, string sha256, string target, bool overwrite)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+        if (File.Exists(target) && !overwrite)
+        {
+            return;
+        }
+
+        File.Copy(cache.PathFor(sha256), target, overwrite: true);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Cache blobs are read-only; the restored copy belongs to the run.
+            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+    }
+
+    private static async Task<string?> CheckoutGitAsync(CodeSnapshot code, string workspaceRoot, string path, ContentCache cache, CancellationToken cancellationToken)
+    {
+        string? top = null;
+        if (code.Commit is not null)
+        {
+            var found = await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "rev-parse", "--show-toplevel"], workspaceRoot, null, cancellationToken);
+            if (found is not { ExitCode: 0 })
+            {
+                throw ReproException.CannotExecute($"the run was recorded in git (commit {code.Commit[..12]}) but {workspaceRoot} is not in a git repository now");
+            }
+
+            top = found.StdoutText.Trim();
+            var add = await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "add", "--detach", "--quiet", path, code.Commit], top, null, cancellationToken, TimeSpan.FromMinutes(10));
+            if (add is not { ExitCode: 0 })
+            {
+                throw ReproException.CannotExecute($"cannot check out commit {code.Commit[..12]}: {add?.Stderr.Trim()}");
+            }
+        }
+        else
+        {
+            // No commit yet: the patch holds every file; apply it in an empty repository.
+            Directory.CreateDirectory(path);
+            await ProcessCapture.RunAsync("git", ["-C", path, "init", "--quiet"], path, null, cancellationToken);
+        }
+
+        if (code.Diff is { } diff)
+        {
+            RequireBlob(cache, "the uncommitted changes", diff.Sha256);
+            var apply = await ProcessCapture.RunAsync("git", ["-C", path, "apply", "--binary", "--whitespace=nowarn", cache.PathFor(diff.Sha256)], path, null, cancellationToken, TimeSpan.FromMinutes(5));
+            if (apply is not { ExitCode: 0 })
+            {
+                throw ReproException.CannotExecute($"cannot apply the recorded uncommitted changes (sha256 {diff.Sha256[..12]}): {apply?.Stderr.Trim()}");
+            }
+        }
+
+        return top;
+    }
+
+    private static async Task RestoreTreeAsync(CodeSnapshot code, string path, ContentCache cache, List<string> notes, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(path);
+        if (code.Tree is null)
+        {
+            notes.Add("the code snapshot has no file listing: nothing restored");
+            return;
+        }
+
+        RequireBlob(cache, "the working-tree listing", code.Tree.Sha256);
+        var missing = 0;
+        foreach (var entry in await DirectoryListing.ReadAsync(cache, code.Tree.Sha256, cancellationToken))
+        {
+            if (cache.Contains(entry.Sha256))
+            {
+                CopyBlob(cache, entry.Sha256, System.IO.Path.Combine(path, entry.Path), overwrite: true);
+            }
+            else
+            {
+                missing++;
+                if (missing <= 5)
+                {
+                    notes.Add($"working-tree file {entry.Path} was not kept (large files are listed, not stored): not restored");
+                }
+            }
+        }
+
+        if (missing > 5)
+        {
+            notes.Add($"{missing} working-tree files in all were not restored");
+        }
+    }
+
+    private static async Task RemoveAsync(string path, string? top)
+    {
+        if (top is not null)
+        {
+            await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "remove", "--force", path], top, null, CancellationToken.None);
+        }
+
+        if (Directory.Exists(path))
+        {
+            foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(file, FileAttributes.Normal);
+            }
+
+            Directory.Delete(path, recursive: true);
+        }
+
+        if (top is not null)
+        {
+            await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "prune"], top, null, CancellationToken.None);
+        }
+    }
+}

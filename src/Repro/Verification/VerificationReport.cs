@@ -1,0 +1,51 @@
+using Repro.Comparison;
+using Repro.Diffing;
+
+namespace Repro.Verification;
+
+/// <summary>
+/// Everything <c>repro verify</c> concluded and why: the verdict (worst of its parts), each
+/// output and metric with its evidence, the ranked causes, and determinism here.
+/// </summary>
+public sealed record VerificationReport
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    public required Verdict Verdict { get; init; }
+
+    /// <summary>The original run's id.</summary>
+    public required string Run { get; init; }
+
+    public required string RunDigest { get; init; }
+
+    public required IReadOnlyList<string> ReproductionRuns { get; init; }
+
+    /// <summary>"scratch" (recorded code and data restored in a scratch folder) or "in-place".</summary>
+    public required string Mode { get; init; }
+
+    public required DateTimeOffset VerifiedAt { get; init; }
+
+    public required string Tolerance { get; init; }
+
+    public required string ToleranceSource { get; init; }
+
+    public required ExecutionJudgement Execution { get; init; }
+
+    public required IReadOnlyList<OutputJudgement> Outputs { get; init; }
+
+    public required IReadOnlyList<MetricJudgement> Metrics { get; init; }
+
+    public IReadOnlyList<InputCheck> Inputs { get; init; } = [];
+
+    public required IReadOnlyList<Cause> Causes { get; init; }
+
+    /// <summary>With two or more runs: whether they disagreed with each other here; null with one run.</summary>
+    public bool? NondeterministicHere { get; init; }
+
+    /// <summary>What differed between the runs made here.</summary>
+    public IReadOnlyList<string> Nondeterminism { get; init; } = [];
+
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public required string Summary { get; init; }
+}

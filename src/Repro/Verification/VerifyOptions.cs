@@ -1,0 +1,28 @@
+using Repro.Comparison;
+
+namespace Repro.Verification;
+
+/// <summary>What <c>repro verify</c> was asked for, frozen before anything runs.</summary>
+public sealed record VerifyOptions
+{
+    /// <summary>How many times to re-run here (2 or more also checks determinism here).</summary>
+    public int Runs { get; init; } = 1;
+
+    /// <summary>Run in the current working tree instead of a scratch checkout.</summary>
+    public bool InPlace { get; init; }
+
+    /// <summary>Tolerance for outputs and metrics without their own.</summary>
+    public Tolerance Tolerance { get; init; } = Tolerance.Default;
+
+    /// <summary>Per-metric tolerances (key → tolerance).</summary>
+    public IReadOnlyDictionary<string, Tolerance> MetricTolerances { get; init; } = new Dictionary<string, Tolerance>();
+
+    /// <summary>Per-output tolerances (recorded path → tolerance).</summary>
+    public IReadOnlyDictionary<string, Tolerance> OutputTolerances { get; init; } = new Dictionary<string, Tolerance>();
+
+    /// <summary>Lowest share of unchanged labels/decisions still judged EQUIVALENT.</summary>
+    public double MinAgreement { get; init; } = 1.0;
+
+    /// <summary>Where each tolerance came from (defaults, repro.yaml, flags), for the report.</summary>
+    public string ToleranceSource { get; init; } = "defaults";
+}
