@@ -47,44 +47,118 @@ internal static class ArrayDiff
 
     private static void CompareChunk(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int n, long offset, ElementType type, NumericStats stats, string label)
     {
-        var start = 0;
-        while (start < n)
+        var acc = new Accumulator(stats.Tolerance);
+        if (type is { Kind: 'f', Size: 4, BigEndian: false })
         {
-            // Skip the bitwise-equal stretch in one vectorised call.
-            var same = a[(start * type.Size)..].CommonPrefixLength(b[(start * type.Size)..]) / type.Size;
-            start += same;
-            if (start >= n)
+            var x = MemoryMarshal.Cast<byte, float>(a);
+            var y = MemoryMarshal.Cast<byte, float>(b);
+            var ix = MemoryMarshal.Cast<byte, int>(a);
+            var iy = MemoryMarshal.Cast<byte, int>(b);
+            for (var i = 0; i < n; i++)
             {
-                break;
+                if (ix[i] != iy[i] && acc.Add(x[i], y[i], Math.Abs((long)Ordered(ix[i]) - Ordered(iy[i]))) && stats.WantsExample)
+                {
+                    stats.Example(Example(label, offset + i, x[i], y[i]));
+                }
             }
+        }
+        else if (type is { Kind: 'f', Size: 8, BigEndian: false })
+        {
+            var x = MemoryMarshal.Cast<byte, double>(a);
+            var y = MemoryMarshal.Cast<byte, double>(b);
+            var ix = MemoryMarshal.Cast<byte, long>(a);
+            var iy = MemoryMarshal.Cast<byte, long>(b);
+            for (var i = 0; i < n; i++)
+            {
+                if (ix[i] != iy[i] && acc.Add(x[i], y[i], Math.Abs(Ordered(ix[i]) - Ordered(iy[i]))) && stats.WantsExample)
+                {
+                    stats.Example(Example(label, offset + i, x[i], y[i]));
+                }
+            }
+        }
+        else
+        {
+            for (var i = 0; i < n; i++)
+            {
+                if (a.Slice(i * type.Size, type.Size).SequenceEqual(b.Slice(i * type.Size, type.Size)))
+                {
+                    continue;
+                }
 
-            if (type is { Kind: 'f', Size: 4, BigEndian: false })
-            {
-                var x = MemoryMarshal.Cast<byte, float>(a)[start];
-                var y = MemoryMarshal.Cast<byte, float>(b)[start];
-                Record(x, y, offset + start, type, stats, label);
+                var x = type.Read(a, i);
+                var y = type.Read(b, i);
+                if (acc.Add(x, y, type.Ulp(x, y)) && stats.WantsExample)
+                {
+                    stats.Example(Example(label, offset + i, x, y));
+                }
             }
-            else if (type is { Kind: 'f', Size: 8, BigEndian: false })
-            {
-                var x = MemoryMarshal.Cast<byte, double>(a)[start];
-                var y = MemoryMarshal.Cast<byte, double>(b)[start];
-                Record(x, y, offset + start, type, stats, label);
-            }
-            else
-            {
-                Record(type.Read(a, start), type.Read(b, start), offset + start, type, stats, label);
-            }
-
-            start++;
         }
 
-        // Count the equal elements too, so "compared" is the whole array.
-        stats.CountEqual(n);
+        stats.Merge(n, acc.Differing, acc.OutOfTolerance, acc.NanMismatches, acc.MaxAbs, acc.MaxRel, acc.MaxUlp);
     }
 
-    private static void Record(double x, double y, long index, ElementType type, NumericStats stats, string label)
+    private static string Example(string label, long index, double x, double y) =>
+        string.Create(CultureInfo.InvariantCulture, $"{label}[{index}]: {x:R} → {y:R}");
+
+    private static long Ordered(long bits) => bits < 0 ? long.MinValue - bits : bits;
+
+    private static int Ordered(int bits) => bits < 0 ? int.MinValue - bits : bits;
+
+    /// <summary>Per-chunk counters kept in registers; merged into the stats once per chunk.</summary>
+    private struct Accumulator(Tolerance tolerance)
     {
-        stats.AddDifferent(x, y, string.Create(CultureInfo.InvariantCulture, $"{label}[{index}]"));
-        stats.AddUlp(type.Ulp(x, y));
+        public long Differing;
+        public long OutOfTolerance;
+        public long NanMismatches;
+        public double MaxAbs;
+        public double MaxRel;
+        public long MaxUlp;
+
+        /// <summary>Adds a bitwise-different pair; returns true when it is outside tolerance.</summary>
+        public bool Add(double x, double y, long ulp)
+        {
+            if (x == y)
+            {
+                // -0.0 and 0.0, or equal after widening: same value.
+                return false;
+            }
+
+            if (double.IsNaN(x) || double.IsNaN(y))
+            {
+                if (double.IsNaN(x) && double.IsNaN(y))
+                {
+                    return false;
+                }
+
+                Differing++;
+                NanMismatches++;
+                OutOfTolerance++;
+                return true;
+            }
+
+            Differing++;
+            if (double.IsInfinity(x) || double.IsInfinity(y))
+            {
+                OutOfTolerance++;
+                return true;
+            }
+
+            var abs = Math.Abs(y - x);
+            var magnitude = Math.Abs(x);
+            MaxAbs = Math.Max(MaxAbs, abs);
+            if (magnitude > 0)
+            {
+                MaxRel = Math.Max(MaxRel, abs / magnitude);
+            }
+
+            MaxUlp = Math.Max(MaxUlp, ulp);
+            if (abs <= tolerance.Atol + (tolerance.Rtol * magnitude))
+            {
+                return false;
+            }
+
+            OutOfTolerance++;
+            return true;
+        }
     }
 }

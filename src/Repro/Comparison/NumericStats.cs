@@ -5,6 +5,10 @@ namespace Repro.Comparison;
 /// <summary>Running evidence over compared numbers: counts, out-of-tolerance, largest errors, examples.</summary>
 internal sealed class NumericStats(Tolerance tolerance, int maxExamples)
 {
+    public Tolerance Tolerance => tolerance;
+
+    public bool WantsExample => _examples.Count < maxExamples;
+
     private readonly List<string> _examples = [];
 
     public long Compared { get; private set; }
@@ -59,23 +63,17 @@ internal sealed class NumericStats(Tolerance tolerance, int maxExamples)
         return within;
     }
 
-    /// <summary>
-    /// Adds a pair already known to differ bitwise (arrays: equal elements are only counted with
-    /// <see cref="CountEqual"/>); Compared is not incremented here.
-    /// </summary>
-    public void AddDifferent(double original, double reproduced, string where)
+    /// <summary>Adds a chunk's counters (arrays are compared chunk by chunk in tight loops).</summary>
+    public void Merge(long compared, long differing, long outOfTolerance, long nanMismatches, double maxAbs, double maxRel, long maxUlp)
     {
-        if (original.Equals(reproduced))
-        {
-            return;
-        }
-
-        Compared--;
-        Add(original, reproduced, where);
+        Compared += compared;
+        Differing += differing;
+        OutOfTolerance += outOfTolerance;
+        NanMismatches += nanMismatches;
+        MaxAbs = Math.Max(MaxAbs, maxAbs);
+        MaxRel = Math.Max(MaxRel, maxRel);
+        MaxUlp = Math.Max(MaxUlp, maxUlp);
     }
-
-    /// <summary>Counts <paramref name="n"/> compared elements (array chunks).</summary>
-    public void CountEqual(long n) => Compared += n;
 
     public void AddUlp(long ulp) => MaxUlp = Math.Max(MaxUlp, ulp);
 
