@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Repro.Domain;
 using Repro.Serialization;
 using Repro.Storage;
@@ -64,21 +65,36 @@ public sealed class ArtifactHasher
         while (pending.Count > 0)
         {
             var directory = pending.Pop();
-            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", options))
+
+            // One readdir per folder; the entry's type, attributes and size come with it.
+            var entries = new FileSystemEnumerable<(string Full, bool IsDirectory, bool IsLink, long Length)>(
+                directory,
+                (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory, (entry.Attributes & FileAttributes.ReparsePoint) != 0, entry.IsDirectory ? 0 : entry.Length),
+                options);
+            foreach (var (full, isDirectory, isLink, length) in entries)
             {
-                var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
-                if (entry is DirectoryInfo dir)
+                var relative = Path.GetRelativePath(root, full).Replace('\\', '/');
+                if (skip is not null && skip(relative))
+                {
+                    continue;
+                }
+
+                if (isDirectory)
                 {
                     // Symlinked folders are not followed: they could loop or leave the tree.
-                    if (dir.LinkTarget is null && (skip is null || !skip(relative)))
+                    if (!isLink)
                     {
-                        pending.Push(dir.FullName);
+                        pending.Push(full);
                     }
                 }
-                else if (entry is FileInfo file && File.Exists(file.FullName) && (skip is null || !skip(relative)))
+                else if (!isLink)
                 {
-                    var size = file.LinkTarget is null ? file.Length : new FileInfo(file.FullName).Length;
-                    result.Add((relative, file.FullName, size));
+                    result.Add((relative, full, length));
+                }
+                else if (File.Exists(full))
+                {
+                    // A symlinked file counts with its target's content.
+                    result.Add((relative, full, new FileInfo(full).Length));
                 }
             }
         }
@@ -129,10 +145,7 @@ public sealed class ArtifactHasher
             var bytes = await File.ReadAllBytesAsync(fullPath, cancellationToken);
             sha = Sha256Hasher.HashBytes(bytes);
             hashedSize = bytes.Length;
-            if (!_cache.Contains(sha))
-            {
-                await _cache.AddBytesAsync(bytes, cancellationToken);
-            }
+            await _cache.AddHashedBytesAsync(bytes, sha, cancellationToken);
 
             counter.AddBytes(bytes.Length);
         }

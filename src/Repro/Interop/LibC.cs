@@ -46,6 +46,12 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int StatNative(string path, byte* buffer);
 
+    /// <summary>glibc before 2.33 exports stat only as __xstat(version, path, buffer).</summary>
+    [LibraryImport("libc", EntryPoint = "__xstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int XStatNative(int version, string path, byte* buffer);
+
+    private static bool _useXStat;
+
     /// <summary>CPU seconds of every child (and their waited-for descendants) this process has reaped.</summary>
     public static double? ChildrenCpuSeconds()
     {
@@ -104,7 +110,23 @@ internal static partial class LibC
         var buffer = stackalloc byte[256];
         try
         {
-            if (StatNative(path, buffer) != 0)
+            if (!_useXStat)
+            {
+                try
+                {
+                    if (StatNative(path, buffer) != 0)
+                    {
+                        return false;
+                    }
+                }
+                catch (EntryPointNotFoundException)
+                {
+                    _useXStat = true;
+                }
+            }
+
+            // _STAT_VER is 1 on x86-64 and 0 on arm64 (same struct layouts as above).
+            if (_useXStat && XStatNative(arch == Architecture.X64 ? 1 : 0, path, buffer) != 0)
             {
                 return false;
             }

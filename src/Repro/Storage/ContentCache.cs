@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Repro.Domain;
 using Repro.Hashing;
@@ -13,6 +14,9 @@ namespace Repro.Storage;
 public sealed class ContentCache
 {
     private const int CopyChunk = 1 << 20;
+
+    /// <summary>Folders known to exist: creating the same folder for every blob costs a syscall each.</summary>
+    private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     public ContentCache(string root)
     {
@@ -36,26 +40,41 @@ public sealed class ContentCache
     public async Task<BlobRef> AddBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         var sha = Sha256Hasher.HashBytes(bytes.Span);
-        var destination = PathFor(sha);
-        if (!File.Exists(destination))
-        {
-            var temp = NewTempPath();
-            try
-            {
-                await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
-                {
-                    await stream.WriteAsync(bytes, cancellationToken);
-                }
+        await AddHashedBytesAsync(bytes, sha, cancellationToken);
+        return new BlobRef(sha, bytes.Length);
+    }
 
-                Publish(temp, destination);
+    /// <summary>Stores bytes whose SHA-256 the caller has just computed from these same bytes.</summary>
+    internal Task AddHashedBytesAsync(ReadOnlyMemory<byte> bytes, string sha256, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var destination = PathFor(sha256);
+        if (File.Exists(destination))
+        {
+            return Task.CompletedTask;
+        }
+
+        var temp = NewTempPath();
+        var published = false;
+        try
+        {
+            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                RandomAccess.Write(handle, bytes.Span, 0);
             }
-            finally
+
+            Publish(temp, destination);
+            published = true;
+        }
+        finally
+        {
+            if (!published)
             {
                 TryDelete(temp);
             }
         }
 
-        return new BlobRef(sha, bytes.Length);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -111,18 +130,29 @@ public sealed class ContentCache
 
     public string NewTempPath()
     {
-        Directory.CreateDirectory(TempDirectory);
+        EnsureFolder(TempDirectory);
         return Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
     }
 
-    private static void Publish(string temp, string destination)
+    private void EnsureFolder(string folder)
+    {
+        if (_folders.ContainsKey(folder))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        _folders[folder] = true;
+    }
+
+    private void Publish(string temp, string destination)
     {
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        EnsureFolder(Path.GetDirectoryName(destination)!);
 
         // rename(2) is atomic: readers see either no blob or the whole blob.
         File.Move(temp, destination, overwrite: true);

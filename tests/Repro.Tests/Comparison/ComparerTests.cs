@@ -179,6 +179,32 @@ public sealed class ComparerTests
     }
 
     [Fact]
+    public async Task Large_float32_arrays_count_every_difference_the_same_as_element_by_element()
+    {
+        using var dir = new TempDirectory();
+        var random = new Random(3);
+        var a = Enumerable.Range(0, 100_003).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var b = (float[])a.Clone();
+        for (var i = 0; i < b.Length; i += 7)
+        {
+            b[i] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(b[i]) + 1);
+        }
+
+        b[500] += 1f;
+        b[70_001] = a[70_001] + 0.25f;
+        b[99_999] = float.NaN;
+        b[100_002] += 0.5f;
+        var result = await CompareBytesAsync(dir, "big.npy", Npy("<f4", [a.Length], Floats(a)), Npy("<f4", [b.Length], Floats(b)));
+        Assert.Equal(Verdict.Diverged, result.Verdict);
+        Assert.Equal(a.Length, result.Compared);
+        Assert.Equal(4, result.OutOfTolerance);
+        Assert.Equal(1.0, result.MaxAbsError!.Value, 5);
+        Assert.Contains("1 NaN mismatches", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("array[500]", result.Detail, StringComparison.Ordinal);
+        Assert.True(result.MaxUlp >= 1);
+    }
+
+    [Fact]
     public async Task Corrupt_and_truncated_npy_files_get_a_clear_verdict()
     {
         using var dir = new TempDirectory();
