@@ -62,6 +62,19 @@ public sealed class HashingTests
     }
 
     [Fact]
+    public void The_listing_writer_gives_the_same_bytes_as_canonical_JSON()
+    {
+        var entries = new[]
+        {
+            new DirectoryEntry("z/ü \"quoted\".csv", new string('a', 64), 12),
+            new DirectoryEntry("A.csv", new string('b', 64), 0),
+            new DirectoryEntry("a\\b<tag>&.csv", new string('c', 64), long.MaxValue),
+        };
+        var expected = Serialization.CanonicalJson.Serialize(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(ArtifactHasher.Listing(entries)));
+    }
+
+    [Fact]
     public async Task Folder_hash_does_not_depend_on_where_the_folder_is()
     {
         using var dir = new TempDirectory();

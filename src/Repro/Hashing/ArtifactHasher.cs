@@ -1,6 +1,7 @@
 using System.IO.Enumeration;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Repro.Domain;
-using Repro.Serialization;
 using Repro.Storage;
 
 namespace Repro.Hashing;
@@ -52,8 +53,28 @@ public sealed class ArtifactHasher
     }
 
     /// <summary>The canonical listing bytes for entries (sorted here).</summary>
-    public static byte[] Listing(IEnumerable<DirectoryEntry> entries) =>
-        CanonicalJson.Serialize(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+    public static byte[] Listing(IEnumerable<DirectoryEntry> entries)
+    {
+        // Written directly (keys path < sha256 < size are already in canonical order): going
+        // through a JSON node tree costs ~100 ms for 20,000 files. A test checks both agree.
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartArray();
+            foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", entry.Path);
+                writer.WriteString("sha256", entry.Sha256);
+                writer.WriteNumber("size", entry.Size);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.ToArray();
+    }
 
     /// <summary>Lists the files under a folder as '/'-separated relative paths, minus those <paramref name="skip"/> rejects.</summary>
     public static List<(string Relative, string Full, long Size)> ListFiles(string root, Func<string, bool>? skip = null)
