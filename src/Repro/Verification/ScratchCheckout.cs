@@ -194,9 +194,11 @@ public sealed class ScratchCheckout : IAsyncDisposable
 
     private static async Task RemoveAsync(string path, string? top)
     {
+        var removed = false;
         if (top is not null)
         {
-            await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "remove", "--force", path], top, null, CancellationToken.None);
+            var remove = await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "remove", "--force", path], top, null, CancellationToken.None);
+            removed = remove is { ExitCode: 0 };
         }
 
         if (Directory.Exists(path))
@@ -209,8 +211,9 @@ public sealed class ScratchCheckout : IAsyncDisposable
             Directory.Delete(path, recursive: true);
         }
 
-        if (top is not null)
+        if (top is not null && !removed)
         {
+            // The worktree folder was deleted by hand: drop its registration too.
             await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "prune"], top, null, CancellationToken.None);
         }
     }
