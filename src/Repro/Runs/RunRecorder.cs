@@ -3,7 +3,6 @@ using Repro.Domain;
 using Repro.Execution;
 using Repro.Hashing;
 using Repro.Metrics;
-using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
 
@@ -259,9 +258,8 @@ public sealed class RunRecorder
             Warnings = warnings,
         };
 
-        await _store.SaveAsync(manifest, none);
-        var digest = Sha256Hasher.HashBytes(CanonicalJson.Serialize(manifest));
-        return new RunOutcome(manifest, digest, result.ExitCode);
+        var stored = await _store.SaveAsync(manifest, none);
+        return new RunOutcome(manifest, stored.Digest, result.ExitCode);
     }
 
     private async Task<CodeSnapshot> CaptureCodeAsync(List<string> declared, IProgress<HashProgress>? progress, CancellationToken cancellationToken)

@@ -39,17 +39,26 @@ public static class CanonicalJson
     /// <summary>Serialises <paramref name="value"/> to canonical UTF-8 bytes.</summary>
     public static byte[] Serialize<T>(T value, bool indented = false)
     {
-        var node = JsonSerializer.SerializeToNode(value, Options);
-        return Write(node, indented);
+        // Serialise with the source-generated metadata, then re-write with sorted keys from a
+        // JsonDocument: much cheaper than building a JsonNode tree.
+        var raw = JsonSerializer.SerializeToUtf8Bytes(value, Options);
+        using var document = JsonDocument.Parse(raw);
+        return Write(document.RootElement, indented);
     }
 
     /// <summary>Rewrites any JSON node in canonical form.</summary>
     public static byte[] Write(JsonNode? node, bool indented = false)
     {
+        using var document = JsonDocument.Parse(node?.ToJsonString(Options) ?? "null");
+        return Write(document.RootElement, indented);
+    }
+
+    private static byte[] Write(JsonElement element, bool indented)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            WriteSorted(writer, node);
+            WriteSorted(writer, element);
         }
 
         if (indented)
@@ -63,34 +72,43 @@ public static class CanonicalJson
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("empty JSON document");
 
-    private static void WriteSorted(Utf8JsonWriter writer, JsonNode? node)
+    private static void WriteSorted(Utf8JsonWriter writer, JsonElement element)
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
+            case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var pair in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
-                    writer.WritePropertyName(pair.Key);
-                    WriteSorted(writer, pair.Value);
+                    writer.WritePropertyName(property.Name);
+                    WriteSorted(writer, property.Value);
                 }
 
                 writer.WriteEndObject();
                 break;
-            case JsonArray array:
+            case JsonValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in array)
+                foreach (var item in element.EnumerateArray())
                 {
                     WriteSorted(writer, item);
                 }
 
                 writer.WriteEndArray();
                 break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(element.GetString());
+                break;
+            case JsonValueKind.Number:
+                writer.WriteRawValue(element.GetRawText(), skipInputValidation: true);
+                break;
+            case JsonValueKind.True:
+                writer.WriteBooleanValue(true);
+                break;
+            case JsonValueKind.False:
+                writer.WriteBooleanValue(false);
+                break;
             default:
-                node.WriteTo(writer, Options);
+                writer.WriteNullValue();
                 break;
         }
     }

@@ -8,8 +8,8 @@ namespace Repro.Storage;
 /// </summary>
 public interface IRunStore : IAsyncDisposable
 {
-    /// <summary>Saves a finished run in one transaction: all of it or nothing.</summary>
-    Task SaveAsync(RunManifest manifest, CancellationToken cancellationToken);
+    /// <summary>Saves a finished run in one transaction: all of it or nothing. Returns it as stored.</summary>
+    Task<StoredRun> SaveAsync(RunManifest manifest, CancellationToken cancellationToken);
 
     Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken);
 

@@ -68,10 +68,11 @@ public sealed class SqliteRunStore : IRunStore
         }
     }
 
-    public async Task SaveAsync(RunManifest manifest, CancellationToken cancellationToken)
+    public async Task<StoredRun> SaveAsync(RunManifest manifest, CancellationToken cancellationToken)
     {
         var json = CanonicalJson.Serialize(manifest);
         var digest = Sha256Hasher.HashBytes(json);
+        var text = Encoding.UTF8.GetString(json);
         await using var transaction = _connection.BeginTransaction(deferred: false);
         await using (var insert = _connection.CreateCommand())
         {
@@ -90,7 +91,7 @@ public sealed class SqliteRunStore : IRunStore
             insert.Parameters.AddWithValue("$wall", manifest.Execution.WallSeconds);
             insert.Parameters.AddWithValue("$seed", (object?)manifest.Seed ?? DBNull.Value);
             insert.Parameters.AddWithValue("$digest", digest);
-            insert.Parameters.AddWithValue("$manifest", Encoding.UTF8.GetString(json));
+            insert.Parameters.AddWithValue("$manifest", text);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -119,6 +120,7 @@ public sealed class SqliteRunStore : IRunStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return new StoredRun(manifest, text, digest);
     }
 
     public async Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken)
