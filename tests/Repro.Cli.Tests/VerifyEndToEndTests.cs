@@ -235,6 +235,31 @@ public sealed class VerifyEndToEndTests
         Assert.Equal("FAILED", report.GetProperty("execution").GetProperty("verdict").GetString());
     }
 
+    [Fact]
+    public async Task Outside_git_folder_inputs_and_outputs_are_restored_and_compared_file_by_file()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        dir.Write("make.sh", "mkdir -p out && cat data/*.csv > out/all.csv && cp data/a.csv out/a.csv && date +%N > out/stamp.txt\n");
+        dir.Write("data/a.csv", "x\n1\n");
+        dir.Write("data/b.csv", "x\n2\n");
+        Assert.Equal(0, (await dir.ReproAsync("run", "--name", "folders", "--dep", "data", "--out", "out", "--", "sh", "make.sh")).ExitCode);
+
+        // Edit the script and the data afterwards: the scratch copy uses the recorded ones.
+        dir.Write("make.sh", "exit 1\n");
+        dir.Write("data/a.csv", "x\n999\n");
+        var (exit, report, raw) = await VerifyAsync(dir, "folders");
+        Assert.True(exit == 1, raw.ToString());
+        var output = report.GetProperty("outputs")[0];
+        Assert.Equal("out", output.GetProperty("path").GetString());
+        Assert.Equal("dir", output.GetProperty("comparer").GetString());
+        Assert.Equal("DIVERGED", output.GetProperty("verdict").GetString());
+        var detail = output.GetProperty("detail").GetString()!;
+        Assert.Contains("stamp.txt", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("all.csv", detail, StringComparison.Ordinal);
+        Assert.Equal("IDENTICAL", report.GetProperty("execution").GetProperty("verdict").GetString());
+    }
+
     [Theory]
     [InlineData("--runs", "0")]
     [InlineData("--metric-tol", "acc")]
