@@ -145,6 +145,8 @@ public sealed class VerifyEndToEndTests
         var loss = report.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("key").GetString() == "loss");
         Assert.Equal("EQUIVALENT", loss.GetProperty("verdict").GetString());
         Assert.Equal("rtol=1E-05, atol=1E-08", loss.GetProperty("tolerance").GetString());
+        Assert.Equal(1e-5, loss.GetProperty("rtol").GetDouble());
+        Assert.Equal(1e-8, loss.GetProperty("atol").GetDouble());
         Assert.NotEqual(0, loss.GetProperty("delta").GetDouble());
         var weights = report.GetProperty("outputs")[0];
         Assert.Equal("EQUIVALENT", weights.GetProperty("verdict").GetString());

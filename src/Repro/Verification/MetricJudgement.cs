@@ -13,7 +13,12 @@ public sealed record MetricJudgement
 
     public double? Delta { get; init; }
 
+    /// <summary>The tolerance as text ("rtol=…, atol=…").</summary>
     public required string Tolerance { get; init; }
+
+    public double Rtol { get; init; }
+
+    public double Atol { get; init; }
 
     public required Verdict Verdict { get; init; }
 }

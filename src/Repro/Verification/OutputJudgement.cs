@@ -17,7 +17,12 @@ public sealed record OutputJudgement
 
     public string? ReproducedSha256 { get; init; }
 
+    /// <summary>The tolerance applied, as text, when the bytes differed.</summary>
     public string? Tolerance { get; init; }
+
+    public double? Rtol { get; init; }
+
+    public double? Atol { get; init; }
 
     public double? MaxAbsError { get; init; }
 

@@ -346,6 +346,8 @@ public sealed class Verifier
         OriginalSha256 = original.Sha256,
         ReproducedSha256 = reproduced?.Sha256,
         Tolerance = result.Verdict is Verdict.Equivalent or Verdict.Diverged && tolerance is not null ? tolerance.ToString() : null,
+        Rtol = result.Verdict is Verdict.Equivalent or Verdict.Diverged ? tolerance?.Rtol : null,
+        Atol = result.Verdict is Verdict.Equivalent or Verdict.Diverged ? tolerance?.Atol : null,
         MaxAbsError = result.MaxAbsError,
         MaxRelError = result.MaxRelError,
         MaxUlp = result.MaxUlp,
@@ -361,12 +363,12 @@ public sealed class Verifier
             var tolerance = options.MetricTolerances.GetValueOrDefault(key) ?? options.Tolerance;
             if (!reproduced.TryGetValue(key, out var again))
             {
-                result.Add(new MetricJudgement { Key = key, Original = value, Reproduced = null, Tolerance = tolerance.ToString(), Verdict = Verdict.Diverged });
+                result.Add(new MetricJudgement { Key = key, Original = value, Reproduced = null, Tolerance = tolerance.ToString(), Rtol = tolerance.Rtol, Atol = tolerance.Atol, Verdict = Verdict.Diverged });
                 continue;
             }
 
             var verdict = value.Equals(again) ? Verdict.Identical : tolerance.Within(value, again) ? Verdict.Equivalent : Verdict.Diverged;
-            result.Add(new MetricJudgement { Key = key, Original = value, Reproduced = again, Delta = again - value, Tolerance = tolerance.ToString(), Verdict = verdict });
+            result.Add(new MetricJudgement { Key = key, Original = value, Reproduced = again, Delta = again - value, Tolerance = tolerance.ToString(), Rtol = tolerance.Rtol, Atol = tolerance.Atol, Verdict = verdict });
         }
 
         return result;
