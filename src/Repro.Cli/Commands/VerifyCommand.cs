@@ -52,7 +52,7 @@ public static class VerifyCommand
             var childOutput = WriterStream.For(context.Error, true);
             var label = $"{original.Manifest.Id[..8]}{(original.Manifest.Name is null ? string.Empty : $" ({original.Manifest.Name})")}";
             var status = new SynchronousProgress<string>(message => Terminal.Note(context.Error, $"{message} {label}"));
-            var report = await verifier.VerifyAsync(original, options, RunCommand.CurrentEnvironment(), Environment.CurrentDirectory, childOutput, childOutput, status, interrupt.Token);
+            var report = await verifier.VerifyAsync(original, options, RunCommand.CurrentEnvironment(), childOutput, childOutput, status, interrupt.Token);
 
             if (parse.GetValue(junit) is { } junitPath)
             {

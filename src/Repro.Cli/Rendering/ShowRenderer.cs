@@ -16,6 +16,11 @@ public static class ShowRenderer
         w.WriteLine($"run {run.Id}{(run.Name is null ? string.Empty : $"  ({run.Name})")}");
         Line(w, "status", run.Status == RunStatus.Ok ? $"ok (exit {e.ExitCode})" : $"FAILED (exit {e.ExitCode}){(e.Cancelled ? ", interrupted" : string.Empty)}");
         Line(w, "digest", $"sha256:{stored.Digest}");
+        if (run.ParentId is { } parent)
+        {
+            Line(w, run.Kind == "verification" ? "verifies" : "parent", parent);
+        }
+
         Line(w, "started", $"{Format.Time(e.StartedAt)}   wall {Format.Seconds(e.WallSeconds)}   cpu {Format.Seconds(e.CpuSeconds)}   peak memory {Format.Bytes(e.PeakRssBytes)}");
         Line(w, "command", Quote(e.Command) + (e.WorkingDir == "." ? string.Empty : $"   (in {e.WorkingDir})"));
         if (e.Executable is not null)

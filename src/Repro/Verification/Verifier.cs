@@ -38,7 +38,7 @@ public sealed class Verifier
         _time = time;
     }
 
-    public async Task<VerificationReport> VerifyAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, string currentDirectory, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
+    public async Task<VerificationReport> VerifyAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
     {
         if (options.Runs < 1)
         {
