@@ -11,22 +11,15 @@ public static class RunCommand
 {
     public static Command Create(CliContext context)
     {
-        var name = new Option<string?>("--name") { Description = "A name for the run (later: refer to its newest run by this name)." };
-        var deps = new Option<string[]>("--dep") { Description = "An input file or folder: hashed and cached before the command starts. Repeatable." };
-        var outs = new Option<string[]>("--out") { Description = "An output file or folder: hashed and cached after the command ends. Repeatable." };
-        var metrics = new Option<string[]>("--metrics") { Description = "A metrics file the command writes (JSON, YAML or CSV). Repeatable." };
-        var parameters = new Option<string[]>("--param") { Description = "A parameter KEY=VALUE to record. Repeatable." };
-        var paramsFiles = new Option<string[]>("--params-file") { Description = "A YAML or JSON file of parameters (keys flattened with '.'). Repeatable." };
+        var options = new RunOptions();
         var seed = new Option<long?>("--seed") { Description = "Seed: sets REPRO_SEED and PYTHONHASHSEED and replaces {seed} in the command." };
-        var deterministic = new Option<bool>("--deterministic") { Description = "Set the determinism profile (CUBLAS_WORKSPACE_CONFIG, TF_DETERMINISTIC_OPS, thread counts = 1, MKL_CBWR)." };
-        var tags = new Option<string[]>("--tag") { Description = "A tag KEY=VALUE. Repeatable." };
-        var python = new Option<string?>("--python") { Description = "The Python interpreter to record when the command does not start with one." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary line after the run." };
 
         var command = new Command("run", "Run a command and record code, data, environment, params, seed, outputs and metrics. Usage: repro run [OPTIONS] -- COMMAND [ARGS...]")
         {
-            name, deps, outs, metrics, parameters, paramsFiles, seed, deterministic, tags, python, quiet,
+            seed, quiet,
         };
+        options.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,22 +29,7 @@ public static class RunCommand
             }
 
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            var request = new RunRequest
-            {
-                Name = parse.GetValue(name),
-                Deps = parse.GetValue(deps) ?? [],
-                Outs = parse.GetValue(outs) ?? [],
-                MetricsFiles = parse.GetValue(metrics) ?? [],
-                Params = parse.GetValue(parameters) ?? [],
-                ParamsFiles = parse.GetValue(paramsFiles) ?? [],
-                Seed = parse.GetValue(seed),
-                Deterministic = parse.GetValue(deterministic),
-                Tags = parse.GetValue(tags) ?? [],
-                Python = parse.GetValue(python),
-                Command = context.Trailing,
-                WorkingDirectory = Environment.CurrentDirectory,
-                Environment = CurrentEnvironment(),
-            };
+            var request = options.ToRequest(parse, context.Trailing, parse.GetValue(seed));
 
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, interrupt));

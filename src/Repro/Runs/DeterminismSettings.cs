@@ -38,8 +38,8 @@ public static class DeterminismSettings
         return result;
     }
 
-    /// <summary>Replaces every {seed} in the arguments.</summary>
-    public static IReadOnlyList<string> Substitute(IReadOnlyList<string> argv, long? seed)
+    /// <summary>Replaces every {seed} in the arguments (or in declared paths: <paramref name="what"/> names them in the message).</summary>
+    public static IReadOnlyList<string> Substitute(IReadOnlyList<string> argv, long? seed, string what = "the command")
     {
         if (argv.All(a => !a.Contains(SeedPlaceholder, StringComparison.Ordinal)))
         {
@@ -48,7 +48,7 @@ public static class DeterminismSettings
 
         if (seed is null)
         {
-            throw ReproException.Usage("the command uses {seed} but no --seed was given");
+            throw ReproException.Usage($"{what} uses {{seed}} but no --seed was given");
         }
 
         var text = seed.Value.ToString(CultureInfo.InvariantCulture);

@@ -54,6 +54,12 @@ public sealed class RunRecorder
 
         string Full(string path) => Path.GetFullPath(path, request.WorkingDirectory);
 
+        // {seed} in an output or metrics path lets runs with different seeds write side by side.
+        request = request with
+        {
+            Outs = DeterminismSettings.Substitute(request.Outs, request.Seed, "--out"),
+            MetricsFiles = DeterminismSettings.Substitute(request.MetricsFiles, request.Seed, "--metrics"),
+        };
         var parameters = KeyValueArguments.Parse(request.Params, "--param");
         var tags = KeyValueArguments.Parse(request.Tags, "--tag");
         var command = DeterminismSettings.Substitute(request.Command, request.Seed);

@@ -17,17 +17,12 @@ namespace Repro.Verification;
 /// </summary>
 public sealed class Verifier
 {
-    /// <summary>Variables that describe this machine's layout, not the run: never copied from the record.</summary>
-    private static readonly HashSet<string> MachineVariables = new(StringComparer.Ordinal)
-    {
-        "PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "PYTHONPATH",
-    };
-
     private readonly Workspace _workspace;
     private readonly IRunStore _store;
     private readonly ContentCache _cache;
     private readonly Func<IStatCache> _statCache;
     private readonly TimeProvider _time;
+    private readonly RunReplayer _replayer;
 
     public Verifier(Workspace workspace, IRunStore store, ContentCache cache, Func<IStatCache> statCache, TimeProvider time)
     {
@@ -36,6 +31,7 @@ public sealed class Verifier
         _cache = cache;
         _statCache = statCache;
         _time = time;
+        _replayer = new RunReplayer(workspace, store, cache, statCache, time);
     }
 
     public async Task<VerificationReport> VerifyAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
@@ -64,7 +60,7 @@ public sealed class Verifier
             status?.Report(options.Runs == 1 ? "re-running" : string.Create(CultureInfo.InvariantCulture, $"re-running ({k + 1} of {options.Runs})"));
             try
             {
-                reproductions.Add(await ReproduceAsync(run, options.InPlace, environment, stdout, stderr, notes, interrupt));
+                reproductions.Add(await _replayer.ReplayAsync(run, new ReplayRequest { InPlace = options.InPlace, Kind = "verification", ParentId = run.Id, ExtraTags = [$"verifies={run.Id}"] }, environment, stdout, stderr, notes, interrupt));
             }
             catch (ReproException ex) when (ex.Code == ExitCode.CannotExecute)
             {
@@ -147,91 +143,6 @@ public sealed class Verifier
         }
 
         return checks;
-    }
-
-    private async Task<RunManifest> ReproduceAsync(RunManifest run, bool inPlace, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, List<string> notes, CancellationToken interrupt)
-    {
-        ScratchCheckout? scratch = null;
-        try
-        {
-            Workspace workspace;
-            if (inPlace)
-            {
-                workspace = _workspace;
-            }
-            else
-            {
-                scratch = await ScratchCheckout.CreateAsync(run, _workspace.Root, _workspace.TempPath, _cache, CancellationToken.None);
-                foreach (var note in scratch.Notes.Where(n => !notes.Contains(n)))
-                {
-                    notes.Add(note);
-                }
-
-                workspace = _workspace.WithRoot(scratch.Root);
-            }
-
-            var workingDirectory = run.Execution.WorkingDir == "." ? workspace.Root
-                : Path.IsPathRooted(run.Execution.WorkingDir) ? run.Execution.WorkingDir
-                : Path.Combine(workspace.Root, run.Execution.WorkingDir);
-            Directory.CreateDirectory(workingDirectory);
-
-            string Relative(string recorded) => Path.IsPathRooted(recorded) ? recorded : Path.GetRelativePath(workingDirectory, Path.Combine(workspace.Root, recorded));
-
-            var request = new RunRequest
-            {
-                Name = null,
-                Kind = "verification",
-                ParentId = run.Id,
-                Deps = run.Deps.Select(d => Relative(d.Path)).ToList(),
-                Outs = run.Outputs.Select(o => Relative(o.Path)).ToList(),
-                MetricsFiles = run.Metrics.Sources.Where(s => s.Path != "$REPRO_METRICS_FILE").Select(s => Relative(s.Path)).ToList(),
-                ParamsFiles = run.ParamsFiles.Select(p => Relative(p.Path)).ToList(),
-                Params = run.Params.Select(p => $"{p.Key}={p.Value}").ToList(),
-                Tags = run.Tags.Select(t => $"{t.Key}={t.Value}").Append($"verifies={run.Id}").ToList(),
-                Seed = run.Seed,
-                Deterministic = run.Determinism.Enabled,
-                Python = run.Environment.Python is { } python && !PythonProbe.IsPythonName(run.Execution.Argv[0]) ? python.Executable : null,
-                Command = run.Execution.Argv,
-                WorkingDirectory = workingDirectory,
-                Environment = ReplayEnvironment(run, environment),
-            };
-
-            var recorder = new RunRecorder(workspace, _store, _cache, _statCache(), _time);
-            var outcome = await recorder.RecordAsync(request, stdout, stderr, null, interrupt);
-            return outcome.Manifest;
-        }
-        finally
-        {
-            if (scratch is not null)
-            {
-                await scratch.DisposeAsync();
-            }
-        }
-    }
-
-    /// <summary>The current environment with the record's result-affecting variables put back.</summary>
-    private static Dictionary<string, string> ReplayEnvironment(RunManifest run, IReadOnlyDictionary<string, string> environment)
-    {
-        var result = new Dictionary<string, string>(environment, StringComparer.Ordinal);
-        foreach (var (name, value) in run.Environment.Variables)
-        {
-            if (value == EnvironmentVariablePolicy.Redacted || MachineVariables.Contains(name) || name.StartsWith("REPRO_", StringComparison.Ordinal) || run.Determinism.Variables.ContainsKey(name))
-            {
-                continue;
-            }
-
-            result[name] = value;
-        }
-
-        // Variables that were not set in the original run are not set in its reproduction.
-        foreach (var name in result.Keys.Where(n => EnvironmentVariablePolicy.IsAllowed(n) && !EnvironmentVariablePolicy.IsCredential(n)
-            && !MachineVariables.Contains(n) && !n.StartsWith("REPRO_", StringComparison.Ordinal) && !n.StartsWith("DOTNET_", StringComparison.Ordinal)
-            && !run.Environment.Variables.ContainsKey(n)).ToList())
-        {
-            result.Remove(name);
-        }
-
-        return result;
     }
 
     private static ExecutionJudgement JudgeExecution(RunManifest run, List<RunManifest> reproductions)

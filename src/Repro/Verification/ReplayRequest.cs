@@ -1,0 +1,22 @@
+namespace Repro.Verification;
+
+/// <summary>How to re-run a recorded run: where, with which seed, and what the new run is to the old one.</summary>
+public sealed record ReplayRequest
+{
+    /// <summary>Run in the current working tree instead of a scratch checkout of the recorded code and data.</summary>
+    public bool InPlace { get; init; }
+
+    /// <summary>Replaces the recorded seed (a seed study); null keeps the recorded one.</summary>
+    public long? Seed { get; init; }
+
+    public bool OverrideSeed { get; init; }
+
+    /// <summary>The new run's kind ("verification", "run").</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The new run's parent: the run verified, or the study a seed run belongs to.</summary>
+    public required string ParentId { get; init; }
+
+    /// <summary>Tags added to the recorded ones (KEY=VALUE).</summary>
+    public IReadOnlyList<string> ExtraTags { get; init; } = [];
+}

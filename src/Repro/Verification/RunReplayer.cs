@@ -1,0 +1,147 @@
+using Repro.Capture;
+using Repro.Domain;
+using Repro.Hashing;
+using Repro.Runs;
+using Repro.Storage;
+using Repro.Workspaces;
+
+namespace Repro.Verification;
+
+/// <summary>
+/// Re-runs a recorded run with its command, parameters, determinism profile and
+/// result-affecting variables: in a scratch checkout of the recorded code and data (the
+/// default, the user's tree untouched) or in place. Verification and seed studies both use it.
+/// Safe to call concurrently: scratch checkouts are created and removed one at a time, since
+/// git serialises worktree changes with a lock file that a second writer would fail on.
+/// </summary>
+public sealed class RunReplayer
+{
+    /// <summary>Variables that describe this machine's layout, not the run: never copied from the record.</summary>
+    private static readonly HashSet<string> MachineVariables = new(StringComparer.Ordinal)
+    {
+        "PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "PYTHONPATH",
+    };
+
+    private static readonly SemaphoreSlim CheckoutLock = new(1, 1);
+    private readonly Workspace _workspace;
+    private readonly IRunStore _store;
+    private readonly ContentCache _cache;
+    private readonly Func<IStatCache> _statCache;
+    private readonly TimeProvider _time;
+
+    public RunReplayer(Workspace workspace, IRunStore store, ContentCache cache, Func<IStatCache> statCache, TimeProvider time)
+    {
+        _workspace = workspace;
+        _store = store;
+        _cache = cache;
+        _statCache = statCache;
+        _time = time;
+    }
+
+    /// <summary>Re-runs <paramref name="run"/> and records the new run. Notes about what could not be restored exactly go to <paramref name="notes"/>.</summary>
+    public async Task<RunManifest> ReplayAsync(RunManifest run, ReplayRequest replay, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, ICollection<string> notes, CancellationToken interrupt)
+    {
+        ScratchCheckout? scratch = null;
+        try
+        {
+            Workspace workspace;
+            if (replay.InPlace)
+            {
+                workspace = _workspace;
+            }
+            else
+            {
+                await CheckoutLock.WaitAsync(CancellationToken.None);
+                try
+                {
+                    scratch = await ScratchCheckout.CreateAsync(run, _workspace.Root, _workspace.TempPath, _cache, CancellationToken.None);
+                }
+                finally
+                {
+                    CheckoutLock.Release();
+                }
+
+                lock (notes)
+                {
+                    foreach (var note in scratch.Notes.Where(n => !notes.Contains(n)))
+                    {
+                        notes.Add(note);
+                    }
+                }
+
+                workspace = _workspace.WithRoot(scratch.Root);
+            }
+
+            var workingDirectory = run.Execution.WorkingDir == "." ? workspace.Root
+                : Path.IsPathRooted(run.Execution.WorkingDir) ? run.Execution.WorkingDir
+                : Path.Combine(workspace.Root, run.Execution.WorkingDir);
+            Directory.CreateDirectory(workingDirectory);
+
+            string Relative(string recorded) => Path.IsPathRooted(recorded) ? recorded : Path.GetRelativePath(workingDirectory, Path.Combine(workspace.Root, recorded));
+
+            var request = new RunRequest
+            {
+                Name = null,
+                Kind = replay.Kind,
+                ParentId = replay.ParentId,
+                Deps = run.Deps.Select(d => Relative(d.Path)).ToList(),
+                Outs = run.Outputs.Select(o => Relative(o.Path)).ToList(),
+                MetricsFiles = run.Metrics.Sources.Where(s => s.Path != "$REPRO_METRICS_FILE").Select(s => Relative(s.Path)).ToList(),
+                ParamsFiles = run.ParamsFiles.Select(p => Relative(p.Path)).ToList(),
+                Params = run.Params.Select(p => $"{p.Key}={p.Value}").ToList(),
+                Tags = run.Tags.Where(t => !replay.ExtraTags.Any(e => e.StartsWith(t.Key + "=", StringComparison.Ordinal)))
+                    .Select(t => $"{t.Key}={t.Value}").Concat(replay.ExtraTags).ToList(),
+                Seed = replay.OverrideSeed ? replay.Seed : run.Seed,
+                Deterministic = run.Determinism.Enabled,
+                Python = run.Environment.Python is { } python && !PythonProbe.IsPythonName(run.Execution.Argv[0]) ? python.Executable : null,
+                Command = run.Execution.Argv,
+                WorkingDirectory = workingDirectory,
+                Environment = ReplayEnvironment(run, environment),
+            };
+
+            var recorder = new RunRecorder(workspace, _store, _cache, _statCache(), _time);
+            var outcome = await recorder.RecordAsync(request, stdout, stderr, null, interrupt);
+            return outcome.Manifest;
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                await CheckoutLock.WaitAsync(CancellationToken.None);
+                try
+                {
+                    await scratch.DisposeAsync();
+                }
+                finally
+                {
+                    CheckoutLock.Release();
+                }
+            }
+        }
+    }
+
+    /// <summary>The current environment with the record's result-affecting variables put back.</summary>
+    private static Dictionary<string, string> ReplayEnvironment(RunManifest run, IReadOnlyDictionary<string, string> environment)
+    {
+        var result = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+        foreach (var (name, value) in run.Environment.Variables)
+        {
+            if (value == EnvironmentVariablePolicy.Redacted || MachineVariables.Contains(name) || name.StartsWith("REPRO_", StringComparison.Ordinal) || run.Determinism.Variables.ContainsKey(name))
+            {
+                continue;
+            }
+
+            result[name] = value;
+        }
+
+        // Variables that were not set in the original run are not set in its reproduction.
+        foreach (var name in result.Keys.Where(n => EnvironmentVariablePolicy.IsAllowed(n) && !EnvironmentVariablePolicy.IsCredential(n)
+            && !MachineVariables.Contains(n) && !n.StartsWith("REPRO_", StringComparison.Ordinal) && !n.StartsWith("DOTNET_", StringComparison.Ordinal)
+            && !run.Environment.Variables.ContainsKey(n)).ToList())
+        {
+            result.Remove(name);
+        }
+
+        return result;
+    }
+}
