@@ -23,6 +23,6 @@ public static class FindingText
         }
 
         var taxonomy = finding.Taxonomy is null || finding.Taxonomy == finding.RuleId ? string.Empty : $" [{finding.Taxonomy}]";
-        return $"{where}: {finding.RuleId} {SarifWriter.Level(finding.Severity)}: {finding.Message}{taxonomy}";
+        return $"{where}: {finding.RuleId} {finding.Message}{taxonomy}";
     }
 }
