@@ -1,5 +1,3 @@
-using MathNet.Numerics.Distributions;
-
 namespace Repro.Statistics;
 
 /// <summary>
@@ -53,7 +51,7 @@ public static class Descriptive
         }
         else
         {
-            var half = StudentT.InvCDF(0, 1, n - 1, 0.975) * stdError;
+            var half = StudentTCritical.Upper975(n - 1) * stdError;
             tInterval = new Interval(mean - half, mean + half);
             bootstrap = PercentileBootstrap.OfMean(sorted, resamples, seed);
         }
