@@ -90,8 +90,4 @@ internal static class SampleMoments
 
         return Math.Max(0.0, sumOfSquares - (sum * sum / values.Length));
     }
-
-    /// <summary>Sample variance with n − 1; null for one value.</summary>
-    public static double? Variance(ReadOnlySpan<double> values, double mean) =>
-        values.Length < 2 ? null : SumOfSquares(values, mean) / (values.Length - 1);
 }

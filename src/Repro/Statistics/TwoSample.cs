@@ -34,8 +34,8 @@ public static class TwoSample
         var difference = (meanB - meanA) + (remainderB - remainderA);
         var ssA = SampleMoments.SumOfSquares(xa, meanA);
         var ssB = SampleMoments.SumOfSquares(xb, meanB);
-        var varA = SampleMoments.Variance(xa, meanA);
-        var varB = SampleMoments.Variance(xb, meanB);
+        double? varA = na > 1 ? ssA / (na - 1) : null;
+        double? varB = nb > 1 ? ssB / (nb - 1) : null;
         var notes = new List<string>();
 
         double? welchT = null, welchDf = null, welchP = null;

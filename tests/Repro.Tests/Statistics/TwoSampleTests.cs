@@ -304,6 +304,34 @@ public sealed class TwoSampleTests
     }
 
     [Fact]
+    public void A_tiny_Welch_p_keeps_its_relative_precision()
+    {
+        double[] a = [0.801, 0.803, 0.799, 0.802, 0.800, 0.798];
+        double[] b = [0.841, 0.843, 0.838, 0.845, 0.840, 0.842, 0.839];
+        var c = TwoSample.Compare(a, b);
+
+        // ttest_ind(b, a, equal_var=False) -> t = 34.18789660637557, p = 1.85717338751928e-12; df -> 10.92306078
+        Approx.Equal(34.18789660637557, c.WelchT);
+        Approx.Equal(1.85717338751928e-12, c.WelchP);
+        Assert.Equal(10.92306078, c.WelchDf!.Value, 1e-8);
+
+        // mannwhitneyu(b, a, method='exact') -> U = 42.0, p = 0.0011655011655011655 (= 2 / C(13, 6))
+        Assert.Equal(42.0, c.MannWhitneyU);
+        Approx.Equal(0.0011655011655011655, c.MannWhitneyP);
+        Assert.Equal(1.0, c.ProbabilityBGreaterThanA);
+    }
+
+    [Fact]
+    public void Small_seed_counts_are_named_in_the_notes()
+    {
+        var few = TwoSample.Compare([1.0, 2.0, 3.0, 4.0], [2.0, 3.0, 4.0, 5.5, 6.0]);
+        Assert.Contains(few.Notes, n => n.StartsWith("too few seeds", StringComparison.Ordinal) && n.Contains("A has 4", StringComparison.Ordinal));
+
+        var enough = TwoSample.Compare([1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 3.0, 4.5, 5.5, 6.5]);
+        Assert.DoesNotContain(enough.Notes, n => n.StartsWith("too few seeds", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_empty_side_or_NaN_throws()
     {
         Assert.Throws<ArgumentException>(() => TwoSample.Compare([], [1.0, 2.0]));
