@@ -3,7 +3,7 @@ namespace Repro.Cli;
 /// <summary>What every command needs from the process: output writers and the tokens after "--".</summary>
 public sealed class CliContext(TextWriter stdout, TextWriter stderr, string[] trailing)
 {
-    private static readonly HashSet<string> TrailingCommands = new(StringComparer.Ordinal) { "run" };
+    private static readonly HashSet<string> TrailingCommands = new(StringComparer.Ordinal) { "run", "seeds" };
 
     public TextWriter Out { get; } = stdout;
 

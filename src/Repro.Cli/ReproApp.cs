@@ -28,6 +28,9 @@ public static class ReproApp
             EnvCommand.Create(context),
             VerifyCommand.Create(context),
             DiffCommand.Create(context),
+            SeedsCommand.Create(context),
+            StudyCommand.Create(context),
+            CompareCommand.Create(context),
         };
         root.Options.Add(verbose);
 

@@ -46,11 +46,11 @@ public static class RunsCommand
             }
 
             var table = new TableWriter("ID", "NAME", "STATUS", "EXIT", "CREATED", "WALL", "SEED", "METRICS");
-            foreach (var run in runs)
+            foreach (var (run, child) in Ordered(runs))
             {
                 table.Add(
-                    run.Id[..8],
-                    run.Name ?? (run.Kind == "verification" && run.ParentId is { } parent ? $"(verifies {parent[..8]})" : "-"),
+                    (child ? "  " : string.Empty) + run.Id[..8],
+                    Label(run, child),
                     run.Status == RunStatus.Ok ? "ok" : "failed",
                     run.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Format.Time(run.CreatedAt),
@@ -64,4 +64,34 @@ public static class RunsCommand
         });
         return command;
     }
+
+    /// <summary>Newest first, with the seeds of a listed study right under it (indented).</summary>
+    private static IEnumerable<(RunSummary Run, bool Child)> Ordered(IReadOnlyList<RunSummary> runs)
+    {
+        var studies = runs.Where(r => r.Kind == "study").Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            if (run.ParentId is { } parent && studies.Contains(parent))
+            {
+                continue;
+            }
+
+            yield return (run, false);
+            if (run.Kind == "study")
+            {
+                foreach (var child in runs.Where(r => r.ParentId == run.Id).OrderBy(r => r.Seed))
+                {
+                    yield return (child, true);
+                }
+            }
+        }
+    }
+
+    private static string Label(RunSummary run, bool child) => run switch
+    {
+        { Kind: "verification", ParentId: { } parent } => $"(verifies {parent[..8]})",
+        { Kind: "study" } => $"{run.Name ?? "-"} [study]",
+        { ParentId: { } parent } => child ? "↳ seed" : $"(seed of study {parent[..8]})",
+        _ => run.Name ?? "-",
+    };
 }

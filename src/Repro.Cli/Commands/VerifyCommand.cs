@@ -21,16 +21,30 @@ public static class VerifyCommand
         var atol = new Option<double?>("--atol") { Description = "Absolute tolerance (default 1e-8)." };
         var metricTol = new Option<string[]>("--metric-tol") { Description = "KEY=TOL: absolute tolerance for one metric (repeatable)." };
         var minAgreement = new Option<double?>("--min-agreement") { Description = "Lowest share (0..1) of unchanged labels/decisions in a CSV output still judged EQUIVALENT (default 1: any flip diverges)." };
+        var toleranceFrom = new Option<string?>("--tolerance-from") { Description = "STUDY: take each metric's tolerance from a seed study (`repro seeds`): a metric may move by k·σ, σ its standard deviation over the study's seeds. Order: defaults < repro.yaml < study < flags." };
+        var k = new Option<double?>("--k") { Description = "With --tolerance-from: how many standard deviations a metric may move (default 2)." };
         var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
         var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to FILE: one test case per output and metric." };
         var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED.")
         {
-            run, runs, inPlace, rtol, atol, metricTol, minAgreement, json, junit,
+            run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, json, junit,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(k) is not null && parse.GetValue(toleranceFrom) is null)
+            {
+                throw ReproException.Usage("--k needs --tolerance-from STUDY");
+            }
+
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            StudyTolerance? fromStudy = null;
+            if (parse.GetValue(toleranceFrom) is { } studyText)
+            {
+                var study = await Studies.StudyResolver.ResolveAsync(session.Store, studyText, cancellationToken);
+                fromStudy = StudyTolerance.From(study.Manifest, parse.GetValue(k) ?? StudyTolerance.DefaultK);
+            }
+
             var options = VerifySettings.Build(
                 session.Workspace.Root,
                 parse.GetValue(runs),
@@ -38,7 +52,8 @@ public static class VerifyCommand
                 parse.GetValue(rtol),
                 parse.GetValue(atol),
                 parse.GetValue(metricTol) ?? [],
-                parse.GetValue(minAgreement));
+                parse.GetValue(minAgreement),
+                fromStudy);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
 

@@ -31,5 +31,20 @@ public static class Format
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>Decimals that show a spread to two significant digits (0.0121 → 3); null without a spread.</summary>
+    public static int? DecimalsFor(double? spread) =>
+        spread is { } s && s > 0 && double.IsFinite(s) ? Math.Clamp(1 - (int)Math.Floor(Math.Log10(s)), 0, 12) : null;
+
+    /// <summary>A value rounded to the decimals of its spread, or six significant digits without one.</summary>
+    public static string Rounded(double value, int? decimals) =>
+        decimals is { } d ? value.ToString("F" + d.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : Number(value);
+
+    /// <summary>"0.925 ± 0.012": the spread to two significant digits and the mean to the same place.</summary>
+    public static string MeanStd(double mean, double? std)
+    {
+        var decimals = DecimalsFor(std);
+        return std is { } s && decimals is not null ? $"{Rounded(mean, decimals)} ± {Rounded(s, decimals)}" : std == 0 ? $"{Number(mean)} ± 0" : Number(mean);
+    }
+
     public static string Short(string? sha256) => sha256 is null ? "-" : sha256.Length > 12 ? sha256[..12] : sha256;
 }

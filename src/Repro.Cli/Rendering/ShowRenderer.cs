@@ -18,7 +18,7 @@ public static class ShowRenderer
         Line(w, "digest", $"sha256:{stored.Digest}");
         if (run.ParentId is { } parent)
         {
-            Line(w, run.Kind == "verification" ? "verifies" : "parent", parent);
+            Line(w, run.Kind == "verification" ? "verifies" : run.Tags.ContainsKey("study") ? "study" : "parent", parent);
         }
 
         Line(w, "started", $"{Format.Time(e.StartedAt)}   wall {Format.Seconds(e.WallSeconds)}   cpu {Format.Seconds(e.CpuSeconds)}   peak memory {Format.Bytes(e.PeakRssBytes)}");
@@ -37,6 +37,15 @@ public static class ShowRenderer
         foreach (var (key, value) in run.Tags)
         {
             Line(w, "tag", $"{key}={value}");
+        }
+
+        if (run.Study is { } study)
+        {
+            w.WriteLine();
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"study: {study.Children.Count} seeds, {study.Parallelism} at a time{(study.SourceRun is { } source ? $", re-running run {source[..8]}" : string.Empty)} (repro study {run.Id[..8]} shows it alone)"));
+            StudyRenderer.RenderStatistics(w, study.Statistics);
+            w.WriteLine();
+            StudyRenderer.RenderChildren(w, study);
         }
 
         w.WriteLine();

@@ -15,7 +15,7 @@ public sealed record RunManifest
 
     public string? Name { get; init; }
 
-    /// <summary>"run" for a recorded run; later kinds (verification, study) reuse the same shape.</summary>
+    /// <summary>"run" for a recorded run (a seed of a study too, with the study as parent), "verification" for a re-run, "study" for a seed study.</summary>
     public string Kind { get; init; } = "run";
 
     public string? ParentId { get; init; }
@@ -47,4 +47,8 @@ public sealed record RunManifest
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>Only for kind "study": seeds, children and statistics. Absent from other manifests.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public StudyRecord? Study { get; init; }
 }

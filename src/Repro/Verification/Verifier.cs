@@ -42,7 +42,7 @@ public sealed class Verifier
         }
 
         var run = original.Manifest;
-        var notes = new List<string>();
+        var notes = new List<string>(options.ToleranceNotes);
         var inputs = new List<InputCheck>();
         if (run.Outputs.Count == 0 && run.Metrics.Values.Count == 0)
         {

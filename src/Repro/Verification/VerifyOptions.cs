@@ -25,4 +25,7 @@ public sealed record VerifyOptions
 
     /// <summary>Where each tolerance came from (defaults, repro.yaml, flags), for the report.</summary>
     public string ToleranceSource { get; init; } = "defaults";
+
+    /// <summary>What the tolerance settings could not do (a study metric without spread), for the report.</summary>
+    public IReadOnlyList<string> ToleranceNotes { get; init; } = [];
 }

@@ -7,13 +7,14 @@ namespace Repro.Verification;
 
 /// <summary>
 /// Builds <see cref="VerifyOptions"/> from three layers: built-in defaults (rtol 1e-5, atol 1e-8),
-/// the <c>verify:</c> section of <c>repro.yaml</c> in the workspace, then command-line flags.
+/// the <c>verify:</c> section of <c>repro.yaml</c> in the workspace, a seed study's spread
+/// (<c>--tolerance-from</c>), then command-line flags.
 /// </summary>
 public static class VerifySettings
 {
     public const string FileName = "repro.yaml";
 
-    public static VerifyOptions Build(string workspaceRoot, int runs, bool inPlace, double? rtol, double? atol, IReadOnlyList<string> metricTolerances, double? minAgreement)
+    public static VerifyOptions Build(string workspaceRoot, int runs, bool inPlace, double? rtol, double? atol, IReadOnlyList<string> metricTolerances, double? minAgreement, StudyTolerance? study = null)
     {
         var tolerance = Tolerance.Default;
         var metrics = new Dictionary<string, Tolerance>(StringComparer.Ordinal);
@@ -81,6 +82,15 @@ public static class VerifySettings
             }
         }
 
+        if (study is not null)
+        {
+            sources.Add(study.Label);
+            foreach (var (key, fromStudy) in study.Metrics)
+            {
+                metrics[key] = fromStudy;
+            }
+        }
+
         if (rtol is not null || atol is not null || metricTolerances.Count > 0 || minAgreement is not null)
         {
             sources.Add("flags");
@@ -122,6 +132,7 @@ public static class VerifySettings
             OutputTolerances = outputs,
             MinAgreement = agreement,
             ToleranceSource = string.Join(" < ", sources),
+            ToleranceNotes = study?.Notes ?? [],
         };
     }
 
