@@ -31,6 +31,7 @@ public static class ReproApp
             SeedsCommand.Create(context),
             StudyCommand.Create(context),
             CompareCommand.Create(context),
+            AuditCommand.Create(context),
         };
         root.Options.Add(verbose);
 

@@ -1,6 +1,9 @@
+using Repro.Audit;
+using Repro.Comparison;
 using Repro.Domain;
 using Repro.Runs;
 using Repro.Storage;
+using Repro.Verification;
 
 namespace Repro.Tests;
 
@@ -145,5 +148,94 @@ public abstract class RunStoreContract
         await Task.WhenAll(writers);
         await using var reader = await OpenAsync(dir);
         Assert.Equal(100, (await reader.ListAsync(new RunQuery { Limit = 0 }, CancellationToken.None)).Count);
+    }
+
+    public static VerificationReport Report(string runId, Verdict verdict = Verdict.Identical, DateTimeOffset? at = null) => new()
+    {
+        Id = RunId.New(),
+        Verdict = verdict,
+        Run = runId,
+        RunDigest = new string('d', 64),
+        ReproductionRuns = [],
+        Mode = "scratch",
+        VerifiedAt = at ?? DateTimeOffset.UtcNow,
+        Tolerance = Tolerance.Default.ToString(),
+        ToleranceSource = "defaults",
+        Execution = new ExecutionJudgement(0, [0], Verdict.Identical, "exit code 0 as recorded"),
+        Outputs = [],
+        Metrics = [],
+        Causes = [],
+        Summary = "IDENTICAL",
+    };
+
+    [Fact]
+    public async Task Verification_reports_are_stored_listed_newest_first_and_read_back_with_their_digest()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await OpenAsync(dir);
+        var run = Manifest("v");
+        await store.SaveAsync(run, CancellationToken.None);
+        var start = DateTimeOffset.UtcNow;
+        var first = Report(run.Id, Verdict.Identical, start);
+        var second = Report(run.Id, Verdict.Diverged, start.AddMinutes(1));
+        await store.SaveVerificationAsync(first, CancellationToken.None);
+        var saved = await store.SaveVerificationAsync(second, CancellationToken.None);
+        await store.SaveVerificationAsync(Report(RunId.New()), CancellationToken.None);
+
+        var read = await store.GetVerificationAsync(second.Id, CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.Equal(Verdict.Diverged, read.Report.Verdict);
+        Assert.Equal(saved.Digest, read.Digest);
+        Assert.Equal(Hashing.Sha256Hasher.HashBytes(System.Text.Encoding.UTF8.GetBytes(read.Json)), read.Digest);
+        Assert.Equal([second.Id, first.Id], (await store.ListVerificationsAsync(run.Id, 0, CancellationToken.None)).Select(v => v.Report.Id));
+        Assert.Equal(3, (await store.ListVerificationsAsync(null, 0, CancellationToken.None)).Count);
+        Assert.Null(await store.GetVerificationAsync(RunId.New(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Every_save_extends_one_intact_hash_chain()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await OpenAsync(dir);
+        var run = Manifest("a");
+        var saved = await store.SaveAsync(run, CancellationToken.None);
+        var verdict = await store.SaveVerificationAsync(Report(run.Id), CancellationToken.None);
+        await store.AppendAuditAsync("report", "report.html", new string('e', 64), DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var log = await store.ReadAuditAsync(CancellationToken.None);
+        Assert.Equal([1L, 2, 3], log.Select(e => e.Seq));
+        Assert.Equal(["run", "verdict", "report"], log.Select(e => e.Kind));
+        Assert.Equal(saved.Digest, log[0].Digest);
+        Assert.Equal(verdict.Digest, log[1].Digest);
+        Assert.Equal(AuditChain.Genesis, log[0].Previous);
+        Assert.Equal(log[0].Hash, log[1].Previous);
+        Assert.Equal(log[1].Hash, log[2].Previous);
+
+        var result = await AuditVerifier.VerifyAsync(store, CancellationToken.None);
+        Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Problem)));
+        Assert.Equal(3, result.Entries);
+        Assert.Equal(log[2].Hash, result.Head);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_keep_the_audit_chain_intact()
+    {
+        using var dir = new TempDirectory();
+        await using (await OpenAsync(dir))
+        {
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await using var store = await OpenAsync(dir);
+            for (var i = 0; i < 10; i++)
+            {
+                await store.SaveAsync(Manifest("parallel"), CancellationToken.None);
+            }
+        })));
+        await using var reader = await OpenAsync(dir);
+        var result = await AuditVerifier.VerifyAsync(reader, CancellationToken.None);
+        Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Problem)));
+        Assert.Equal(40, result.Entries);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Repro.Audit;
+using Repro.Domain;
 using Repro.Storage;
 
 namespace Repro.Tests;
@@ -53,5 +55,106 @@ public sealed class SqliteRunStoreTests : RunStoreContract
 
         var error = await Assert.ThrowsAsync<ReproException>(() => OpenAsync(dir));
         Assert.Contains("newer than this repro", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<(string Database, RunManifest[] Runs)> ThreeRunsAsync(TempDirectory dir)
+    {
+        var runs = new[] { Manifest("a", acc: 0.81), Manifest("b", acc: 0.82), Manifest("c", acc: 0.83) };
+        await using var store = await OpenAsync(dir);
+        foreach (var run in runs)
+        {
+            await store.SaveAsync(run, CancellationToken.None);
+        }
+
+        return (dir.Combine("repro.db"), runs);
+    }
+
+    private async Task<AuditResult> AuditAsync(TempDirectory dir)
+    {
+        await using var store = await OpenAsync(dir);
+        return await AuditVerifier.VerifyAsync(store, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_metric_changed_in_the_manifest_is_detected_at_its_entry()
+    {
+        using var dir = new TempDirectory();
+        var (db, runs) = await ThreeRunsAsync(dir);
+        await ExecuteAsync(db, $"UPDATE runs SET manifest = replace(manifest, '\"acc\":0.82', '\"acc\":0.92') WHERE id = '{runs[1].Id}'");
+        var result = await AuditAsync(dir);
+        Assert.False(result.Intact);
+        Assert.Equal(2, result.FirstBroken!.Seq);
+        Assert.Contains("altered", result.FirstBroken.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_metric_changed_only_in_the_metrics_table_is_detected()
+    {
+        using var dir = new TempDirectory();
+        var (db, runs) = await ThreeRunsAsync(dir);
+        await ExecuteAsync(db, $"UPDATE metrics SET value = 0.99 WHERE run_id = '{runs[0].Id}' AND key = 'acc'");
+        var result = await AuditAsync(dir);
+        Assert.False(result.Intact);
+        Assert.Contains("metrics table", result.FirstBroken!.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_run_and_a_deleted_log_entry_are_detected()
+    {
+        using var dir = new TempDirectory();
+        var (db, runs) = await ThreeRunsAsync(dir);
+        await ExecuteAsync(db, $"DELETE FROM runs WHERE id = '{runs[2].Id}'");
+        var missingRun = await AuditAsync(dir);
+        Assert.False(missingRun.Intact);
+        Assert.Equal(3, missingRun.FirstBroken!.Seq);
+        Assert.Contains("missing", missingRun.FirstBroken.Problem, StringComparison.Ordinal);
+
+        using var dir2 = new TempDirectory();
+        var (db2, _) = await ThreeRunsAsync(dir2);
+        await ExecuteAsync(db2, "DELETE FROM audit WHERE seq = 2");
+        var missingEntry = await AuditAsync(dir2);
+        Assert.False(missingEntry.Intact);
+        Assert.Equal(3, missingEntry.FirstBroken!.Seq);
+        Assert.Contains(missingEntry.Problems, p => p.Problem.Contains("not in the audit log", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reordered_or_rewritten_log_entries_are_detected()
+    {
+        using var dir = new TempDirectory();
+        var (db, _) = await ThreeRunsAsync(dir);
+        // Swap the subjects of entries 1 and 2, keeping each row's own hash: the chain no longer adds up.
+        await ExecuteAsync(db, """
+            UPDATE audit SET subject = CASE seq WHEN 1 THEN (SELECT subject FROM audit WHERE seq = 2) WHEN 2 THEN (SELECT subject FROM audit WHERE seq = 1) ELSE subject END,
+                             digest = CASE seq WHEN 1 THEN (SELECT digest FROM audit WHERE seq = 2) WHEN 2 THEN (SELECT digest FROM audit WHERE seq = 1) ELSE digest END
+            """);
+        var result = await AuditAsync(dir);
+        Assert.False(result.Intact);
+        Assert.Equal(1, result.FirstBroken!.Seq);
+
+        using var dir2 = new TempDirectory();
+        var (db2, _) = await ThreeRunsAsync(dir2);
+        await ExecuteAsync(db2, "UPDATE audit SET seq = seq + 10 WHERE seq = 3");
+        Assert.False((await AuditAsync(dir2)).Intact);
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_audit_log_is_logged_when_upgraded()
+    {
+        using var dir = new TempDirectory();
+        var (db, runs) = await ThreeRunsAsync(dir);
+        await ExecuteAsync(db, "DROP TABLE audit; DROP TABLE verifications; DELETE FROM schema_version WHERE version > 1;");
+        var result = await AuditAsync(dir);
+        Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Problem)));
+        Assert.Equal(runs.Length, result.Entries);
     }
 }

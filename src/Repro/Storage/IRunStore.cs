@@ -1,10 +1,14 @@
+using Repro.Audit;
 using Repro.Domain;
+using Repro.Verification;
 
 namespace Repro.Storage;
 
 /// <summary>
-/// Where run manifests live, with params, metrics (and steps) and tags as queryable rows.
-/// SQLite today; every implementation must pass the same contract tests.
+/// Where run manifests live, with params, metrics (and steps) and tags as queryable rows, the
+/// verification reports, and the append-only audit log that chains them. SQLite today; every
+/// implementation must pass the same contract tests. Every save appends its audit link in the
+/// same transaction, so nothing is stored unlogged.
 /// </summary>
 public interface IRunStore : IAsyncDisposable
 {
@@ -18,4 +22,18 @@ public interface IRunStore : IAsyncDisposable
 
     /// <summary>Ids that start with <paramref name="prefix"/> (at most <paramref name="limit"/>).</summary>
     Task<IReadOnlyList<string>> FindByPrefixAsync(string prefix, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Saves a verification report (its <see cref="VerificationReport.Id"/> is its key) and logs it as a "verdict".</summary>
+    Task<StoredVerification> SaveVerificationAsync(VerificationReport report, CancellationToken cancellationToken);
+
+    Task<StoredVerification?> GetVerificationAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Verification reports newest first, of one run or (null) of all; at most <paramref name="limit"/> (0 = all).</summary>
+    Task<IReadOnlyList<StoredVerification>> ListVerificationsAsync(string? runId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Appends a link for something kept outside the store (a report file, a bundle).</summary>
+    Task<AuditEntry> AppendAuditAsync(string kind, string subject, string digest, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The whole audit log in sequence order.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(CancellationToken cancellationToken);
 }

@@ -1,4 +1,6 @@
+using Repro.Audit;
 using Repro.Domain;
+using Repro.Verification;
 
 namespace Repro.Storage;
 
@@ -17,6 +19,16 @@ public sealed class SerializedRunStore(IRunStore inner) : IRunStore
     public Task<IReadOnlyList<RunSummary>> ListAsync(RunQuery query, CancellationToken cancellationToken) => OneAtATime(() => inner.ListAsync(query, cancellationToken));
 
     public Task<IReadOnlyList<string>> FindByPrefixAsync(string prefix, int limit, CancellationToken cancellationToken) => OneAtATime(() => inner.FindByPrefixAsync(prefix, limit, cancellationToken));
+
+    public Task<StoredVerification> SaveVerificationAsync(VerificationReport report, CancellationToken cancellationToken) => OneAtATime(() => inner.SaveVerificationAsync(report, cancellationToken));
+
+    public Task<StoredVerification?> GetVerificationAsync(string id, CancellationToken cancellationToken) => OneAtATime(() => inner.GetVerificationAsync(id, cancellationToken));
+
+    public Task<IReadOnlyList<StoredVerification>> ListVerificationsAsync(string? runId, int limit, CancellationToken cancellationToken) => OneAtATime(() => inner.ListVerificationsAsync(runId, limit, cancellationToken));
+
+    public Task<AuditEntry> AppendAuditAsync(string kind, string subject, string digest, DateTimeOffset at, CancellationToken cancellationToken) => OneAtATime(() => inner.AppendAuditAsync(kind, subject, digest, at, cancellationToken));
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(CancellationToken cancellationToken) => OneAtATime(() => inner.ReadAuditAsync(cancellationToken));
 
     public ValueTask DisposeAsync()
     {

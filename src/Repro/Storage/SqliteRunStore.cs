@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Repro.Audit;
 using Repro.Domain;
 using Repro.Hashing;
 using Repro.Serialization;
+using Repro.Verification;
 
 namespace Repro.Storage;
 
@@ -40,6 +42,24 @@ public sealed class SqliteRunStore : IRunStore
         CREATE INDEX metric_steps_run ON metric_steps(run_id, key, step);
         CREATE TABLE tags(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));
         CREATE INDEX tags_key ON tags(key, value);
+        """,
+        """
+        CREATE TABLE verifications(
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            report TEXT NOT NULL);
+        CREATE INDEX verifications_run ON verifications(run_id, created_at);
+        CREATE TABLE audit(
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            previous TEXT NOT NULL,
+            hash TEXT NOT NULL);
         """,
     ];
 
@@ -119,6 +139,7 @@ public sealed class SqliteRunStore : IRunStore
             }
         }
 
+        await AppendAuditAsync(transaction, manifest.Kind, manifest.Id, digest, manifest.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredRun(manifest, text, digest);
     }
@@ -224,7 +245,139 @@ public sealed class SqliteRunStore : IRunStore
         return ids;
     }
 
+    public async Task<StoredVerification> SaveVerificationAsync(VerificationReport report, CancellationToken cancellationToken)
+    {
+        if (report.Id.Length == 0)
+        {
+            throw new ArgumentException("a verification report needs an id", nameof(report));
+        }
+
+        var json = CanonicalJson.Serialize(report);
+        var digest = Sha256Hasher.HashBytes(json);
+        var text = Encoding.UTF8.GetString(json);
+        await using var transaction = _connection.BeginTransaction(deferred: false);
+        await using (var insert = _connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO verifications(id, run_id, verdict, created_at, digest, report) VALUES ($id, $run, $verdict, $created, $digest, $report)";
+            insert.Parameters.AddWithValue("$id", report.Id);
+            insert.Parameters.AddWithValue("$run", report.Run);
+            insert.Parameters.AddWithValue("$verdict", report.Verdict.ToString().ToUpperInvariant());
+            insert.Parameters.AddWithValue("$created", FormatTime(report.VerifiedAt));
+            insert.Parameters.AddWithValue("$digest", digest);
+            insert.Parameters.AddWithValue("$report", text);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await AppendAuditAsync(transaction, "verdict", report.Id, digest, report.VerifiedAt, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new StoredVerification(report, text, digest);
+    }
+
+    public async Task<StoredVerification?> GetVerificationAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT report, digest FROM verifications WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Verification(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<StoredVerification>> ListVerificationsAsync(string? runId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT report, digest FROM verifications {(runId is null ? string.Empty : "WHERE run_id = $run")} ORDER BY created_at DESC, rowid DESC LIMIT $limit";
+        if (runId is not null)
+        {
+            command.Parameters.AddWithValue("$run", runId);
+        }
+
+        command.Parameters.AddWithValue("$limit", limit <= 0 ? -1 : limit);
+        var result = new List<StoredVerification>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(Verification(reader));
+        }
+
+        return result;
+    }
+
+    public async Task<AuditEntry> AppendAuditAsync(string kind, string subject, string digest, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var transaction = _connection.BeginTransaction(deferred: false);
+        var entry = await AppendAuditAsync(transaction, kind, subject, digest, at, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return entry;
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT seq, at, kind, subject, digest, previous, hash FROM audit ORDER BY rowid";
+        var entries = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry
+            {
+                Seq = reader.GetInt64(0),
+                At = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                Kind = reader.GetString(2),
+                Subject = reader.GetString(3),
+                Digest = reader.GetString(4),
+                Previous = reader.GetString(5),
+                Hash = reader.GetString(6),
+            });
+        }
+
+        return entries;
+    }
+
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private static StoredVerification Verification(SqliteDataReader reader)
+    {
+        var json = reader.GetString(0);
+        return new StoredVerification(CanonicalJson.Deserialize<VerificationReport>(json), json, reader.GetString(1));
+    }
+
+    /// <summary>Appends a link inside the caller's write transaction, which SQLite holds exclusively: the chain cannot fork.</summary>
+    private async Task<AuditEntry> AppendAuditAsync(SqliteTransaction transaction, string kind, string subject, string digest, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        long seq = 1;
+        var previous = AuditChain.Genesis;
+        await using (var last = _connection.CreateCommand())
+        {
+            last.Transaction = transaction;
+            last.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+            await using var reader = await last.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                seq = reader.GetInt64(0) + 1;
+                previous = reader.GetString(1);
+            }
+        }
+
+        var entry = AuditChain.Link(seq, at, kind, subject, digest, previous);
+        await InsertAuditAsync(_connection, transaction, entry, cancellationToken);
+        return entry;
+    }
+
+    private static async Task InsertAuditAsync(SqliteConnection connection, SqliteTransaction transaction, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO audit(seq, at, kind, subject, digest, previous, hash) VALUES ($seq, $at, $kind, $subject, $digest, $previous, $hash)";
+        insert.Parameters.AddWithValue("$seq", entry.Seq);
+        insert.Parameters.AddWithValue("$at", AuditChain.FormatTime(entry.At));
+        insert.Parameters.AddWithValue("$kind", entry.Kind);
+        insert.Parameters.AddWithValue("$subject", entry.Subject);
+        insert.Parameters.AddWithValue("$digest", entry.Digest);
+        insert.Parameters.AddWithValue("$previous", entry.Previous);
+        insert.Parameters.AddWithValue("$hash", entry.Hash);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     internal static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
@@ -270,7 +423,37 @@ public sealed class SqliteRunStore : IRunStore
             await ExecuteAsync(connection, transaction, $"INSERT INTO schema_version(version) VALUES ({version})", cancellationToken);
         }
 
+        if (current is > 0 and < 2)
+        {
+            await BackfillAuditAsync(connection, transaction, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>A store made before the audit log: its runs are logged once, oldest first, when it is upgraded.</summary>
+    private static async Task BackfillAuditAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var runs = new List<(string Id, string Kind, string Digest, string Created)>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT id, kind, digest, created_at FROM runs ORDER BY created_at, rowid";
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                runs.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+
+        var previous = AuditChain.Genesis;
+        long seq = 0;
+        foreach (var (id, kind, digest, created) in runs)
+        {
+            var entry = AuditChain.Link(++seq, DateTimeOffset.Parse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), kind, id, digest, previous);
+            await InsertAuditAsync(connection, transaction, entry, cancellationToken);
+            previous = entry.Hash;
+        }
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)

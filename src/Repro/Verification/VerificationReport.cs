@@ -11,6 +11,9 @@ public sealed record VerificationReport
 {
     public int SchemaVersion { get; init; } = 1;
 
+    /// <summary>The report's own id (a verification is stored and audited like a run).</summary>
+    public string Id { get; init; } = string.Empty;
+
     public required Verdict Verdict { get; init; }
 
     /// <summary>The original run's id.</summary>

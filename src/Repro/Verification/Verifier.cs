@@ -34,7 +34,15 @@ public sealed class Verifier
         _replayer = new RunReplayer(workspace, store, cache, statCache, time);
     }
 
+    /// <summary>Re-runs, judges, and stores the report (with a new id, logged in the audit chain).</summary>
     public async Task<VerificationReport> VerifyAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
+    {
+        var report = await JudgeAsync(original, options, environment, stdout, stderr, status, interrupt) with { Id = RunId.New() };
+        await _store.SaveVerificationAsync(report, CancellationToken.None);
+        return report;
+    }
+
+    private async Task<VerificationReport> JudgeAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
     {
         if (options.Runs < 1)
         {
