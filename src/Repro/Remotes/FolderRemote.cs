@@ -13,11 +13,11 @@ public sealed class FolderRemote : IRemote
 {
     private const int Chunk = 1 << 20;
 
-    private readonly string _root;
+    public string Root { get; }
 
     public FolderRemote(string root, string display)
     {
-        _root = Path.GetFullPath(root);
+        Root = Path.GetFullPath(root);
         Display = display;
     }
 
@@ -27,7 +27,7 @@ public sealed class FolderRemote : IRemote
     {
         RequireRoot();
         var found = new HashSet<string>(StringComparer.Ordinal);
-        var blobs = Path.Combine(_root, "sha256");
+        var blobs = Path.Combine(Root, "sha256");
         if (Directory.Exists(blobs))
         {
             foreach (var folder in Directory.EnumerateDirectories(blobs))
@@ -55,13 +55,14 @@ public sealed class FolderRemote : IRemote
 
     public async Task PutAsync(string sha256, string sourcePath, CancellationToken cancellationToken)
     {
+        RequireRoot();
         var destination = PathFor(sha256);
         if (File.Exists(destination))
         {
             return;
         }
 
-        var temp = Path.Combine(_root, "tmp", $"{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(Root, "tmp", $"{Guid.NewGuid():N}.tmp");
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
@@ -126,13 +127,13 @@ public sealed class FolderRemote : IRemote
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private string PathFor(string sha256) => Path.Combine(_root, "sha256", sha256[..2], sha256[2..]);
+    private string PathFor(string sha256) => Path.Combine(Root, "sha256", sha256[..2], sha256[2..]);
 
     private void RequireRoot()
     {
-        if (!Directory.Exists(_root))
+        if (!Directory.Exists(Root))
         {
-            throw ReproException.CannotExecute($"remote {Display} cannot be reached: folder {_root} does not exist");
+            throw ReproException.CannotExecute($"remote {Display} cannot be reached: folder {Root} does not exist");
         }
     }
 }
