@@ -62,14 +62,16 @@ public sealed class S3Remote : IRemote
     public async Task<IReadOnlySet<string>> ListAsync(CancellationToken cancellationToken)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = _prefix + "sha256/" };
+        // Version 1 listing with a marker: every S3 stand-in pages it correctly (s3rver's v2 continuation fails).
+        var request = new ListObjectsRequest { BucketName = _bucket, Prefix = _prefix + "sha256/" };
         await CallAsync(async () =>
         {
-            ListObjectsV2Response response;
+            ListObjectsResponse response;
             do
             {
-                response = await _client.ListObjectsV2Async(request, cancellationToken);
-                foreach (var item in response.S3Objects ?? [])
+                response = await _client.ListObjectsAsync(request, cancellationToken);
+                var objects = response.S3Objects ?? [];
+                foreach (var item in objects)
                 {
                     if (BlobKey.Parse(item.Key) is { } sha)
                     {
@@ -77,9 +79,9 @@ public sealed class S3Remote : IRemote
                     }
                 }
 
-                request.ContinuationToken = response.NextContinuationToken;
+                request.Marker = response.NextMarker ?? (objects.Count > 0 ? objects[^1].Key : null);
             }
-            while (response.IsTruncated == true);
+            while (response.IsTruncated == true && request.Marker is not null);
             return 0;
         });
         return found;
