@@ -50,7 +50,7 @@ public static partial class RemoteUrl
     public static IRemote Open(RemoteSpec spec, string workspaceRoot)
     {
         Validate(spec.Url);
-        var display = $"'{spec.Name}' ({spec.Url})";
+        var display = $"'{spec.Name}' ({Capture.UrlRedactor.Redact(spec.Url)})";
         if (spec.Url.StartsWith("s3://", StringComparison.Ordinal))
         {
             var rest = spec.Url["s3://".Length..];

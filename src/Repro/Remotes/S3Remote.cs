@@ -15,6 +15,9 @@ namespace Repro.Remotes;
 /// </summary>
 public sealed class S3Remote : IRemote
 {
+    /// <summary>Blobs up to this size are read once into memory; larger ones are hashed, then sent from the file.</summary>
+    private const long InMemoryLimit = 64L << 20;
+
     private readonly AmazonS3Client _client;
     private readonly string _bucket;
     private readonly string _prefix;
@@ -102,8 +105,32 @@ public sealed class S3Remote : IRemote
 
     public async Task PutAsync(string sha256, string sourcePath, CancellationToken cancellationToken)
     {
-        var bytes = await File.ReadAllBytesAsync(sourcePath, cancellationToken);
-        var actual = Sha256Hasher.HashBytes(bytes);
+        // One pass gives the SHA-256 (is this the blob?) and the MD5 S3 checks on arrival.
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+#pragma warning disable CA5351 // Content-MD5 is S3's integrity check on arrival, not a security measure.
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
+        var length = new FileInfo(sourcePath).Length;
+        byte[]? bytes = null;
+        if (length <= InMemoryLimit)
+        {
+            bytes = await File.ReadAllBytesAsync(sourcePath, cancellationToken);
+            sha.AppendData(bytes);
+            md5.AppendData(bytes);
+        }
+        else
+        {
+            var buffer = new byte[1 << 20];
+            await using var input = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                md5.AppendData(buffer, 0, read);
+            }
+        }
+
+        var actual = Sha256Hasher.ToHex(sha.GetHashAndReset());
         if (actual != sha256)
         {
             throw ReproException.CannotExecute($"not uploaded: the local blob {sha256[..12]} hashes to {actual[..12]} (corrupt cache; run `repro data fsck`)");
@@ -113,13 +140,20 @@ public sealed class S3Remote : IRemote
         {
             BucketName = _bucket,
             Key = Key(sha256),
-            InputStream = new MemoryStream(bytes, writable: false),
-#pragma warning disable CA5351 // Content-MD5 is S3's integrity check on arrival, not a security measure.
-            MD5Digest = Convert.ToBase64String(MD5.HashData(bytes)),
-#pragma warning restore CA5351
+            MD5Digest = Convert.ToBase64String(md5.GetHashAndReset()),
             UseChunkEncoding = false,
             ContentType = "application/octet-stream",
         };
+        if (bytes is not null)
+        {
+            request.InputStream = new MemoryStream(bytes, writable: false);
+        }
+        else
+        {
+            // Cache blobs are read-only and never rewritten: the file sent is the file hashed.
+            request.FilePath = sourcePath;
+        }
+
         request.Metadata.Add("sha256", sha256);
         await CallAsync(() => _client.PutObjectAsync(request, cancellationToken));
     }
