@@ -143,7 +143,7 @@ public static class FolderBench
     }
 
     /// <summary>Random files in sub-folders of <see cref="FilesPerFolder"/>, modified an hour ago (outside the racy window).</summary>
-    private static async Task WriteFilesAsync(string root, int count, int size, CancellationToken cancellationToken)
+    internal static async Task WriteFilesAsync(string root, int count, int size, CancellationToken cancellationToken)
     {
         var buffer = new byte[size];
         var anHourAgo = DateTime.UtcNow.AddHours(-1);
@@ -166,7 +166,7 @@ public static class FolderBench
     /// `git add` with every file tracked by git-lfs (attributes in .git/info, so the folder is not
     /// touched), median of the repeats; null when `git lfs` does not work here.
     /// </summary>
-    private static async Task<double?> GitLfsAddAsync(string root, string temp, int repeats, TextWriter log, CancellationToken cancellationToken)
+    internal static async Task<double?> GitLfsAddAsync(string root, string temp, int repeats, TextWriter log, CancellationToken cancellationToken)
     {
         try
         {

@@ -52,6 +52,11 @@ try
         rows.AddRange(await PythonScanBench.RunAsync(options, temp, log, cancel.Token));
     }
 
+    if (options.Only.Contains("data"))
+    {
+        rows.AddRange(await DataBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
     if (options.Only.Contains("npy") || options.Only.Contains("verify"))
     {
         rows.AddRange(await VerifyBench.RunAsync(options, temp, log, cancel.Token));

@@ -10,6 +10,10 @@ namespace Repro.Cli;
 /// </summary>
 public static class ReproApp
 {
+    /// <summary>ENOSPC as .NET reports it on Unix, and ERROR_DISK_FULL's HRESULT on Windows.</summary>
+    private const int NoSpaceLeft = 28;
+    private const int DiskFull = unchecked((int)0x80070070);
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         // Everything after the first "--" is the user's command, never parsed as repro options.
@@ -32,6 +36,8 @@ public static class ReproApp
             StudyCommand.Create(context),
             CompareCommand.Create(context),
             AuditCommand.Create(context),
+            DataCommand.Create(context),
+            RemoteCommand.Create(context),
         };
         root.Options.Add(verbose);
 
@@ -61,6 +67,12 @@ public static class ReproApp
         {
             Terminal.Error(stderr, ex.Message);
             return (int)ex.Code;
+        }
+        catch (IOException ex) when (ex.HResult == NoSpaceLeft || ex.HResult == DiskFull)
+        {
+            // Blobs and pointer files are written through temp files: nothing half-written is left.
+            Terminal.Error(stderr, $"no space left on the device ({ex.Message}); nothing was left half-written — free some space and run the command again");
+            return (int)ExitCode.CannotExecute;
         }
         catch (OperationCanceledException)
         {

@@ -126,6 +126,16 @@ public sealed class ArtifactHasher
     /// <summary>Hashes every file under a folder (in parallel), optionally caching bytes.</summary>
     public async Task<(string Sha256, long Size, int Files)> HashDirectoryAsync(string fullPath, string label, bool store, IProgress<HashProgress>? progress, CancellationToken cancellationToken, Func<string, bool>? skip = null, Func<string, long, bool>? storeFile = null)
     {
+        var (entries, blob) = await HashEntriesAsync(fullPath, label, store, progress, cancellationToken, skip, storeFile);
+        return (blob.Sha256, entries.Sum(e => e.Size), entries.Count);
+    }
+
+    /// <summary>
+    /// Like <see cref="HashDirectoryAsync"/>, but returns every file's entry and the listing's
+    /// reference, for callers that compare a folder file by file (data checkout).
+    /// </summary>
+    public async Task<(IReadOnlyList<DirectoryEntry> Entries, BlobRef Listing)> HashEntriesAsync(string fullPath, string label, bool store, IProgress<HashProgress>? progress, CancellationToken cancellationToken, Func<string, bool>? skip = null, Func<string, long, bool>? storeFile = null)
+    {
         var files = ListFiles(fullPath, skip);
         var counter = new ProgressCounter(label, files.Count, files.Sum(f => f.Size), progress);
         var entries = new DirectoryEntry[files.Count];
@@ -145,7 +155,7 @@ public sealed class ArtifactHasher
         var blob = store
             ? await _cache.AddBytesAsync(listing, cancellationToken)
             : new BlobRef(Sha256Hasher.HashBytes(listing), listing.Length);
-        return (blob.Sha256, entries.Sum(e => e.Size), entries.Length);
+        return (entries, blob);
     }
 
     /// <summary>Hash and size of one file; the size is the bytes actually hashed (or the stat size on a stat-cache hit).</summary>

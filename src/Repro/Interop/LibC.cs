@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Repro.Interop;
 
-/// <summary>The few libc calls .NET does not expose: stat (for inodes), getrusage and kill.</summary>
+/// <summary>The few libc calls .NET does not expose: stat (for inodes), getrusage, kill, link and the FICLONE ioctl.</summary>
 internal static partial class LibC
 {
     public const int RusageChildren = -1;
@@ -49,6 +49,67 @@ internal static partial class LibC
     /// <summary>glibc before 2.33 exports stat only as __xstat(version, path, buffer).</summary>
     [LibraryImport("libc", EntryPoint = "__xstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int XStatNative(int version, string path, byte* buffer);
+
+    /// <summary>FICLONE = _IOW(0x94, 9, int): share the source's extents (btrfs, XFS, bcachefs).</summary>
+    private const ulong FiClone = 0x40049409;
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LinkNative(string existing, string created);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int IoctlNative(int fd, ulong request, int argument);
+
+    /// <summary>Creates a hard link; false when the file system or the platform cannot.</summary>
+    public static bool TryLink(string existing, string created)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        try
+        {
+            return LinkNative(existing, created) == 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Makes <paramref name="destination"/> a copy-on-write clone of <paramref name="source"/>; false where unsupported.</summary>
+    public static bool TryClone(Microsoft.Win32.SafeHandles.SafeFileHandle destination, Microsoft.Win32.SafeHandles.SafeFileHandle source)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var added = false;
+        var added2 = false;
+        try
+        {
+            destination.DangerousAddRef(ref added);
+            source.DangerousAddRef(ref added2);
+            return IoctlNative((int)destination.DangerousGetHandle(), FiClone, (int)source.DangerousGetHandle()) == 0;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (added)
+            {
+                destination.DangerousRelease();
+            }
+
+            if (added2)
+            {
+                source.DangerousRelease();
+            }
+        }
+    }
 
     private static bool _useXStat;
 

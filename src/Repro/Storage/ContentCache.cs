@@ -84,10 +84,30 @@ public sealed class ContentCache
     /// </summary>
     public async Task AddFileAsync(string source, string expectedSha256, CancellationToken cancellationToken)
     {
+        if (File.Exists(PathFor(expectedSha256)))
+        {
+            return;
+        }
+
+        await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
+        var actual = await AddStreamAsync(input, expectedSha256, cancellationToken);
+        if (actual is not null)
+        {
+            throw ReproException.CannotExecute($"{source} changed while it was being hashed (expected {expectedSha256[..12]}, read {actual[..12]}); try again when nothing writes to it");
+        }
+    }
+
+    /// <summary>
+    /// Writes a stream (a download) to a temp file, hashing it on the way, and publishes it only
+    /// when it hashes to <paramref name="expectedSha256"/>. Returns null when published (or
+    /// already present), else the hash actually read, with nothing left behind.
+    /// </summary>
+    public async Task<string?> AddStreamAsync(Stream input, string expectedSha256, CancellationToken cancellationToken)
+    {
         var destination = PathFor(expectedSha256);
         if (File.Exists(destination))
         {
-            return;
+            return null;
         }
 
         var temp = NewTempPath();
@@ -97,7 +117,6 @@ public sealed class ContentCache
             var buffer = ArrayPool<byte>.Shared.Rent(CopyChunk);
             try
             {
-                await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
                 await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
                 int read;
                 while ((read = await input.ReadAsync(buffer.AsMemory(0, CopyChunk), cancellationToken)) > 0)
@@ -114,14 +133,43 @@ public sealed class ContentCache
             var actual = Sha256Hasher.ToHex(hash.GetHashAndReset());
             if (!string.Equals(actual, expectedSha256, StringComparison.Ordinal))
             {
-                throw ReproException.CannotExecute($"{source} changed while it was being hashed (expected {expectedSha256[..12]}, read {actual[..12]}); try again when nothing writes to it");
+                return actual;
             }
 
             Publish(temp, destination);
+            return null;
         }
         finally
         {
             TryDelete(temp);
+        }
+    }
+
+    /// <summary>Every blob hash in the cache (names that are not hashes are skipped).</summary>
+    public IEnumerable<string> EnumerateBlobs()
+    {
+        var root = Path.Combine(Root, "sha256");
+        if (!Directory.Exists(root))
+        {
+            yield break;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            var prefix = Path.GetFileName(folder);
+            if (prefix.Length != 2)
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                var sha = prefix + Path.GetFileName(file);
+                if (sha.Length == 64 && sha.All(char.IsAsciiHexDigitLower))
+                {
+                    yield return sha;
+                }
+            }
         }
     }
 

@@ -113,12 +113,8 @@ public sealed class ScratchCheckout : IAsyncDisposable
             return;
         }
 
-        File.Copy(cache.PathFor(sha256), target, overwrite: true);
-        if (!OperatingSystem.IsWindows())
-        {
-            // Cache blobs are read-only; the restored copy belongs to the run.
-            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
+        // A writable reflink or copy (never a hard link): the restored file belongs to the run.
+        BlobLinker.Place(cache.PathFor(sha256), target, allowHardlink: false);
     }
 
     private static async Task<string?> CheckoutGitAsync(CodeSnapshot code, string workspaceRoot, string path, ContentCache cache, CancellationToken cancellationToken)

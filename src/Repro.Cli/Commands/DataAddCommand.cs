@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Repro.Cli.Rendering;
+using Repro.Data;
+using Repro.Storage;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro data add PATH...</c>: hash into the cache, write PATH.repro, ignore PATH in git.</summary>
+public static class DataAddCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var paths = new Argument<string[]>("path") { Description = "Files or folders to track.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("add", "Hash files or folders into the cache and write a PATH.repro pointer file to commit.") { paths };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            using var progress = HashProgressBar.ForTerminal(context.Error, context.Time) as HashProgressBar;
+            var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
+            var results = await tracker.AddAsync(parse.GetValue(paths)!, Environment.CurrentDirectory, progress, cancellationToken);
+            progress?.Dispose();
+            foreach (var result in results)
+            {
+                var what = result.Pointer.Files is { } files ? $"{files} files, {Format.Bytes(result.Pointer.Size)}" : Format.Bytes(result.Pointer.Size);
+                context.Out.WriteLine(result.Changed
+                    ? $"added {result.Path} ({what}, sha256 {Format.Short(result.Pointer.Sha256)}) → {result.PointerPath}"
+                    : $"unchanged {result.Path} ({what}, sha256 {Format.Short(result.Pointer.Sha256)})");
+            }
+
+            if (results.Any(r => r.Changed))
+            {
+                context.Out.WriteLine($"commit the pointer files: git add {string.Join(' ', results.Where(r => r.Changed).Select(r => r.PointerPath))} .gitignore");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
