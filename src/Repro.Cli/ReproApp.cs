@@ -36,6 +36,8 @@ public static class ReproApp
             StudyCommand.Create(context),
             CompareCommand.Create(context),
             AuditCommand.Create(context),
+            ExportCommand.Create(context),
+            ImportCommand.Create(context),
             DataCommand.Create(context),
             RemoteCommand.Create(context),
         };

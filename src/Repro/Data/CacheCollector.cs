@@ -34,7 +34,7 @@ public sealed class CacheCollector(ContentCache cache, DataTracker tracker, IRun
                 var run = await store.GetAsync(summary.Id, cancellationToken);
                 if (run is not null)
                 {
-                    await KeepRunAsync(run.Manifest, keep, cancellationToken);
+                    keep.UnionWith((await RunBlobs.CollectAsync(run.Manifest, cache, cancellationToken)).Select(u => u.Sha256));
                 }
             }
         }
@@ -59,61 +59,5 @@ public sealed class CacheCollector(ContentCache cache, DataTracker tracker, IRun
         }
 
         return new GcResult(removed, keep.Count, dryRun);
-    }
-
-    private async Task KeepRunAsync(RunManifest run, HashSet<string> keep, CancellationToken cancellationToken)
-    {
-        foreach (var artifact in run.Deps.Concat(run.Outputs).Concat(run.ParamsFiles).Concat(run.Metrics.Sources))
-        {
-            if (artifact.Sha256 is null)
-            {
-                continue;
-            }
-
-            keep.Add(artifact.Sha256);
-            if (artifact.Kind == ArtifactKind.Dir)
-            {
-                await KeepListingAsync(artifact.Sha256, keep, cancellationToken);
-            }
-        }
-
-        if (run.Code.Diff is { } diff)
-        {
-            keep.Add(diff.Sha256);
-        }
-
-        if (run.Code.Tree is { } tree)
-        {
-            keep.Add(tree.Sha256);
-            await KeepListingAsync(tree.Sha256, keep, cancellationToken);
-        }
-
-        foreach (var log in new[] { run.Execution.Stdout.Sha256, run.Execution.Stderr.Sha256 })
-        {
-            if (log is not null)
-            {
-                keep.Add(log);
-            }
-        }
-    }
-
-    private async Task KeepListingAsync(string sha256, HashSet<string> keep, CancellationToken cancellationToken)
-    {
-        if (!cache.Contains(sha256))
-        {
-            return;
-        }
-
-        try
-        {
-            foreach (var entry in await DirectoryListing.ReadAsync(cache, sha256, cancellationToken))
-            {
-                keep.Add(entry.Sha256);
-            }
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw ReproException.CannotExecute($"the cached folder listing {sha256[..12]} is unreadable ({ex.Message}); nothing was removed (run `repro data fsck`)");
-        }
     }
 }

@@ -103,7 +103,7 @@ public sealed record PointerFile
         return new PointerFile { Sha256 = sha, Size = size, Files = files, Path = path };
     }
 
-    public static bool IsSha256(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+    public static bool IsSha256(string text) => Hashing.Sha256Hasher.IsHash(text);
 
     private static string Shorten(string text) => text.Length > 70 ? text[..70] + "…" : text;
 

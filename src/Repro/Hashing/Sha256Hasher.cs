@@ -16,6 +16,9 @@ public static class Sha256Hasher
 
     public static string HashBytes(ReadOnlySpan<byte> bytes) => ToHex(SHA256.HashData(bytes));
 
+    /// <summary>Whether <paramref name="text"/> is a SHA-256 as repro writes it: 64 lower-case hex digits.</summary>
+    public static bool IsHash(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+
     /// <summary>Hashes a file; <paramref name="onBytes"/> is told of every chunk (progress).</summary>
     public static async Task<(string Sha256, long Size)> HashFileAsync(string path, Action<long>? onBytes, CancellationToken cancellationToken)
     {

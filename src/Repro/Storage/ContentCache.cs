@@ -165,7 +165,7 @@ public sealed class ContentCache
             foreach (var file in Directory.EnumerateFiles(folder))
             {
                 var sha = prefix + Path.GetFileName(file);
-                if (sha.Length == 64 && sha.All(char.IsAsciiHexDigitLower))
+                if (Sha256Hasher.IsHash(sha))
                 {
                     yield return sha;
                 }

@@ -54,7 +54,7 @@ public sealed class RunReplayer
                 await CheckoutLock.WaitAsync(CancellationToken.None);
                 try
                 {
-                    scratch = await ScratchCheckout.CreateAsync(run, _workspace.Root, _workspace.TempPath, _cache, CancellationToken.None);
+                    scratch = await ScratchCheckout.CreateAsync(run, _workspace.Root, _workspace.TempPath, _cache, CancellationToken.None, new CommitSnapshots(_workspace.ReproDirectory));
                 }
                 finally
                 {

@@ -31,7 +31,8 @@ public sealed class ScratchCheckout : IAsyncDisposable
     /// <summary>What could not be restored exactly, for the report.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    public static async Task<ScratchCheckout> CreateAsync(RunManifest run, string workspaceRoot, string tempRoot, ContentCache cache, CancellationToken cancellationToken)
+    /// <param name="snapshots">Copies of commits this repository may lack (from imported bundles).</param>
+    public static async Task<ScratchCheckout> CreateAsync(RunManifest run, string workspaceRoot, string tempRoot, ContentCache cache, CancellationToken cancellationToken, CommitSnapshots? snapshots = null)
     {
         var path = System.IO.Path.Combine(tempRoot, "verify-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(tempRoot);
@@ -42,7 +43,7 @@ public sealed class ScratchCheckout : IAsyncDisposable
         {
             if (run.Code.Kind == "git")
             {
-                top = await CheckoutGitAsync(run.Code, workspaceRoot, path, cache, cancellationToken);
+                top = await CheckoutGitAsync(run.Code, workspaceRoot, path, cache, snapshots, notes, cancellationToken);
                 root = System.IO.Path.Combine(path, run.Code.Prefix ?? string.Empty);
             }
             else
@@ -117,22 +118,33 @@ public sealed class ScratchCheckout : IAsyncDisposable
         BlobLinker.Place(cache.PathFor(sha256), target, allowHardlink: false);
     }
 
-    private static async Task<string?> CheckoutGitAsync(CodeSnapshot code, string workspaceRoot, string path, ContentCache cache, CancellationToken cancellationToken)
+    private static async Task<string?> CheckoutGitAsync(CodeSnapshot code, string workspaceRoot, string path, ContentCache cache, CommitSnapshots? snapshots, List<string> notes, CancellationToken cancellationToken)
     {
         string? top = null;
         if (code.Commit is not null)
         {
             var found = await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "rev-parse", "--show-toplevel"], workspaceRoot, null, cancellationToken);
-            if (found is not { ExitCode: 0 })
+            var inRepository = found is { ExitCode: 0 };
+            var hasCommit = inRepository
+                && await ProcessCapture.RunAsync("git", ["-C", found!.StdoutText.Trim(), "cat-file", "-e", code.Commit + "^{commit}"], workspaceRoot, null, cancellationToken) is { ExitCode: 0 };
+            if (!hasCommit && snapshots?.TryGet(code.Commit) is { } listing)
             {
-                throw ReproException.CannotExecute($"the run was recorded in git (commit {code.Commit[..12]}) but {workspaceRoot} is not in a git repository now");
+                // An imported run: its commit's files came with the bundle.
+                await RestoreListingAsync(listing, path, cache, notes, $"commit {code.Commit[..12]}", cancellationToken);
+                await ProcessCapture.RunAsync("git", ["-C", path, "init", "--quiet"], path, null, cancellationToken);
             }
-
-            top = found.StdoutText.Trim();
-            var add = await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "add", "--detach", "--quiet", path, code.Commit], top, null, cancellationToken, TimeSpan.FromMinutes(10));
-            if (add is not { ExitCode: 0 })
+            else if (!inRepository)
             {
-                throw ReproException.CannotExecute($"cannot check out commit {code.Commit[..12]}: {add?.Stderr.Trim()}");
+                throw ReproException.CannotExecute($"the run was recorded in git (commit {code.Commit[..12]}) but {workspaceRoot} is not in a git repository now, and no copy of that commit came with an imported bundle");
+            }
+            else
+            {
+                top = found!.StdoutText.Trim();
+                var add = await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "add", "--detach", "--quiet", path, code.Commit], top, null, cancellationToken, TimeSpan.FromMinutes(10));
+                if (add is not { ExitCode: 0 })
+                {
+                    throw ReproException.CannotExecute($"cannot check out commit {code.Commit[..12]}: {add?.Stderr.Trim()}");
+                }
             }
         }
         else
@@ -164,9 +176,16 @@ public sealed class ScratchCheckout : IAsyncDisposable
             return;
         }
 
-        RequireBlob(cache, "the working-tree listing", code.Tree.Sha256);
+        await RestoreListingAsync(code.Tree.Sha256, path, cache, notes, "working-tree", cancellationToken);
+    }
+
+    /// <summary>Writes every file of a cached listing under <paramref name="path"/>; files not kept in the cache are noted, not fatal.</summary>
+    private static async Task RestoreListingAsync(string listing, string path, ContentCache cache, List<string> notes, string what, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(path);
+        RequireBlob(cache, $"the {what} listing", listing);
         var missing = 0;
-        foreach (var entry in await DirectoryListing.ReadAsync(cache, code.Tree.Sha256, cancellationToken))
+        foreach (var entry in await DirectoryListing.ReadAsync(cache, listing, cancellationToken))
         {
             if (cache.Contains(entry.Sha256))
             {
@@ -177,14 +196,14 @@ public sealed class ScratchCheckout : IAsyncDisposable
                 missing++;
                 if (missing <= 5)
                 {
-                    notes.Add($"working-tree file {entry.Path} was not kept (large files are listed, not stored): not restored");
+                    notes.Add($"{what} file {entry.Path} was not kept (large files are listed, not stored): not restored");
                 }
             }
         }
 
         if (missing > 5)
         {
-            notes.Add($"{missing} working-tree files in all were not restored");
+            notes.Add($"{missing} {what} files in all were not restored");
         }
     }
 

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using System.Globalization;
+using Repro.Bundles;
+using Repro.Cli.Rendering;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro import FILE.reprobundle</c>: take in a bundle, checking every record and blob, so <c>repro verify RUN</c> works here.</summary>
+public static class ImportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var bundle = new Argument<string>("bundle") { Description = "A .reprobundle written by `repro export`." };
+        var command = new Command("import", "Import a bundle from `repro export`: every record and blob is checked by hash before it is accepted.") { bundle };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var importer = new BundleImporter(session.Workspace, session.Store, session.Cache, context.Time);
+            var result = await importer.ImportAsync(parse.GetValue(bundle)!, cancellationToken);
+            context.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"imported run {result.Subject[..8]}: {result.RunsImported.Count} run(s) new, {result.RunsAlreadyHere.Count} already here, {result.VerificationsImported.Count} verification(s), {result.BlobsAdded} blob(s) added (bundle sha256 {result.Sha256})"));
+            context.Out.WriteLine($"next: repro verify {result.Subject[..8]}{(result.WithData ? string.Empty : "   (inputs were not in the bundle: `repro data pull` them from a remote first)")}");
+            foreach (var note in result.Notes)
+            {
+                Terminal.Warning(context.Error, note);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,10 @@
+using System.Reflection;
+
+namespace Repro;
+
+/// <summary>repro's version as built (the package version plus the source commit), for reports and bundles.</summary>
+public static class ReproVersion
+{
+    public static string Current { get; } =
+        typeof(ReproVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+}
