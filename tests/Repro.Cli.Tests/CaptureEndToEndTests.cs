@@ -215,13 +215,22 @@ public sealed class CaptureEndToEndTests
         for (var attempt = 0; attempt < 3; attempt++)
         {
             using var process = ReproProcess.Start(dir.Path, ["run", "--dep", "big.bin", "--out", "big.bin", "--", "sleep", "5"]);
-            await Task.Delay(300 + (attempt * 250));
+
+            // Kill once repro has started writing into the cache (on a loaded machine that can take seconds), a little later each time.
+            var cache = dir.Combine(".repro", "cache");
+            for (var waited = 0; waited < 200 && !Directory.EnumerateFileSystemEntries(cache).Any(); waited++)
+            {
+                await Task.Delay(50);
+            }
+
+            await Task.Delay(attempt * 250);
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
 
         // Every blob under a hash has exactly that hash; the store still works.
-        foreach (var blob in Directory.EnumerateFiles(dir.Combine(".repro", "cache", "sha256"), "*", SearchOption.AllDirectories))
+        var blobs = dir.Combine(".repro", "cache", "sha256");
+        foreach (var blob in Directory.Exists(blobs) ? Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories) : [])
         {
             var name = Path.GetFileName(Path.GetDirectoryName(blob)) + Path.GetFileName(blob);
             Assert.Equal(name, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(blob))));

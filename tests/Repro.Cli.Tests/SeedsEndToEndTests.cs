@@ -284,6 +284,8 @@ public sealed class SeedsEndToEndTests
     [InlineData("seeds", "--seeds", "1,1", "--", "true")]
     [InlineData("seeds", "-n", "3", "--seeds", "1,2", "--", "true")]
     [InlineData("seeds", "-n", "2", "--claim", "acc=high", "--", "true")]
+    [InlineData("seeds", "-n", "3", "--dep", "missing.csv", "--", "true")]
+    [InlineData("seeds", "-n", "2", "-j", "2", "--out", "model.pkl", "--", "true")]
     [InlineData("compare", "nosuch", "other")]
     public async Task Bad_study_input_is_a_usage_error(params string[] args)
     {

@@ -54,10 +54,11 @@ public sealed class StudyRunner
         var results = new RunManifest?[request.Seeds.Count];
         using var slots = new SemaphoreSlim(request.Parallelism, request.Parallelism);
         var tasks = new List<Task>();
+        Exception? broken = null;
         for (var i = 0; i < request.Seeds.Count; i++)
         {
             await slots.WaitAsync(CancellationToken.None);
-            if (interrupt.IsCancellationRequested)
+            if (interrupt.IsCancellationRequested || Volatile.Read(ref broken) is not null)
             {
                 slots.Release();
                 break;
@@ -73,6 +74,11 @@ public sealed class StudyRunner
                         results[index] = child;
                         finished?.Report(ChildOf(child));
                     }
+                    catch (Exception ex)
+                    {
+                        // A seed that cannot even start (bad input, a blob missing) stops the study: the next would fail the same way.
+                        Interlocked.CompareExchange(ref broken, ex, null);
+                    }
                     finally
                     {
                         slots.Release();
@@ -82,6 +88,10 @@ public sealed class StudyRunner
         }
 
         await Task.WhenAll(tasks);
+        if (broken is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(broken).Throw();
+        }
         var children = results.Where(r => r is not null).Select(r => r!).ToList();
         if (children.Count == 0)
         {
