@@ -96,6 +96,7 @@ public sealed class DvcEndToEndTests
     {
         using var dir = new Workdir();
         await dir.InitAsync();
+        dir.Write(".dvc/config", string.Empty); // what `dvc init` leaves: a DVC repository with the default cache
         dir.Write("data/raw.csv", "x\n1\n2\n3\n");
         dir.Write("params.yaml", "prepare:\n  split: 0.5\n");
         dir.Write("prepare.py", "import os\nos.makedirs('data/prepared/sub', exist_ok=True)\nrows = open('data/raw.csv').read().split()[1:]\nopen('data/prepared/train.csv', 'w').write('\\n'.join(rows[:2]))\nopen('data/prepared/sub/test.csv', 'w').write(rows[2])\n");
@@ -175,6 +176,16 @@ public sealed class DvcEndToEndTests
 
             """,
             File.ReadAllText(dir.Combine("dvc.lock")));
+
+        // The cached outputs are in DVC's cache as `dvc status`/`dvc checkout` expect; metrics.json (cache: false) is not.
+        string Cached(string md5) => dir.Combine(".dvc", "cache", "files", "md5", md5[..2], md5[2..]);
+        Assert.Equal("n=2\n", File.ReadAllText(Cached(md5["model.txt"])));
+        Assert.False(File.Exists(Cached(md5["metrics.json"])));
+        var files = await PythonDvcHashesAsync(dir, false, "data/prepared/train.csv", "data/prepared/sub/test.csv");
+        Assert.Equal(
+            $"[{{\"md5\": \"{files["data/prepared/sub/test.csv"]}\", \"relpath\": \"sub/test.csv\"}}, {{\"md5\": \"{files["data/prepared/train.csv"]}\", \"relpath\": \"train.csv\"}}]",
+            File.ReadAllText(Cached(md5["data/prepared"])));
+        Assert.True(File.Exists(Cached(files["data/prepared/train.csv"])));
 
         var again = await dir.ReproAsync("pipeline", "run");
         Assert.Equal("prepare: unchanged, skipped\ntrain: unchanged, skipped\n", again.Stdout);

@@ -12,4 +12,7 @@ public interface IPipelineFormat
 
     /// <summary>Writes the whole lock atomically (temp file and rename).</summary>
     Task WriteLockAsync(PipelineLock pipelineLock, CancellationToken cancellationToken);
+
+    /// <summary>After a stage ran and its lock entry was written: e.g. a DVC project's outputs go into DVC's cache.</summary>
+    Task StageSucceededAsync(PipelineStage stage, LockedStage entry, CancellationToken cancellationToken);
 }

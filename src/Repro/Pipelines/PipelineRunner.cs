@@ -85,6 +85,7 @@ public sealed class PipelineRunner
             var entry = await LockEntryAsync(stage, pipelineLock.Find(stage.Name), run.Id);
             pipelineLock = pipelineLock.With(entry);
             await _format.WriteLockAsync(pipelineLock, CancellationToken.None);
+            await _format.StageSucceededAsync(stage, entry, CancellationToken.None);
             events.Report(new PipelineEvent { Stage = stage.Name, Kind = PipelineEventKind.Succeeded, RunId = run.Id });
         }
 

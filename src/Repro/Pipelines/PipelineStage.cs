@@ -27,6 +27,9 @@ public sealed record PipelineStage
     /// <summary>Outputs DVC keeps in place before a run (<c>persist: true</c>); repro never deletes outputs.</summary>
     public IReadOnlyList<string> Persist { get; init; } = [];
 
+    /// <summary>Outputs DVC keeps out of its cache (<c>cache: false</c>).</summary>
+    public IReadOnlyList<string> Uncached { get; init; } = [];
+
     public long? Seed { get; init; }
 
     /// <summary>A frozen stage is never run; only its outputs are checked.</summary>

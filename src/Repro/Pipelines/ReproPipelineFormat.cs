@@ -19,4 +19,7 @@ public sealed class ReproPipelineFormat : IPipelineFormat
 
     public Task WriteLockAsync(PipelineLock pipelineLock, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllTextAsync(Definition.LockPath, ReproLockFile.Render(pipelineLock, Definition), cancellationToken);
+
+    /// <summary>Nothing more: the run already put every output in repro's cache.</summary>
+    public Task StageSucceededAsync(PipelineStage stage, LockedStage entry, CancellationToken cancellationToken) => Task.CompletedTask;
 }

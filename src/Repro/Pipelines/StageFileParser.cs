@@ -55,9 +55,10 @@ public static class StageFileParser
         var outs = new List<string>();
         var metrics = new List<string>();
         var persist = new List<string>();
-        ReadOuts(Get("outs"), $"{where}: outs", OutFlags, outs, persist);
-        ReadOuts(Get("metrics"), $"{where}: metrics", OutFlags, metrics, persist);
-        ReadOuts(Get("plots"), $"{where}: plots", PlotFlags, outs, persist);
+        var uncached = new List<string>();
+        ReadOuts(Get("outs"), $"{where}: outs", OutFlags, outs, persist, uncached);
+        ReadOuts(Get("metrics"), $"{where}: metrics", OutFlags, metrics, persist, uncached);
+        ReadOuts(Get("plots"), $"{where}: plots", PlotFlags, outs, persist, uncached);
         outs.AddRange(metrics);
 
         long? seed = null;
@@ -80,6 +81,7 @@ public static class StageFileParser
             Outs = outs,
             Metrics = metrics,
             Persist = persist,
+            Uncached = uncached,
             Seed = seed,
             Frozen = Get("frozen") is { } frozen && PipelineYaml.Bool(frozen, $"{where}: frozen"),
             AlwaysChanged = Get("always_changed") is { } always && PipelineYaml.Bool(always, $"{where}: always_changed"),
@@ -160,7 +162,7 @@ public static class StageFileParser
         return byFile.Select(f => new ParamsDependency { File = f.File, Keys = f.Whole ? [] : f.Keys }).ToList();
     }
 
-    private static void ReadOuts(YamlNode? node, string where, HashSet<string> flags, List<string> paths, List<string> persist)
+    private static void ReadOuts(YamlNode? node, string where, HashSet<string> flags, List<string> paths, List<string> persist, List<string> uncached)
     {
         if (node is null)
         {
@@ -195,6 +197,11 @@ public static class StageFileParser
                             if (flag == "persist" && PipelineYaml.Bool(value, $"{where}: '{outPath}': persist"))
                             {
                                 persist.Add(outPath);
+                            }
+
+                            if (flag == "cache" && !PipelineYaml.Bool(value, $"{where}: '{outPath}': cache"))
+                            {
+                                uncached.Add(outPath);
                             }
                         }
                     }

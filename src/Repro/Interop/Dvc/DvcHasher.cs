@@ -56,24 +56,36 @@ public sealed class DvcHasher : IPipelineHasher
 
         if (Directory.Exists(fullPath))
         {
-            DvcIgnore.ThrowIfUsed(_root);
-            var files = ArtifactHasher.ListFiles(fullPath, IsIgnored);
-            var entries = new (string RelPath, string Md5)[files.Count];
-            var sizes = new long[files.Count];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, files.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
-                async (i, ct) =>
-                {
-                    var (md5, size) = await HashFileAsync(files[i].Full, name, ct);
-                    entries[i] = (files[i].Relative, md5);
-                    sizes[i] = size;
-                });
-            await FlushAsync(cancellationToken);
-            return new LockedArtifact { Path = recordedPath, Hash = DvcMd5.DirHash(entries), HashName = hashName, Size = sizes.Sum(), Files = files.Count };
+            var files = await ListAsync(fullPath, name, cancellationToken);
+            return new LockedArtifact
+            {
+                Path = recordedPath,
+                Hash = DvcMd5.DirHash(files.Select(f => (f.Relative, f.Md5))),
+                HashName = hashName,
+                Size = files.Sum(f => f.Size),
+                Files = files.Count,
+            };
         }
 
         return null;
+    }
+
+    /// <summary>Every file of a folder as DVC lists it ('/'-separated relative path, md5, size).</summary>
+    public async Task<IReadOnlyList<(string Relative, string Full, string Md5, long Size)>> ListAsync(string fullPath, DvcHashName name, CancellationToken cancellationToken)
+    {
+        DvcIgnore.ThrowIfUsed(_root);
+        var files = ArtifactHasher.ListFiles(fullPath, IsIgnored);
+        var result = new (string, string, string, long)[files.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, files.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var (md5, size) = await HashFileAsync(files[i].Full, name, ct);
+                result[i] = (files[i].Relative, files[i].Full, md5, size);
+            });
+        await FlushAsync(cancellationToken);
+        return result;
     }
 
     private static bool IsExecutable(string path) =>

@@ -20,6 +20,21 @@ public sealed class DvcPipelineFormat : IPipelineFormat
 
     public PipelineLock ReadLock() => _read = DvcLockFile.Read(Definition.LockPath);
 
+    /// <summary>In a DVC repository, the stage's cached outputs go into DVC's cache, so <c>dvc status</c> agrees.</summary>
+    public async Task StageSucceededAsync(PipelineStage stage, LockedStage entry, CancellationToken cancellationToken)
+    {
+        if (Hasher is not DvcHasher hasher || DvcCache.Find(Definition.Root, hasher) is not { } cache)
+        {
+            return;
+        }
+
+        foreach (var out_ in entry.Outs.Where(o => !stage.Uncached.Contains(o.Path, StringComparer.Ordinal)))
+        {
+            var full = StagePaths.Full(Definition, StagePaths.Resolve(Definition, stage, out_.Path, "out"));
+            await cache.AddAsync(full, out_, cancellationToken);
+        }
+    }
+
     public Task WriteLockAsync(PipelineLock pipelineLock, CancellationToken cancellationToken)
     {
         // Only the stages repro re-ran are rendered; the others stay byte-for-byte DVC's.
