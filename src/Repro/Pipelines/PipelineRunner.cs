@@ -161,6 +161,15 @@ public sealed class PipelineRunner
                     throw ReproException.Usage($"stage '{stage.Name}': dependency {relative} not found, and no stage writes it");
                 }
             }
+
+            foreach (var file in stage.Params.Select(p => p.File))
+            {
+                var relative = StagePaths.Resolve(definition, stage, file, "params file");
+                if (!File.Exists(StagePaths.Full(definition, relative)) && !written.Any(w => StagePaths.Overlap(w, relative)))
+                {
+                    throw ReproException.Usage($"stage '{stage.Name}': params file {relative} not found, and no stage writes it");
+                }
+            }
         }
     }
 }

@@ -56,6 +56,11 @@ public sealed class StageChecker
         {
             changes.Add("always changed");
         }
+        else if (!stage.Frozen && stage.Deps.Count == 0 && stage.Params.Count == 0 && stage.Outs.Count == 0)
+        {
+            // DVC's "callback" stage: with nothing to compare, it always runs.
+            changes.Add("always changed (no deps, params or outs)");
+        }
 
         return new StageStatus { Stage = stage.Name, Changes = changes, Frozen = stage.Frozen };
     }

@@ -10,6 +10,9 @@ public static class StageGraph
     public static IReadOnlyList<PipelineStage> Order(PipelineDefinition definition, IReadOnlyCollection<string> targets)
     {
         var stages = definition.Stages;
+
+        // `dvc repro dvc.yaml:train` spells a stage with its file; accept that too.
+        targets = targets.Select(t => t.StartsWith(definition.DefinitionName + ":", StringComparison.Ordinal) ? t[(definition.DefinitionName.Length + 1)..] : t).ToList();
         foreach (var target in targets)
         {
             if (!stages.Any(s => string.Equals(s.Name, target, StringComparison.Ordinal)))

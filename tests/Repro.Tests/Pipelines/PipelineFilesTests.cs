@@ -39,6 +39,29 @@ public sealed class PipelineFilesTests
     }
 
     [Fact]
+    public async Task A_stage_without_deps_params_or_outs_always_runs_as_in_DVC()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("repro.yaml", "stages:\n  notify:\n    cmd: echo done\n");
+        var format = new ReproPipelineFormat(ReproPipelineFile.Load(dir.Path), new Sha256PipelineHasher(new Repro.Storage.ContentCache(dir.Combine("cache")), Repro.Hashing.NullStatCache.Instance, TimeProvider.System));
+        var status = await new StageChecker(format).CheckAsync(format.Definition.Stages[0], new LockedStage { Name = "notify", Commands = ["echo done"] }, CancellationToken.None);
+        Assert.Equal(["always changed (no deps, params or outs)"], status.Changes);
+        Assert.Equal(["notify"], StageGraph.Order(format.Definition, ["repro.yaml:notify"]).Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Repro_yaml_with_stages_comes_before_dvc_yaml()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("dvc.yaml", "stages:\n  d:\n    cmd: echo d\n");
+        dir.Write("repro.yaml", "verify:\n  rtol: 1e-3\n");
+        var cache = new Repro.Storage.ContentCache(dir.Combine("cache"));
+        Assert.Equal(PipelineKind.Dvc, PipelineProject.Open(dir.Path, cache, null, TimeProvider.System).Definition.Kind);
+        dir.Write("repro.yaml", "verify:\n  rtol: 1e-3\nstages:\n  r:\n    cmd: echo r\n");
+        Assert.Equal(PipelineKind.Repro, PipelineProject.Open(dir.Path, cache, null, TimeProvider.System).Definition.Kind);
+    }
+
+    [Fact]
     public void A_cycle_is_an_error_that_names_it()
     {
         using var dir = new TempDirectory();

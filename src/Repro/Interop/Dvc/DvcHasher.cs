@@ -20,6 +20,7 @@ public sealed class DvcHasher : IPipelineHasher
     private readonly IStatCache _dos2UnixCache;
     private readonly TimeProvider _time;
     private readonly string _root;
+    private DvcIgnore? _ignore;
 
     public DvcHasher(string root, IStatCache md5Cache, IStatCache dos2UnixCache, TimeProvider time)
     {
@@ -73,8 +74,17 @@ public sealed class DvcHasher : IPipelineHasher
     /// <summary>Every file of a folder as DVC lists it ('/'-separated relative path, md5, size).</summary>
     public async Task<IReadOnlyList<(string Relative, string Full, string Md5, long Size)>> ListAsync(string fullPath, DvcHashName name, CancellationToken cancellationToken)
     {
-        DvcIgnore.ThrowIfUsed(_root);
-        var files = ArtifactHasher.ListFiles(fullPath, IsIgnored);
+        _ignore ??= DvcIgnore.Load(_root);
+        var ignore = _ignore;
+        var prefix = Path.GetRelativePath(_root, fullPath).Replace('\\', '/');
+        if (File.Exists(Path.Combine(fullPath, DvcIgnore.FileName)))
+        {
+            throw ReproException.Usage($"{prefix}/{DvcIgnore.FileName}: a .dvcignore inside a tracked folder is not allowed (DVC refuses it too)");
+        }
+
+        var files = ArtifactHasher.ListFiles(fullPath, relative =>
+            IsIgnored(relative)
+            || (!ignore.IsEmpty && ignore.IsIgnored(prefix == "." ? relative : $"{prefix}/{relative}", Directory.Exists(Path.Combine(fullPath, relative)))));
         var result = new (string, string, string, long)[files.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, files.Count),
