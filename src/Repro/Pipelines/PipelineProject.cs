@@ -24,7 +24,9 @@ public static class PipelineProject
             return DvcProject.OpenPipeline(root, DvcProject.Hasher(root, stateDatabase, time));
         }
 
-        throw ReproException.Usage($"no pipeline here: {ReproPipelineFile.FileName} has no 'stages:' and there is no {DvcPipelineFile.FileName} in {root}");
+        throw ReproException.Usage(File.Exists(Path.Combine(root, ReproPipelineFile.FileName))
+            ? $"no pipeline here: {ReproPipelineFile.FileName} has no 'stages:' and there is no {DvcPipelineFile.FileName} in {root}"
+            : $"no pipeline here: no {ReproPipelineFile.FileName} and no {DvcPipelineFile.FileName} in {root} (see `Pipelines` in the README)");
     }
 
     /// <summary>Every stage's status, in dependency order.</summary>
