@@ -45,6 +45,9 @@ public static class PipelineCommand
 
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             var format = PipelineProject.Open(session.Workspace.Root, session.Cache, session.Workspace.StatePath, context.Time);
+
+            // One pipeline run at a time per workspace: two would race on the lock file and the outputs.
+            using var exclusive = Exclusive(Path.Combine(session.Workspace.ReproDirectory, "pipeline.lock"));
             var options = new PipelineRunOptions { Targets = parse.GetValue(stages) ?? [], Force = parse.GetValue(force), DryRun = parse.GetValue(dryRun) };
 
             using var interrupt = new CancellationTokenSource();
@@ -97,6 +100,18 @@ public static class PipelineCommand
             return code;
         });
         return command;
+    }
+
+    private static FileStream Exclusive(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException)
+        {
+            throw ReproException.CannotExecute("another `repro pipeline run` is running in this workspace; wait for it to finish");
+        }
     }
 
     private static Command CreateStatus(CliContext context)

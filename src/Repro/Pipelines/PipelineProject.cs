@@ -38,6 +38,11 @@ public static class PipelineProject
         var result = new List<StageStatus>();
         foreach (var stage in order)
         {
+            foreach (var dep in stage.Deps)
+            {
+                StagePaths.RefuseLinkOutside(format.Definition, stage, dep);
+            }
+
             result.Add(await checker.CheckAsync(stage, pipelineLock.Find(stage.Name), cancellationToken));
         }
 

@@ -156,6 +156,7 @@ public sealed class PipelineRunner
             {
                 var relative = StagePaths.Resolve(definition, stage, dep, "dep");
                 var full = StagePaths.Full(definition, relative);
+                StagePaths.RefuseLinkOutside(definition, stage, dep);
                 if (!File.Exists(full) && !Directory.Exists(full) && !written.Any(w => StagePaths.Overlap(w, relative)))
                 {
                     throw ReproException.Usage($"stage '{stage.Name}': dependency {relative} not found, and no stage writes it");

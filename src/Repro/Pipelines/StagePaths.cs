@@ -27,6 +27,24 @@ public static class StagePaths
         return relative;
     }
 
+    /// <summary>A dep that is a symlink must not lead out of the workspace (repro would record, and verify restore, a file it does not own).</summary>
+    public static void RefuseLinkOutside(PipelineDefinition definition, PipelineStage stage, string path)
+    {
+        var full = Full(definition, Resolve(definition, stage, path, "dep"));
+        FileSystemInfo info = Directory.Exists(full) ? new DirectoryInfo(full) : new FileInfo(full);
+        if (info.LinkTarget is null)
+        {
+            return;
+        }
+
+        var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        var root = Path.GetFullPath(definition.Root);
+        if (target is not null && !target.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw ReproException.Usage($"{definition.DefinitionName}: stage '{stage.Name}': dep '{path}' is a symlink to {target}, outside the workspace");
+        }
+    }
+
     public static string Full(PipelineDefinition definition, string rootRelative) =>
         Path.GetFullPath(Path.Combine(definition.Root, rootRelative));
 

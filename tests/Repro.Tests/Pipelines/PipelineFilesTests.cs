@@ -95,6 +95,20 @@ public sealed class PipelineFilesTests
     }
 
     [Fact]
+    public async Task A_dep_that_is_a_symlink_out_of_the_workspace_is_refused()
+    {
+        using var outside = new TempDirectory();
+        using var dir = new TempDirectory();
+        var secret = outside.Write("secret.txt", "s\n");
+        File.CreateSymbolicLink(dir.Combine("data.txt"), secret);
+        dir.Write("repro.yaml", "stages:\n  train:\n    cmd: cat data.txt\n    deps: [data.txt]\n");
+        var format = new ReproPipelineFormat(ReproPipelineFile.Load(dir.Path), new Sha256PipelineHasher(new Repro.Storage.ContentCache(dir.Combine("cache")), Repro.Hashing.NullStatCache.Instance, TimeProvider.System));
+        var error = await Assert.ThrowsAsync<ReproException>(() => PipelineProject.StatusAsync(format, CancellationToken.None));
+        Assert.Contains("dep 'data.txt' is a symlink to", error.Message, StringComparison.Ordinal);
+        Assert.Contains("outside the workspace", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_repro_lock_round_trips_in_a_stable_order()
     {
         using var dir = new TempDirectory();
