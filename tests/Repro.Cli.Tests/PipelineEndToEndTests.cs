@@ -187,6 +187,19 @@ public sealed class PipelineEndToEndTests
     }
 
     [Fact]
+    public async Task A_stage_that_does_not_write_its_out_fails_with_exit_3_and_no_lock_entry()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        dir.Write("repro.yaml", "stages:\n  a:\n    cmd: echo nothing\n    outs: [never.txt]\n  b:\n    cmd: cp never.txt b.txt\n    deps: [never.txt]\n    outs: [b.txt]\n");
+        var run = await dir.ReproAsync("pipeline", "run");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("stage 'a' exited 0 but did not write its out never.txt", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("b: running", run.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.Combine("repro.lock")));
+    }
+
+    [Fact]
     public async Task A_stage_run_can_be_verified_like_any_run()
     {
         using var dir = await ProjectAsync();

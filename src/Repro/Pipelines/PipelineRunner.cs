@@ -82,6 +82,13 @@ public sealed class PipelineRunner
                 return code;
             }
 
+            // As in DVC, a stage that "succeeds" without writing a declared output has failed.
+            var missing = stage.Outs.FirstOrDefault(o => StagePaths.Full(definition, StagePaths.Resolve(definition, stage, o, "out")) is var full && !File.Exists(full) && !Directory.Exists(full));
+            if (missing is not null)
+            {
+                throw ReproException.CannotExecute($"stage '{stage.Name}' exited 0 but did not write its out {missing} (run {run.Id[..8]}); {definition.LockName} was not updated for it and later stages were not run");
+            }
+
             var entry = await LockEntryAsync(stage, pipelineLock.Find(stage.Name), run.Id);
             pipelineLock = pipelineLock.With(entry);
             await _format.WriteLockAsync(pipelineLock, CancellationToken.None);
