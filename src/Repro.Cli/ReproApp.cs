@@ -40,6 +40,7 @@ public static class ReproApp
             ImportCommand.Create(context),
             DataCommand.Create(context),
             RemoteCommand.Create(context),
+            PipelineCommand.Create(context),
         };
         root.Options.Add(verbose);
 

@@ -7,16 +7,25 @@ namespace Repro.Storage;
 /// <summary>
 /// The stat cache in a local SQLite file (<c>.repro/state.db</c>). All rows are read once on
 /// first use (tens of milliseconds for 100,000 files) and new ones written in one transaction.
+/// Each digest algorithm has its own table in the same file (SHA-256 in <c>stat_cache</c>, DVC's
+/// md5 flavours in <c>stat_cache_md5</c> and <c>stat_cache_md5_dos2unix</c>).
 /// </summary>
 public sealed class SqliteStatCache : IStatCache
 {
     private readonly string _connectionString;
+    private readonly string _table;
     private readonly ConcurrentDictionary<string, (FileStamp Stamp, string Sha256)> _pending = new(StringComparer.Ordinal);
     private Dictionary<string, (FileStamp Stamp, string Sha256)>? _known;
     private readonly Lock _loadLock = new();
 
-    public SqliteStatCache(string databasePath)
+    public SqliteStatCache(string databasePath, string algorithm = "sha256")
     {
+        if (algorithm.Length == 0 || !algorithm.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        {
+            throw new ArgumentException($"invalid algorithm name '{algorithm}'", nameof(algorithm));
+        }
+
+        _table = algorithm == "sha256" ? "stat_cache" : "stat_cache_" + algorithm.Replace('-', '_');
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 }.ToString();
     }
 
@@ -63,7 +72,7 @@ public sealed class SqliteStatCache : IStatCache
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT OR REPLACE INTO stat_cache(path, size, mtime_ns, inode, sha256) VALUES ($path, $size, $mtime, $inode, $sha)";
+        command.CommandText = $"INSERT OR REPLACE INTO {_table}(path, size, mtime_ns, inode, sha256) VALUES ($path, $size, $mtime, $inode, $sha)";
         var path = command.Parameters.Add("$path", SqliteType.Text);
         var size = command.Parameters.Add("$size", SqliteType.Integer);
         var mtime = command.Parameters.Add("$mtime", SqliteType.Integer);
@@ -108,7 +117,7 @@ public sealed class SqliteStatCache : IStatCache
             var known = new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
             using var connection = OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT path, size, mtime_ns, inode, sha256 FROM stat_cache";
+            command.CommandText = $"SELECT path, size, mtime_ns, inode, sha256 FROM {_table}";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -125,10 +134,10 @@ public sealed class SqliteStatCache : IStatCache
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS stat_cache(
+            CREATE TABLE IF NOT EXISTS {_table}(
                 path TEXT PRIMARY KEY,
                 size INTEGER NOT NULL,
                 mtime_ns INTEGER NOT NULL,

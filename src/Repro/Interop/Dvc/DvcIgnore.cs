@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Repro.Interop.Dvc;
+
+/// <summary>
+/// The root <c>.dvcignore</c>, gitignore syntax as DVC reads it: comments, <c>!</c> re-includes,
+/// a trailing <c>/</c> for folders only, patterns with a <c>/</c> anchored at the root and others
+/// matching a name at any depth, <c>*</c>, <c>?</c>, <c>[…]</c> and <c>**</c>. The last matching
+/// pattern wins; nothing inside an ignored folder is seen. Nested .dvcignore files are refused.
+/// </summary>
+public sealed class DvcIgnore
+{
+    public const string FileName = ".dvcignore";
+
+    private readonly List<(Regex Pattern, bool Negated, bool DirectoryOnly)> _rules;
+
+    private DvcIgnore(List<(Regex, bool, bool)> rules)
+    {
+        _rules = rules;
+    }
+
+    public static DvcIgnore Empty { get; } = new([]);
+
+    public bool IsEmpty => _rules.Count == 0;
+
+    public static DvcIgnore Load(string root)
+    {
+        var path = Path.Combine(root, FileName);
+        return File.Exists(path) ? Parse(File.ReadAllLines(path)) : Empty;
+    }
+
+    public static DvcIgnore Parse(IEnumerable<string> lines)
+    {
+        var rules = new List<(Regex, bool, bool)>();
+        foreach (var raw in lines)
+        {
+            var line = raw.TrimEnd();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var negated = line.StartsWith('!');
+            if (negated || line.StartsWith("\\!", StringComparison.Ordinal) || line.StartsWith("\\#", StringComparison.Ordinal))
+            {
+                line = line[1..];
+            }
+
+            var directoryOnly = line.EndsWith('/');
+            line = line.TrimEnd('/');
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var anchored = line.Contains('/', StringComparison.Ordinal);
+            line = line.TrimStart('/');
+            var body = Translate(line);
+            rules.Add((new Regex(anchored ? $"^{body}$" : $"^(?:.*/)?{body}$", RegexOptions.CultureInvariant), negated, directoryOnly));
+        }
+
+        return new DvcIgnore(rules);
+    }
+
+    /// <summary>Whether a root-relative, '/'-separated path is ignored (its folders are checked by the walk).</summary>
+    public bool IsIgnored(string relative, bool isDirectory)
+    {
+        var ignored = false;
+        foreach (var (pattern, negated, directoryOnly) in _rules)
+        {
+            if ((!directoryOnly || isDirectory) && pattern.IsMatch(relative))
+            {
+                ignored = !negated;
+            }
+        }
+
+        return ignored;
+    }
+
+    private static string Translate(string pattern)
+    {
+        var regex = new StringBuilder();
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
+            {
+                var atStart = i == 0 || pattern[i - 1] == '/';
+                var slashAfter = i + 2 < pattern.Length && pattern[i + 2] == '/';
+                if (atStart && slashAfter)
+                {
+                    regex.Append("(?:.*/)?");
+                    i += 2;
+                }
+                else
+                {
+                    regex.Append(".*");
+                    i += 1;
+                }
+            }
+            else if (c == '*')
+            {
+                regex.Append("[^/]*");
+            }
+            else if (c == '?')
+            {
+                regex.Append("[^/]");
+            }
+            else if (c == '[' && pattern.IndexOf(']', i + 1) is var end and > 0)
+            {
+                var set = pattern[(i + 1)..end];
+                regex.Append('[').Append(set.StartsWith('!') ? "^" + Regex.Escape(set[1..]) : Regex.Escape(set)).Append(']');
+                i = end;
+            }
+            else if (c == '\\' && i + 1 < pattern.Length)
+            {
+                regex.Append(Regex.Escape(pattern[++i].ToString()));
+            }
+            else
+            {
+                regex.Append(Regex.Escape(c.ToString()));
+            }
+        }
+
+        return regex.ToString();
+    }
+}
