@@ -92,6 +92,30 @@ public sealed class DvcEndToEndTests
     }
 
     [Fact]
+    public async Task Data_status_tells_whether_the_workspace_matches_dvc_lock()
+    {
+        using var dir = new Workdir();
+        CopyFixture("example-get-started-a7e0c7d", dir);
+        await dir.InitAsync();
+        var status = await dir.ReproAsync("data", "status", "--json");
+        Assert.True(status.ExitCode == 1, status.ToString());
+        var entries = JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.All(entries, e => Assert.Equal(JsonValueKind.String, e.GetProperty("recorded_md5").ValueKind));
+
+        // The committed eval/prc folder is exactly what DVC hashed; the data DVC kept in its cache is not here.
+        var prc = entries.First(e => e.GetProperty("path").GetString() == "eval/prc");
+        Assert.Equal("unchanged", prc.GetProperty("status").GetString());
+        Assert.Equal("44c765c2eb089a5370b262b21ee88eae.dir", prc.GetProperty("current_md5").GetString());
+        Assert.Equal("missing", entries.First(e => e.GetProperty("path").GetString() == "data/data.xml").GetProperty("status").GetString());
+
+        File.AppendAllText(dir.Combine("eval", "prc", "train.json"), "\n");
+        var readable = await dir.ReproAsync("data", "status");
+        Assert.Equal(1, readable.ExitCode);
+        Assert.Contains("modified:", readable.Stdout, StringComparison.Ordinal);
+        Assert.Contains("eval/prc   (dvc.lock, stage evaluate out, md5)", readable.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Running_a_DVC_pipeline_writes_dvc_lock_in_DVCs_format_with_DVCs_md5s()
     {
         using var dir = new Workdir();

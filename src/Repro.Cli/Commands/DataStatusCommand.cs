@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Repro.Data;
+using Repro.Interop.Dvc;
 using Repro.Serialization;
 using Repro.Storage;
 
@@ -21,6 +22,12 @@ public static class DataStatusCommand
             var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
             var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
             var statuses = await tracker.StatusAsync(tracked, cancellationToken);
+
+            // A DVC project as it is: the paths dvc.lock and the .dvc files record, in DVC's own md5.
+            var dvc = (parse.GetValue(paths) ?? []).Length == 0 && (File.Exists(Path.Combine(session.Workspace.Root, "dvc.lock")) || DvcFile.FindAll(session.Workspace.Root).Any())
+                ? (await DvcProject.CheckWorkspaceAsync(session.Workspace.Root, DvcProject.Hasher(session.Workspace.Root, session.Workspace.StatePath, context.Time), cancellationToken)).Entries
+                : [];
+            static string DvcState(DvcWorkspaceEntry e) => e.State switch { DvcEntryState.Unchanged => "unchanged", DvcEntryState.Modified => "modified", _ => "missing" };
             if (parse.GetValue(json))
             {
                 var array = new JsonArray();
@@ -35,27 +42,54 @@ public static class DataStatusCommand
                     });
                 }
 
+                foreach (var entry in dvc)
+                {
+                    array.Add(new JsonObject
+                    {
+                        ["path"] = entry.Path,
+                        ["status"] = DvcState(entry),
+                        ["source"] = entry.Source,
+                        ["stage"] = entry.Stage,
+                        ["recorded_md5"] = entry.RecordedMd5,
+                        ["current_md5"] = entry.ActualMd5,
+                    });
+                }
+
                 context.Out.WriteLine(array.ToJsonString(CanonicalJson.IndentedOptions));
             }
-            else if (statuses.Count == 0)
+            else if (statuses.Count == 0 && dvc.Count == 0)
             {
                 context.Out.WriteLine("no tracked data: track a file or folder with `repro data add PATH`");
             }
             else
             {
-                var width = statuses.Max(s => s.StateText.Length) + 1;
+                var width = statuses.Select(s => s.StateText.Length).Append("unchanged".Length).Max() + 1;
                 foreach (var status in statuses)
                 {
                     context.Out.WriteLine($"{(status.StateText + ":").PadRight(width + 1)}{status.Path}");
                 }
 
+                foreach (var entry in dvc)
+                {
+                    context.Out.WriteLine($"{(DvcState(entry) + ":").PadRight(width + 1)}{entry.Path}   ({entry.Source}{(entry.Stage is null ? string.Empty : $", stage {entry.Stage} {entry.Role}")}, md5)");
+                }
+
                 var changed = statuses.Count(s => s.State != DataState.Unchanged);
-                context.Out.WriteLine(changed == 0
-                    ? $"{statuses.Count} tracked, all unchanged"
-                    : $"{statuses.Count} tracked, {changed} not as recorded (`repro data add` records changes, `repro data checkout` restores, `repro data pull` fetches)");
+                if (statuses.Count > 0)
+                {
+                    context.Out.WriteLine(changed == 0
+                        ? $"{statuses.Count} tracked, all unchanged"
+                        : $"{statuses.Count} tracked, {changed} not as recorded (`repro data add` records changes, `repro data checkout` restores, `repro data pull` fetches)");
+                }
+
+                if (dvc.Count > 0)
+                {
+                    var moved = dvc.Count(e => e.State != DvcEntryState.Unchanged);
+                    context.Out.WriteLine(moved == 0 ? $"the workspace matches dvc.lock and the .dvc files ({dvc.Count} paths)" : $"{moved} of {dvc.Count} paths DVC records differ from the workspace");
+                }
             }
 
-            return statuses.All(s => s.State == DataState.Unchanged) ? 0 : (int)ExitCode.Differs;
+            return statuses.All(s => s.State == DataState.Unchanged) && dvc.All(e => e.State == DvcEntryState.Unchanged) ? 0 : (int)ExitCode.Differs;
         });
         return command;
     }
