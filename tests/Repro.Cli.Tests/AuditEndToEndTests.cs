@@ -23,6 +23,10 @@ public sealed class AuditEndToEndTests
         var run = await dir.ManifestAsync("s");
         Assert.Equal(run.GetProperty("id").GetString(), entries[0].GetProperty("subject").GetString());
 
+        var show = await dir.ReproAsync("show", "s");
+        Assert.Contains("verifications (newest first)", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("IDENTICAL", show.Stdout, StringComparison.Ordinal);
+
         var intact = await dir.ReproAsync("audit", "verify");
         Assert.True(intact.ExitCode == 0, intact.ToString());
         Assert.Contains("intact: 3 entries", intact.Stdout, StringComparison.Ordinal);

@@ -278,6 +278,34 @@ public sealed class SeedsEndToEndTests
         Assert.True(strict == 1, strictRaw.ToString());
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_a_study_and_keeps_the_seeds_that_ran()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        using var process = ReproProcess.Start(dir.Path, ["seeds", "-n", "20", "--name", "long", "--", "sh", "-c", "echo seed-$REPRO_SEED; sleep 0.5"]);
+        var stderr = process.StandardError;
+        string? line;
+        while ((line = await stderr.ReadLineAsync()) is not null && !line.Contains("seed 2 (2 of 20)", StringComparison.Ordinal))
+        {
+        }
+
+        Assert.NotNull(line);
+        Assert.Equal(0, Kill(process.Id, 2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(130, process.ExitCode);
+
+        var (_, study, raw) = await JsonAsync(dir, "study", "long");
+        var children = study.GetProperty("children").GetArrayLength();
+        Assert.InRange(children, 2, 4);
+        Assert.Contains(study.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("interrupted", StringComparison.Ordinal));
+        Assert.True(children < 20, raw.ToString());
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
     [Theory]
     [InlineData("seeds")]
     [InlineData("seeds", "-n", "0", "--", "true")]

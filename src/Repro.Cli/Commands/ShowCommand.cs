@@ -24,7 +24,7 @@ public static class ShowCommand
             }
             else
             {
-                ShowRenderer.Render(context.Out, stored);
+                ShowRenderer.Render(context.Out, stored, await session.Store.ListVerificationsAsync(id, 10, cancellationToken));
             }
 
             return 0;

@@ -9,7 +9,7 @@ public static class ShowRenderer
 {
     private const int Label = 13;
 
-    public static void Render(TextWriter w, StoredRun stored)
+    public static void Render(TextWriter w, StoredRun stored, IReadOnlyList<StoredVerification>? verifications = null)
     {
         var run = stored.Manifest;
         var e = run.Execution;
@@ -92,6 +92,16 @@ public static class ShowRenderer
         w.WriteLine("logs");
         w.WriteLine($"  stdout  {Format.Bytes(e.Stdout.TotalBytes)}{(e.Stdout.Truncated ? $" (kept {Format.Bytes(e.Stdout.Size)}, cap {Format.Bytes(e.Stdout.CapBytes)})" : string.Empty)}  sha256 {Format.Short(e.Stdout.Sha256)}");
         w.WriteLine($"  stderr  {Format.Bytes(e.Stderr.TotalBytes)}{(e.Stderr.Truncated ? $" (kept {Format.Bytes(e.Stderr.Size)}, cap {Format.Bytes(e.Stderr.CapBytes)})" : string.Empty)}  sha256 {Format.Short(e.Stderr.Sha256)}");
+
+        if (verifications is { Count: > 0 })
+        {
+            w.WriteLine();
+            w.WriteLine("verifications (newest first)");
+            foreach (var v in verifications)
+            {
+                w.WriteLine($"  {v.Report.Id[..8]}  {v.Report.Verdict.ToString().ToUpperInvariant(),-10}  {Format.Time(v.Report.VerifiedAt)}  {v.Report.Mode}, tolerance from {v.Report.ToleranceSource}   sha256:{Format.Short(v.Digest)}");
+            }
+        }
 
         if (run.Warnings.Count > 0)
         {
