@@ -19,7 +19,7 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
     private readonly byte _separator;
     private readonly string _name;
     private readonly SearchValues<byte> _unquotedStops;
-    private byte[] _buffer = new byte[InitialBuffer];
+    private byte[] _buffer;
     private int _start;
     private int _end;
     private bool _eof;
@@ -32,7 +32,14 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
     private bool[] _fieldQuoted = new bool[64];
 
     public CsvRecordReader(Stream stream, byte separator, string name)
+        : this(stream, separator, name, InitialBuffer)
     {
+    }
+
+    /// <summary>With a chosen first buffer size: tests use a tiny one to cross every boundary.</summary>
+    internal CsvRecordReader(Stream stream, byte separator, string name, int bufferSize)
+    {
+        _buffer = new byte[bufferSize];
         _stream = stream;
         _separator = separator;
         _name = name;
