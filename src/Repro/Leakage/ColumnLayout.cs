@@ -9,7 +9,7 @@ internal sealed record ColumnLayout
 
     public required int Time { get; init; }
 
-    /// <summary>Columns a row's duplicate hash covers.</summary>
+    /// <summary>Columns a row's duplicate hash covers: the features.</summary>
     public required int[] Hashed { get; init; }
 
     /// <summary>Columns measured for proxies and shift.</summary>
@@ -50,8 +50,10 @@ internal sealed record ColumnLayout
             throw ReproException.Usage($"--target '{columns[target]}' is also given as --id or --ignore");
         }
 
-        var hashed = Enumerable.Range(0, columns.Length).Where(i => i != target && !ids.Contains(i) && !ignored.Contains(i)).ToArray();
-        var features = hashed.Where(i => i != group && i != time).ToArray();
+        // Duplicates are judged on what a model sees: the features. Group and time are split
+        // metadata with their own checks; a row repeated at another time is still the same example.
+        var features = Enumerable.Range(0, columns.Length).Where(i => i != target && i != group && i != time && !ids.Contains(i) && !ignored.Contains(i)).ToArray();
+        var hashed = features;
         var used = new bool[columns.Length];
         foreach (var i in hashed)
         {

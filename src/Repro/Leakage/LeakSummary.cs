@@ -10,10 +10,10 @@ public sealed record LeakSummary
     /// <summary>Columns in both files.</summary>
     public required IReadOnlyList<string> Columns { get; init; }
 
-    /// <summary>Columns a row is compared on for duplicates (all but ids, ignored and the target).</summary>
+    /// <summary>Columns a row is compared on for duplicates: the features.</summary>
     public required IReadOnlyList<string> ComparedColumns { get; init; }
 
-    /// <summary>Columns measured for proxies and shift (also without group and time).</summary>
+    /// <summary>The features: every column but ids, ignored columns, the target, group and time.</summary>
     public required IReadOnlyList<string> Features { get; init; }
 
     public string? Target { get; init; }

@@ -213,7 +213,7 @@ internal sealed class PassState
         var excluded = Enumerable.Range(0, Columns.Length).Where(i => !_layout.Hashed.Contains(i)).Select(i => Columns[i]).ToList();
         if (_layout.Hashed.Length == 0)
         {
-            notes.Add("L1.4 not checked: no columns left to compare once ids, ignored columns and the target are set aside");
+            notes.Add("L1.4 not checked: no feature columns left to compare once ids, ignored columns, target, group and time are set aside");
         }
 
         if (_duplicates > 0)
