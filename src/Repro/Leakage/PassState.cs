@@ -23,9 +23,10 @@ internal sealed class PassState
     private readonly RowKey _rowKey = new();
     private readonly RowHashTable _trainRows = new();
     private readonly RowHashTable _testRows = new(1 << 12);
-    private readonly HashSet<string> _trainGroups = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _testGroups = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _sharedGroups = new(StringComparer.Ordinal);
+    private readonly RowHashTable _trainGroups = new(1 << 12);
+    private readonly RowHashTable _testGroups = new(1 << 12);
+    private readonly RowHashTable _sharedGroups = new(1 << 8);
+    private readonly RowKey _groupKey = new();
     private readonly TargetClasses _classes = new(1000);
     private readonly ColumnProfile[] _profiles;
     private readonly List<string> _duplicateExamples = [];
@@ -33,7 +34,6 @@ internal sealed class PassState
     private readonly List<string> _groupExamples = [];
     private readonly List<string> _timeExamples = [];
     private byte[] _scratch = new byte[4096];
-    private char[] _chars = new char[256];
     private byte[] _newestText = [];
     private CsvRecordReader? _reader;
     private int[] _map = [];
@@ -103,9 +103,9 @@ internal sealed class PassState
             _trainRows.TryAdd(RowHash(), line, out _);
         }
 
-        if (_layout.Group >= 0 && GroupKey() is { } group && !_trainGroups.GetAlternateLookup<ReadOnlySpan<char>>().Contains(group.Span))
+        if (_layout.Group >= 0 && GroupHash() is { } group)
         {
-            _trainGroups.Add(group.ToString());
+            _trainGroups.TryAdd(group, line, out _);
         }
 
         if (_layout.Time >= 0 && Time(_options.TrainPath, line) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
@@ -156,15 +156,11 @@ internal sealed class PassState
             }
         }
 
-        if (_layout.Group >= 0 && GroupKey() is { } group)
+        if (_layout.Group >= 0 && GroupHash() is { } group)
         {
-            var testLookup = _testGroups.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (!testLookup.Contains(group.Span))
-            {
-                _testGroups.Add(group.ToString());
-            }
-
-            if (_trainGroups.GetAlternateLookup<ReadOnlySpan<char>>().Contains(group.Span))
+            _testGroups.TryAdd(group, line, out _);
+            var trainLine = _trainGroups.Find(group);
+            if (trainLine >= 0)
             {
                 _groupRows++;
                 if (_groupRows == 1)
@@ -172,14 +168,10 @@ internal sealed class PassState
                     _groupFirstLine = line;
                 }
 
-                if (!_sharedGroups.GetAlternateLookup<ReadOnlySpan<char>>().Contains(group.Span))
+                if (_sharedGroups.TryAdd(group, line, out _) && _groupExamples.Count < _options.MaxExamples)
                 {
-                    var value = group.ToString();
-                    _sharedGroups.Add(value);
-                    if (_groupExamples.Count < _options.MaxExamples)
-                    {
-                        _groupExamples.Add(string.Create(CultureInfo.InvariantCulture, $"'{value}' (first in test at line {line})"));
-                    }
+                    var value = Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Group])));
+                    _groupExamples.Add(string.Create(CultureInfo.InvariantCulture, $"'{value}' (test line {line}, train line {trainLine})"));
                 }
             }
         }
@@ -515,27 +507,18 @@ internal sealed class PassState
         return _rowKey.Hash();
     }
 
-    // The group value as text: numbers in round-trip form so "7" and "7.0" are one patient.
-    private ReadOnlyMemory<char>? GroupKey()
+    // The group value's hash: numbers by value, so "7" and "7.0" are one patient.
+    private UInt128? GroupHash()
     {
         var c = _layout.Group;
-        switch (_kinds[c])
+        if (_kinds[c] == CellKind.Missing)
         {
-            case CellKind.Missing:
-                return null;
-            case CellKind.Number:
-                _numbers[c].TryFormat(_chars, out var written, "R", CultureInfo.InvariantCulture);
-                return _chars.AsMemory(0, written);
-            default:
-                var text = Text(c);
-                if (_chars.Length < text.Length)
-                {
-                    _chars = new char[text.Length * 2];
-                }
-
-                var length = Encoding.UTF8.GetChars(text, _chars);
-                return _chars.AsMemory(0, length);
+            return null;
         }
+
+        _groupKey.Clear();
+        _groupKey.Add(_kinds[c], _numbers[c], Text(c));
+        return _groupKey.Hash();
     }
 
     private TimeValue? Time(string path, long line)

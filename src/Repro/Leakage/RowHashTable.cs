@@ -1,15 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace Repro.Leakage;
 
 /// <summary>
-/// An open-addressing set of 128-bit row hashes, each with the line it was first seen on: 24
-/// bytes per distinct row at most 70% full, so memory grows with the distinct rows and nothing
-/// else. Zero marks an empty slot (a real zero hash is stored as one: odds 2^-128).
+/// An open-addressing set of 128-bit row hashes, each with the line it was first seen on: one
+/// 24-byte slot per entry (hash and line side by side, so a probe costs one cache miss), at most
+/// 70% full — memory grows with the distinct rows and nothing else. Zero marks an empty slot (a
+/// real zero hash is stored as one: odds 2^-128).
 /// </summary>
 public sealed class RowHashTable
 {
     private const double MaxLoad = 0.7;
-    private UInt128[] _keys;
-    private long[] _lines;
+    private Slot[] _slots;
     private int _mask;
 
     public RowHashTable(int capacity = 1 << 16)
@@ -20,8 +22,7 @@ public sealed class RowHashTable
             size *= 2;
         }
 
-        _keys = new UInt128[size];
-        _lines = new long[size];
+        _slots = new Slot[size];
         _mask = size - 1;
     }
 
@@ -30,21 +31,18 @@ public sealed class RowHashTable
     /// <summary>Adds the hash; false (and the first line) when it was already there.</summary>
     public bool TryAdd(UInt128 hash, long line, out long firstLine)
     {
-        if (hash == UInt128.Zero)
-        {
-            hash = UInt128.One;
-        }
-
-        var slot = (int)(ulong)hash & _mask;
+        var (lo, hi) = Split(hash);
+        var slot = (int)lo & _mask;
         while (true)
         {
-            var key = _keys[slot];
-            if (key == UInt128.Zero)
+            ref var entry = ref _slots[slot];
+            if (entry.Lo == 0 && entry.Hi == 0)
             {
-                _keys[slot] = hash;
-                _lines[slot] = line;
+                entry.Lo = lo;
+                entry.Hi = hi;
+                entry.Line = line;
                 Count++;
-                if (Count > _keys.Length * MaxLoad)
+                if (Count > _slots.Length * MaxLoad)
                 {
                     Grow();
                 }
@@ -53,9 +51,9 @@ public sealed class RowHashTable
                 return true;
             }
 
-            if (key == hash)
+            if (entry.Lo == lo && entry.Hi == hi)
             {
-                firstLine = _lines[slot];
+                firstLine = entry.Line;
                 return false;
             }
 
@@ -66,49 +64,53 @@ public sealed class RowHashTable
     /// <summary>The line the hash was first seen on, or -1.</summary>
     public long Find(UInt128 hash)
     {
-        if (hash == UInt128.Zero)
-        {
-            hash = UInt128.One;
-        }
-
-        var slot = (int)(ulong)hash & _mask;
+        var (lo, hi) = Split(hash);
+        var slot = (int)lo & _mask;
         while (true)
         {
-            var key = _keys[slot];
-            if (key == UInt128.Zero)
+            ref var entry = ref _slots[slot];
+            if (entry.Lo == 0 && entry.Hi == 0)
             {
                 return -1;
             }
 
-            if (key == hash)
+            if (entry.Lo == lo && entry.Hi == hi)
             {
-                return _lines[slot];
+                return entry.Line;
             }
 
             slot = (slot + 1) & _mask;
         }
     }
 
+    private static (ulong Lo, ulong Hi) Split(UInt128 hash) =>
+        hash == UInt128.Zero ? (1UL, 0UL) : ((ulong)hash, (ulong)(hash >> 64));
+
     private void Grow()
     {
-        var keys = _keys;
-        var lines = _lines;
-        _keys = new UInt128[keys.Length * 2];
-        _lines = new long[keys.Length * 2];
-        _mask = _keys.Length - 1;
-        for (var i = 0; i < keys.Length; i++)
+        var old = _slots;
+        _slots = new Slot[old.Length * 2];
+        _mask = _slots.Length - 1;
+        foreach (var entry in old)
         {
-            if (keys[i] != UInt128.Zero)
+            if (entry.Lo != 0 || entry.Hi != 0)
             {
-                var slot = (int)(ulong)keys[i] & _mask;
-                while (_keys[slot] != UInt128.Zero)
+                var slot = (int)entry.Lo & _mask;
+                while (_slots[slot].Lo != 0 || _slots[slot].Hi != 0)
                 {
                     slot = (slot + 1) & _mask;
                 }
 
-                _keys[slot] = keys[i];
-                _lines[slot] = lines[i];
+                _slots[slot] = entry;
             }
         }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Slot
+    {
+        public ulong Lo;
+        public ulong Hi;
+        public long Line;
     }
 }

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace Repro.Leakage;
 
 /// <summary>
 /// Builds the canonical bytes of a row's normalised cells (a kind byte, then the double's 8 bytes
 /// or the text's length and bytes — unambiguous, so different rows never share bytes) and hashes
-/// them to 128 bits: SHA-256 truncated, so a collision among even 10^12 rows is out of reach.
+/// them to 128 bits with <see cref="MurmurHash3"/>.
 /// </summary>
 public sealed class RowKey
 {
@@ -33,19 +32,14 @@ public sealed class RowKey
         }
     }
 
-    public UInt128 Hash()
-    {
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(_bytes.AsSpan(0, _length), digest);
-        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
-    }
+    public UInt128 Hash() => MurmurHash3.Hash128(_bytes.AsSpan(0, _length));
 
     /// <summary>A 64-bit hash of one normalised cell, for in-memory category tables (not stored).</summary>
     public static ulong CellHash(CellKind kind, double number, ReadOnlySpan<byte> text)
     {
         if (kind == CellKind.Number)
         {
-            return Mix(((ulong)BitConverter.DoubleToInt64Bits(number) * 0x9E3779B97F4A7C15UL) ^ 0x5851F42D4C957F2DUL);
+            return MurmurHash3.FMix64(((ulong)BitConverter.DoubleToInt64Bits(number) * 0x9E3779B97F4A7C15UL) ^ 0x5851F42D4C957F2DUL);
         }
 
         // FNV-1a over the bytes, then a murmur3 finaliser so the low bits are well spread.
@@ -55,17 +49,7 @@ public sealed class RowKey
             h = (h ^ b) * 0x100000001B3UL;
         }
 
-        return Mix(h ^ (ulong)text.Length);
-    }
-
-    private static ulong Mix(ulong h)
-    {
-        h ^= h >> 33;
-        h *= 0xFF51AFD7ED558CCDUL;
-        h ^= h >> 33;
-        h *= 0xC4CEB9FE1A85EC53UL;
-        h ^= h >> 33;
-        return h;
+        return MurmurHash3.FMix64(h ^ (ulong)text.Length);
     }
 
     private void Ensure(int extra)

@@ -94,4 +94,31 @@ public sealed class LeakCheckerTests
         Assert.Contains("reservoir sample of 100 of 500 values, seed 42 in train", shift.Method, StringComparison.Ordinal);
         Assert.Contains("exact, 50 values in test", shift.Method, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("2024-02-29")]
+    [InlineData("2024-02-01T11:59:00+00:00")]
+    [InlineData("2024-02-01T12:00:00Z")]
+    [InlineData("2024-02-01 13:00")]
+    [InlineData("2024-02-01T13:00:05.1234567-05:30")]
+    [InlineData("2024-02-01T13:00:05.5+0200")]
+    [InlineData("1999-12-31T23:59:59.999")]
+    [InlineData("2024-02-01 13:00 +01:00")]
+    public void Leak_time_fast_iso_path_agrees_with_the_runtime_parser(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        Assert.True(TimeValue.TryParse(CellKind.Text, 0, bytes, out var value));
+        var expected = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.True(value.IsDate);
+        Assert.Equal(expected.UtcTicks, value.Ticks);
+    }
+
+    [Theory]
+    [InlineData("2024-02-30")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-01-01T25:00")]
+    [InlineData("01/02/2024")]
+    [InlineData("2024-01-01Tnoon")]
+    public void Leak_time_rejects_what_is_not_an_ISO_date(string text) =>
+        Assert.False(TimeValue.TryParse(CellKind.Text, 0, System.Text.Encoding.UTF8.GetBytes(text), out _));
 }
