@@ -98,14 +98,17 @@ internal sealed class PassState
     public void AddTrain(long line)
     {
         var classIndex = _layout.Target >= 0 ? _classes.Classify(_kinds[_layout.Target], _numbers[_layout.Target], Text(_layout.Target)) : -1;
+        UInt128? rowHash = null;
         if (_layout.Hashed.Length > 0)
         {
-            _trainRows.TryAdd(RowHash(), line, out _);
+            rowHash = RowHash();
+            _trainRows.Prefetch(rowHash.Value);
         }
 
-        if (_layout.Group >= 0 && GroupHash() is { } group)
+        var group = _layout.Group >= 0 ? GroupHash() : null;
+        if (group is { } g)
         {
-            _trainGroups.TryAdd(group, line, out _);
+            _trainGroups.Prefetch(g);
         }
 
         if (_layout.Time >= 0 && Time(_options.TrainPath, line) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
@@ -120,13 +123,58 @@ internal sealed class PassState
             var c = profile.Index;
             profile.Add(true, _kinds[c], _numbers[c], Text(c), _reader!.Field(_map[c]), classIndex);
         }
+
+        // The probes come last, when the prefetched slots have had time to arrive.
+        if (rowHash is { } hash)
+        {
+            _trainRows.TryAdd(hash, line, out _);
+        }
+
+        if (group is { } value)
+        {
+            _trainGroups.TryAdd(value, line, out _);
+        }
     }
 
     public void AddTest(CsvRecordReader reader, int[] map, long line)
     {
+        UInt128? rowHash = null;
         if (_layout.Hashed.Length > 0)
         {
-            var hash = RowHash();
+            rowHash = RowHash();
+            _trainRows.Prefetch(rowHash.Value);
+            _testRows.Prefetch(rowHash.Value);
+        }
+
+        var groupHash = _layout.Group >= 0 ? GroupHash() : null;
+        if (groupHash is { } g)
+        {
+            _trainGroups.Prefetch(g);
+        }
+
+        if (_layout.Time >= 0 && Time(_options.TestPath, line) is { } time && _newest is { } newest && time.CompareTo(newest) < 0)
+        {
+            _older++;
+            if (_older == 1)
+            {
+                _olderFirstLine = line;
+            }
+
+            if (_timeExamples.Count < _options.MaxExamples)
+            {
+                _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Time])))}"));
+            }
+        }
+
+        foreach (var profile in _profiles)
+        {
+            var c = profile.Index;
+            profile.Add(false, _kinds[c], _numbers[c], Text(c), reader.Field(map[c]), -1);
+        }
+
+        // The probes come last, when the prefetched slots have had time to arrive.
+        if (rowHash is { } hash)
+        {
             var trainLine = _trainRows.Find(hash);
             if (trainLine >= 0)
             {
@@ -156,7 +204,7 @@ internal sealed class PassState
             }
         }
 
-        if (_layout.Group >= 0 && GroupHash() is { } group)
+        if (groupHash is { } group)
         {
             _testGroups.TryAdd(group, line, out _);
             var trainLine = _trainGroups.Find(group);
@@ -174,26 +222,6 @@ internal sealed class PassState
                     _groupExamples.Add(string.Create(CultureInfo.InvariantCulture, $"'{value}' (test line {line}, train line {trainLine})"));
                 }
             }
-        }
-
-        if (_layout.Time >= 0 && Time(_options.TestPath, line) is { } time && _newest is { } newest && time.CompareTo(newest) < 0)
-        {
-            _older++;
-            if (_older == 1)
-            {
-                _olderFirstLine = line;
-            }
-
-            if (_timeExamples.Count < _options.MaxExamples)
-            {
-                _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Time])))}"));
-            }
-        }
-
-        foreach (var profile in _profiles)
-        {
-            var c = profile.Index;
-            profile.Add(false, _kinds[c], _numbers[c], Text(c), reader.Field(map[c]), -1);
         }
     }
 
@@ -338,7 +366,9 @@ internal sealed class PassState
         };
     }
 
-    private static string Percent(double share) => (share * 100).ToString(share < 0.001 && share > 0 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
+    private static string Percent(double share) => share is > 0 and < 0.00001
+        ? "< 0.001%"
+        : (share * 100).ToString(share < 0.001 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
 
     private static string FormatP(double p) => p < 1e-4 ? "< 0.0001" : p.ToString("0.####", CultureInfo.InvariantCulture);
 
