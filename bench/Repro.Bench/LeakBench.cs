@@ -83,7 +83,7 @@ public static class LeakBench
             {
                 line.Clear();
                 line.Append(CultureInfo.InvariantCulture, $"{rows},{patientPrefix}{random.Next(100_000)},{year}-{random.Next(1, 13):00}-{random.Next(1, 29):00}T{random.Next(24):00}:00:00,");
-                line.Append(CultureInfo.InvariantCulture, $"{random.Next(20, 80)},{30 + (random.NextDouble() * 80):0.000},{Cities[random.Next(4)]},{random.NextDouble():0.000000},{random.Next(5)},{(random.NextDouble() < 0.4 ? 1 : 0)}\n");
+                line.Append(CultureInfo.InvariantCulture, $"{random.Next(20, 80)},{30 + (random.NextDouble() * 80):0.000},{Cities[random.Next(4)]},{random.NextDouble():0.000000000},{random.Next(5)},{(random.NextDouble() < 0.4 ? 1 : 0)}\n");
                 await writer.WriteAsync(line, cancellationToken);
                 rows++;
             }

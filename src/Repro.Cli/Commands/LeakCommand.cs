@@ -14,20 +14,20 @@ public static class LeakCommand
 {
     public static Command Create(CliContext context)
     {
-        var train = new Option<string>("--train") { Description = "The training split: a CSV/TSV file with a header row.", Required = true };
-        var test = new Option<string>("--test") { Description = "The test split, with the same columns.", Required = true };
-        var target = new Option<string?>("--target") { Description = "The target column: left out of the duplicate comparison; enables the proxy check (L2)." };
-        var ids = new Option<string[]>("--id") { Description = "An identifier column, never compared (repeatable)." };
-        var group = new Option<string?>("--group") { Description = "A group column (patient, user, site): its values must not occur in both splits (L3.2)." };
-        var time = new Option<string?>("--time") { Description = "A time column (ISO-8601 dates/times or numbers): test rows must not be older than the newest train row (L3.1)." };
-        var ignore = new Option<string[]>("--ignore") { Description = "A column left out of every check (repeatable)." };
-        var sep = new Option<string?>("--sep") { Description = "The field separator (one character, or 'tab'); sniffed among , tab ; | when not given." };
-        var auc = new Option<double?>("--auc-threshold") { Description = "ROC AUC (either direction) from which a numeric feature is a target proxy (default 0.95)." };
-        var nmi = new Option<double?>("--nmi-threshold") { Description = "Normalised mutual information from which a categorical feature is a target proxy (default 0.9)." };
-        var shift = new Option<double?>("--shift-threshold") { Description = "KS statistic or total-variation distance from which a feature is flagged as shifted (default 0.1)." };
-        var sampleSize = new Option<int?>("--sample-size") { Description = "Values kept per numeric column and split; beyond it a seeded reservoir sample (default 200000)." };
+        var train = new Option<string>("--train") { HelpName = "FILE", Description = "The training split: a CSV/TSV file with a header row.", Required = true };
+        var test = new Option<string>("--test") { HelpName = "FILE", Description = "The test split, with the same columns.", Required = true };
+        var target = new Option<string?>("--target") { HelpName = "COL", Description = "The target column: left out of the duplicate comparison; enables the proxy check (L2)." };
+        var ids = new Option<string[]>("--id") { HelpName = "COL", Description = "An identifier column, never compared (repeatable)." };
+        var group = new Option<string?>("--group") { HelpName = "COL", Description = "A group column (patient, user, site): its values must not occur in both splits (L3.2)." };
+        var time = new Option<string?>("--time") { HelpName = "COL", Description = "A time column (ISO-8601 dates/times or numbers): test rows must not be older than the newest train row (L3.1)." };
+        var ignore = new Option<string[]>("--ignore") { HelpName = "COL", Description = "A column left out of every check (repeatable)." };
+        var sep = new Option<string?>("--sep") { HelpName = "C", Description = "The field separator (one character, or 'tab'); sniffed among , tab ; | when not given." };
+        var auc = new Option<double?>("--auc-threshold") { HelpName = "X", Description = "ROC AUC (either direction) from which a numeric feature is a target proxy (default 0.95)." };
+        var nmi = new Option<double?>("--nmi-threshold") { HelpName = "X", Description = "Normalised mutual information from which a categorical feature is a target proxy (default 0.9)." };
+        var shift = new Option<double?>("--shift-threshold") { HelpName = "X", Description = "KS statistic or total-variation distance from which a feature is flagged as shifted (default 0.1)." };
+        var sampleSize = new Option<int?>("--sample-size") { HelpName = "N", Description = "Values kept per numeric column and split; beyond it a seeded reservoir sample (default 200000)." };
         var json = new Option<bool>("--json") { Description = "Print the findings and a summary as JSON." };
-        var sarif = new Option<string?>("--sarif") { Description = "Also write the findings to FILE as SARIF 2.1.0." };
+        var sarif = new Option<string?>("--sarif") { HelpName = "FILE", Description = "Also write the findings to FILE as SARIF 2.1.0." };
         var command = new Command("leak", "Check a train/test split for data leakage: duplicate rows, shared groups, test rows older than train, single-feature target proxies, and distribution shift.")
         {
             train, test, target, ids, group, time, ignore, sep, auc, nmi, shift, sampleSize, json, sarif,
