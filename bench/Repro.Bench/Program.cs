@@ -61,6 +61,11 @@ try
     {
         rows.AddRange(await VerifyBench.RunAsync(options, temp, log, cancel.Token));
     }
+
+    if (options.Only.Contains("leak"))
+    {
+        rows.AddRange(await LeakBench.RunAsync(options, temp, log, cancel.Token));
+    }
 }
 catch (OperationCanceledException)
 {

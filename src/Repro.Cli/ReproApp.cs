@@ -41,6 +41,7 @@ public static class ReproApp
             DataCommand.Create(context),
             RemoteCommand.Create(context),
             PipelineCommand.Create(context),
+            LeakCommand.Create(context),
         };
         root.Options.Add(verbose);
 

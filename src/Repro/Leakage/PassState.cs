@@ -1,0 +1,575 @@
+using System.Globalization;
+using System.Text;
+using Repro.Findings;
+
+namespace Repro.Leakage;
+
+/// <summary>
+/// Everything the two passes accumulate, row by row: the normalised cells of the current row,
+/// the train row hashes, groups and newest time, the per-feature profiles, and the counts and
+/// examples of each finding. <see cref="Report"/> turns it into findings at the end.
+/// </summary>
+internal sealed class PassState
+{
+    private const int TargetClassCap = 1000;
+
+    private readonly ColumnLayout _layout;
+    private readonly LeakOptions _options;
+    private readonly LeakThresholds _thresholds;
+    private readonly CellKind[] _kinds;
+    private readonly double[] _numbers;
+    private readonly int[] _textStart;
+    private readonly int[] _textLength;
+    private readonly RowKey _rowKey = new();
+    private readonly RowHashTable _trainRows = new();
+    private readonly RowHashTable _testRows = new(1 << 12);
+    private readonly RowHashTable _trainGroups = new(1 << 12);
+    private readonly RowHashTable _testGroups = new(1 << 12);
+    private readonly RowHashTable _sharedGroups = new(1 << 8);
+    private readonly RowKey _groupKey = new();
+    private readonly TargetClasses _classes = new(1000);
+    private readonly ColumnProfile[] _profiles;
+    private readonly List<string> _duplicateExamples = [];
+    private readonly List<string> _withinExamples = [];
+    private readonly List<string> _groupExamples = [];
+    private readonly List<string> _timeExamples = [];
+    private byte[] _scratch = new byte[4096];
+    private byte[] _newestText = [];
+    private CsvRecordReader? _reader;
+    private int[] _map = [];
+    private long _duplicates;
+    private long _duplicateFirstLine;
+    private long _within;
+    private long _withinFirstLine;
+    private long _groupRows;
+    private long _groupFirstLine;
+    private long _older;
+    private long _olderFirstLine;
+    private long _timeMissing;
+    private TimeValue? _newest;
+    private long _newestLine;
+
+    public PassState(string[] columns, ColumnLayout layout, LeakOptions options)
+    {
+        Columns = columns;
+        _layout = layout;
+        _options = options;
+        _thresholds = options.Thresholds;
+        _kinds = new CellKind[columns.Length];
+        _numbers = new double[columns.Length];
+        _textStart = new int[columns.Length];
+        _textLength = new int[columns.Length];
+        _profiles = [.. layout.Features.Select(i => new ColumnProfile(columns[i], i, _thresholds.SampleSize, _thresholds.CategoryCap, _thresholds.Seed + ((ulong)i * 0x9E3779B97F4A7C15UL)))];
+    }
+
+    public string[] Columns { get; }
+
+    /// <summary>Normalises the used cells of the reader's current record (test columns through <paramref name="map"/>).</summary>
+    public void Load(CsvRecordReader reader, int[] map, string path)
+    {
+        if (reader.FieldCount != Columns.Length)
+        {
+            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {reader.LineNumber} has {reader.FieldCount} fields, the header has {Columns.Length}"));
+        }
+
+        _reader = reader;
+        _map = map;
+        var used = 0;
+        for (var c = 0; c < Columns.Length; c++)
+        {
+            if (!_layout.Used[c])
+            {
+                continue;
+            }
+
+            var raw = reader.Field(map[c]);
+            if (used + raw.Length > _scratch.Length)
+            {
+                Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, used + raw.Length));
+            }
+
+            _kinds[c] = CellNormalizer.Normalize(raw, out _numbers[c], _scratch.AsSpan(used), out var length);
+            _textStart[c] = used;
+            _textLength[c] = length;
+            used += length;
+        }
+    }
+
+    public void AddTrain(long line)
+    {
+        var classIndex = _layout.Target >= 0 ? _classes.Classify(_kinds[_layout.Target], _numbers[_layout.Target], Text(_layout.Target)) : -1;
+        UInt128? rowHash = null;
+        if (_layout.Hashed.Length > 0)
+        {
+            rowHash = RowHash();
+            _trainRows.Prefetch(rowHash.Value);
+        }
+
+        var group = _layout.Group >= 0 ? GroupHash() : null;
+        if (group is { } g)
+        {
+            _trainGroups.Prefetch(g);
+        }
+
+        if (_layout.Time >= 0 && Time(_options.TrainPath, line) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
+        {
+            _newest = time;
+            _newestLine = line;
+            _newestText = CellNormalizer.Trim(_reader!.Field(_map[_layout.Time])).ToArray();
+        }
+
+        foreach (var profile in _profiles)
+        {
+            var c = profile.Index;
+            profile.Add(true, _kinds[c], _numbers[c], Text(c), _reader!.Field(_map[c]), classIndex);
+        }
+
+        // The probes come last, when the prefetched slots have had time to arrive.
+        if (rowHash is { } hash)
+        {
+            _trainRows.TryAdd(hash, line, out _);
+        }
+
+        if (group is { } value)
+        {
+            _trainGroups.TryAdd(value, line, out _);
+        }
+    }
+
+    public void AddTest(CsvRecordReader reader, int[] map, long line)
+    {
+        UInt128? rowHash = null;
+        if (_layout.Hashed.Length > 0)
+        {
+            rowHash = RowHash();
+            _trainRows.Prefetch(rowHash.Value);
+            _testRows.Prefetch(rowHash.Value);
+        }
+
+        var groupHash = _layout.Group >= 0 ? GroupHash() : null;
+        if (groupHash is { } g)
+        {
+            _trainGroups.Prefetch(g);
+        }
+
+        if (_layout.Time >= 0 && Time(_options.TestPath, line) is { } time && _newest is { } newest && time.CompareTo(newest) < 0)
+        {
+            _older++;
+            if (_older == 1)
+            {
+                _olderFirstLine = line;
+            }
+
+            if (_timeExamples.Count < _options.MaxExamples)
+            {
+                _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Time])))}"));
+            }
+        }
+
+        foreach (var profile in _profiles)
+        {
+            var c = profile.Index;
+            profile.Add(false, _kinds[c], _numbers[c], Text(c), reader.Field(map[c]), -1);
+        }
+
+        // The probes come last, when the prefetched slots have had time to arrive.
+        if (rowHash is { } hash)
+        {
+            var trainLine = _trainRows.Find(hash);
+            if (trainLine >= 0)
+            {
+                _duplicates++;
+                if (_duplicates == 1)
+                {
+                    _duplicateFirstLine = line;
+                }
+
+                if (_duplicateExamples.Count < _options.MaxExamples)
+                {
+                    _duplicateExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line} = train line {trainLine}: {LeakChecker.Example(reader, map, (byte)',')}"));
+                }
+            }
+            else if (!_testRows.TryAdd(hash, line, out var first))
+            {
+                _within++;
+                if (_within == 1)
+                {
+                    _withinFirstLine = line;
+                }
+
+                if (_withinExamples.Count < _options.MaxExamples)
+                {
+                    _withinExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line} = test line {first}: {LeakChecker.Example(reader, map, (byte)',')}"));
+                }
+            }
+        }
+
+        if (groupHash is { } group)
+        {
+            _testGroups.TryAdd(group, line, out _);
+            var trainLine = _trainGroups.Find(group);
+            if (trainLine >= 0)
+            {
+                _groupRows++;
+                if (_groupRows == 1)
+                {
+                    _groupFirstLine = line;
+                }
+
+                if (_sharedGroups.TryAdd(group, line, out _) && _groupExamples.Count < _options.MaxExamples)
+                {
+                    var value = Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Group])));
+                    _groupExamples.Add(string.Create(CultureInfo.InvariantCulture, $"'{value}' (test line {line}, train line {trainLine})"));
+                }
+            }
+        }
+    }
+
+    public LeakReport Report(LeakFileSummary train, LeakFileSummary test)
+    {
+        var findings = new List<Finding>();
+        var notes = new List<string>();
+        var testRows = Math.Max(test.Rows, 1);
+        var excluded = Enumerable.Range(0, Columns.Length).Where(i => !_layout.Hashed.Contains(i)).Select(i => Columns[i]).ToList();
+        if (_layout.Hashed.Length == 0)
+        {
+            notes.Add("L1.4 not checked: no feature columns left to compare once ids, ignored columns, target, group and time are set aside");
+        }
+
+        if (_duplicates > 0)
+        {
+            var share = (double)_duplicates / testRows;
+            findings.Add(new Finding
+            {
+                RuleId = LeakRules.Duplicates.Id,
+                Taxonomy = LeakRules.Duplicates.Taxonomy,
+                Severity = SeverityFor(share),
+                Path = test.Path,
+                Line = (int)Math.Min(_duplicateFirstLine, int.MaxValue),
+                Message = string.Create(CultureInfo.InvariantCulture, $"{_duplicates} of {test.Rows} test rows ({Percent(share)}) also occur in train, compared on {_layout.Hashed.Length} column{(_layout.Hashed.Length == 1 ? string.Empty : "s")}{(excluded.Count > 0 ? $" (not on {string.Join(", ", excluded)})" : string.Empty)}: the test score partly measures memorisation"),
+                Figures = new Dictionary<string, double> { ["count"] = _duplicates, ["share"] = share, ["test_rows"] = test.Rows, ["columns_compared"] = _layout.Hashed.Length },
+                Examples = [.. _duplicateExamples],
+            });
+        }
+
+        if (_within > 0)
+        {
+            var share = (double)_within / testRows;
+            findings.Add(new Finding
+            {
+                RuleId = LeakRules.Duplicates.Id,
+                Taxonomy = LeakRules.Duplicates.Taxonomy,
+                Severity = Severity.Note,
+                Path = test.Path,
+                Line = (int)Math.Min(_withinFirstLine, int.MaxValue),
+                Message = string.Create(CultureInfo.InvariantCulture, $"{_within} test rows ({Percent(share)}) repeat an earlier test row (and are not in train): they weigh those cases more in the test score"),
+                Figures = new Dictionary<string, double> { ["count"] = _within, ["share"] = share, ["test_rows"] = test.Rows, ["within_test"] = 1 },
+                Examples = [.. _withinExamples],
+            });
+        }
+
+        if (_layout.Group >= 0 && _sharedGroups.Count > 0)
+        {
+            var share = (double)_groupRows / testRows;
+            var name = Columns[_layout.Group];
+            findings.Add(new Finding
+            {
+                RuleId = LeakRules.Groups.Id,
+                Taxonomy = LeakRules.Groups.Taxonomy,
+                Severity = SeverityFor(share),
+                Path = test.Path,
+                Line = (int)Math.Min(_groupFirstLine, int.MaxValue),
+                Message = string.Create(CultureInfo.InvariantCulture, $"{_sharedGroups.Count} of {_testGroups.Count} '{name}' values in test also occur in train ({_groupRows} test rows, {Percent(share)}): rows of one group are not independent; split by '{name}' (e.g. GroupKFold)"),
+                Figures = new Dictionary<string, double> { ["groups_shared"] = _sharedGroups.Count, ["test_groups"] = _testGroups.Count, ["train_groups"] = _trainGroups.Count, ["test_rows"] = _groupRows, ["share"] = share },
+                Examples = [.. _groupExamples],
+            });
+        }
+
+        if (_layout.Time >= 0)
+        {
+            if (_newest is null)
+            {
+                notes.Add($"L3.1 not checked: '{Columns[_layout.Time]}' has no values in {train.Path}");
+            }
+            else if (_older > 0)
+            {
+                var share = (double)_older / testRows;
+                var newest = Encoding.UTF8.GetString(_newestText);
+                findings.Add(new Finding
+                {
+                    RuleId = LeakRules.Temporal.Id,
+                    Taxonomy = LeakRules.Temporal.Taxonomy,
+                    Severity = SeverityFor(share),
+                    Path = test.Path,
+                    Line = (int)Math.Min(_olderFirstLine, int.MaxValue),
+                    Message = string.Create(CultureInfo.InvariantCulture, $"{_older} of {test.Rows} test rows ({Percent(share)}) are older than the newest train row ('{Columns[_layout.Time]}' {newest}, train line {_newestLine}): the model is trained on the future of part of its test set"),
+                    Figures = new Dictionary<string, double> { ["count"] = _older, ["share"] = share, ["test_rows"] = test.Rows, ["newest_train"] = _newest.Value.Figure },
+                    Examples = [.. _timeExamples],
+                });
+            }
+
+            if (_timeMissing > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"'{Columns[_layout.Time]}' is missing in {_timeMissing} rows; they were not compared in time"));
+            }
+        }
+
+        var proxies = Proxies(train.Path, notes);
+        foreach (var proxy in proxies.Where(p => p.Flagged))
+        {
+            var what = proxy.Statistic == "auc" ? "ROC AUC" : "normalised mutual information";
+            findings.Add(new Finding
+            {
+                RuleId = LeakRules.Proxies.Id,
+                Taxonomy = LeakRules.Proxies.Taxonomy,
+                Severity = Severity.Warning,
+                Path = train.Path,
+                Message = string.Create(CultureInfo.InvariantCulture, $"feature '{proxy.Column}' alone gives {what} {proxy.Value:0.###} for '{Columns[_layout.Target]}' on train ({proxy.Method}): is it known before the outcome?"),
+                Figures = new Dictionary<string, double> { [proxy.Statistic] = proxy.Value, ["threshold"] = proxy.Statistic == "auc" ? _thresholds.Auc : _thresholds.Nmi, ["rows"] = proxy.Rows },
+            });
+        }
+
+        var shifts = Shifts(notes);
+        foreach (var shift in shifts.Where(s => s.Flagged))
+        {
+            var what = shift.Statistic == "ks" ? "Kolmogorov–Smirnov statistic" : "total-variation distance";
+            findings.Add(new Finding
+            {
+                RuleId = LeakRules.Shift.Id,
+                Taxonomy = LeakRules.Shift.Taxonomy,
+                Severity = Severity.Warning,
+                Path = test.Path,
+                Message = string.Create(CultureInfo.InvariantCulture, $"feature '{shift.Column}' is distributed differently in test than in train: {what} {shift.Value:0.###} (threshold {_thresholds.Shift:0.###}, p {FormatP(shift.PValue)}; {shift.Method})"),
+                Figures = new Dictionary<string, double> { [shift.Statistic] = shift.Value, ["threshold"] = _thresholds.Shift, ["p_value"] = shift.PValue, ["train_values"] = shift.TrainValues, ["test_values"] = shift.TestValues },
+            });
+        }
+
+        return new LeakReport
+        {
+            Findings = findings,
+            Summary = new LeakSummary
+            {
+                Train = train,
+                Test = test,
+                Columns = Columns,
+                ComparedColumns = [.. _layout.Hashed.Select(i => Columns[i])],
+                Features = [.. _layout.Features.Select(i => Columns[i])],
+                Target = _layout.Target >= 0 ? Columns[_layout.Target] : null,
+                Group = _layout.Group >= 0 ? Columns[_layout.Group] : null,
+                Time = _layout.Time >= 0 ? Columns[_layout.Time] : null,
+                TargetClasses = _layout.Target >= 0 && !_classes.Overflowed ? _classes.Names : null,
+                Shift = [.. shifts.OrderByDescending(s => s.Flagged).ThenByDescending(s => s.Value).ThenBy(s => s.Column, StringComparer.Ordinal).Take(Math.Max(5, shifts.Count(s => s.Flagged)))],
+                Proxies = [.. proxies.OrderByDescending(p => p.Flagged).ThenByDescending(p => p.Value).ThenBy(p => p.Column, StringComparer.Ordinal).Take(Math.Max(5, proxies.Count(p => p.Flagged)))],
+                Notes = notes,
+                Thresholds = _thresholds,
+            },
+        };
+    }
+
+    private static string Percent(double share) => share is > 0 and < 0.00001
+        ? "< 0.001%"
+        : (share * 100).ToString(share < 0.001 ? "0.###" : "0.#", CultureInfo.InvariantCulture) + "%";
+
+    private static string FormatP(double p) => p < 1e-4 ? "< 0.0001" : p.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private Severity SeverityFor(double share) => share >= _thresholds.ErrorShare ? Severity.Error : Severity.Warning;
+
+    private List<ProxyMeasure> Proxies(string trainPath, List<string> notes)
+    {
+        var result = new List<ProxyMeasure>();
+        if (_layout.Target < 0)
+        {
+            return result;
+        }
+
+        var target = Columns[_layout.Target];
+        if (_classes.Overflowed)
+        {
+            notes.Add($"L2 not checked: '{target}' has more than {TargetClassCap} distinct values in {trainPath}; the proxy check needs a categorical target");
+            return result;
+        }
+
+        if (_classes.Count < 2)
+        {
+            notes.Add($"L2 not checked: '{target}' has {(_classes.Count == 0 ? "no values" : "one value")} in {trainPath}");
+            return result;
+        }
+
+        var binary = _classes.Count == 2;
+        var positive = binary ? _classes.PositiveOfTwo() : -1;
+        foreach (var profile in _profiles)
+        {
+            if (profile.Numeric && binary && profile.Train.Count > 0)
+            {
+                var labels = profile.Train.Labels;
+                var scores = new List<double>(labels.Length);
+                var positives = new List<bool>(labels.Length);
+                var values = profile.Train.ValueSpan;
+                for (var k = 0; k < labels.Length; k++)
+                {
+                    if (labels[k] is 0 or 1)
+                    {
+                        scores.Add(values[k]);
+                        positives.Add(labels[k] == positive);
+                    }
+                }
+
+                var auc = LeakStatistics.RocAuc(scores.ToArray(), positives.ToArray());
+                if (double.IsNaN(auc))
+                {
+                    continue;
+                }
+
+                var separation = Math.Max(auc, 1 - auc);
+                var direction = string.Create(CultureInfo.InvariantCulture, $"higher values go with '{target}' = {_classes.Names[auc >= 0.5 ? positive : 1 - positive]}");
+                result.Add(new ProxyMeasure
+                {
+                    Column = profile.Name,
+                    Statistic = "auc",
+                    Value = separation,
+                    Rows = scores.Count,
+                    Method = $"{direction}; {Method(profile.Train)}",
+                    Flagged = separation >= _thresholds.Auc,
+                });
+            }
+            else if (profile.Categories is { } categories && categories.Count > 0)
+            {
+                var table = categories.Values.Select(c => c.Classes).ToList();
+                var rows = table.Sum(r => r.Sum());
+                if (rows == 0)
+                {
+                    continue;
+                }
+
+                var nmi = LeakStatistics.NormalizedMutualInformation(table);
+                result.Add(new ProxyMeasure
+                {
+                    Column = profile.Name,
+                    Statistic = "nmi",
+                    Value = nmi,
+                    Rows = rows,
+                    Method = string.Create(CultureInfo.InvariantCulture, $"{categories.Count} distinct values, exact"),
+                    Flagged = nmi >= _thresholds.Nmi,
+                });
+            }
+            else if (profile.Categories is null && !profile.Numeric)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"L2 not checked for '{profile.Name}': more than {_thresholds.CategoryCap} distinct values (an identifier? pass it with --id)"));
+            }
+        }
+
+        return result;
+    }
+
+    private List<ShiftMeasure> Shifts(List<string> notes)
+    {
+        var result = new List<ShiftMeasure>();
+        foreach (var profile in _profiles)
+        {
+            if (profile.Numeric)
+            {
+                if (profile.Train.Count == 0 || profile.Test.Count == 0)
+                {
+                    continue;
+                }
+
+                var ks = LeakStatistics.KolmogorovSmirnov(profile.Train.Values(), profile.Test.Values());
+                var p = LeakStatistics.KolmogorovSmirnovPValue(ks, profile.Train.Count, profile.Test.Count);
+                result.Add(new ShiftMeasure
+                {
+                    Column = profile.Name,
+                    Statistic = "ks",
+                    Value = ks,
+                    PValue = p,
+                    TrainValues = profile.Train.Seen,
+                    TestValues = profile.Test.Seen,
+                    Method = profile.Train.Exact && profile.Test.Exact ? "exact" : $"{Method(profile.Train)} in train, {Method(profile.Test)} in test",
+                    Flagged = ks >= _thresholds.Shift && p < _thresholds.ShiftAlpha,
+                });
+            }
+            else if (profile.Categories is { } categories)
+            {
+                var ordered = categories.Values.ToList();
+                var a = ordered.Select(c => c.Train).ToList();
+                var b = ordered.Select(c => c.Test).ToList();
+                var tv = LeakStatistics.TotalVariation(a, b);
+                if (double.IsNaN(tv))
+                {
+                    continue;
+                }
+
+                var p = LeakStatistics.ChiSquareHomogeneityPValue(a, b);
+                result.Add(new ShiftMeasure
+                {
+                    Column = profile.Name,
+                    Statistic = "tv",
+                    Value = tv,
+                    PValue = p,
+                    TrainValues = profile.TrainPresent,
+                    TestValues = profile.TestPresent,
+                    Method = string.Create(CultureInfo.InvariantCulture, $"{categories.Count} distinct values, exact"),
+                    Flagged = tv >= _thresholds.Shift && p < _thresholds.ShiftAlpha,
+                });
+            }
+            else
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"L3.3 not checked for '{profile.Name}': more than {_thresholds.CategoryCap} distinct values (an identifier? pass it with --id)"));
+            }
+        }
+
+        return result;
+    }
+
+    private string Method(ReservoirSample sample) => sample.Exact
+        ? string.Create(CultureInfo.InvariantCulture, $"exact, {sample.Seen} values")
+        : string.Create(CultureInfo.InvariantCulture, $"reservoir sample of {sample.Count} of {sample.Seen} values, seed {_thresholds.Seed}");
+
+    private ReadOnlySpan<byte> Text(int column) => _scratch.AsSpan(_textStart[column], _textLength[column]);
+
+    private UInt128 RowHash()
+    {
+        _rowKey.Clear();
+        foreach (var c in _layout.Hashed)
+        {
+            _rowKey.Add(_kinds[c], _numbers[c], Text(c));
+        }
+
+        return _rowKey.Hash();
+    }
+
+    // The group value's hash: numbers by value, so "7" and "7.0" are one patient.
+    private UInt128? GroupHash()
+    {
+        var c = _layout.Group;
+        if (_kinds[c] == CellKind.Missing)
+        {
+            return null;
+        }
+
+        _groupKey.Clear();
+        _groupKey.Add(_kinds[c], _numbers[c], Text(c));
+        return _groupKey.Hash();
+    }
+
+    private TimeValue? Time(string path, long line)
+    {
+        var c = _layout.Time;
+        if (_kinds[c] == CellKind.Missing)
+        {
+            _timeMissing++;
+            return null;
+        }
+
+        if (!TimeValue.TryParse(_kinds[c], _numbers[c], Text(c), out var value))
+        {
+            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(Text(c))}', neither an ISO-8601 date/time nor a number"));
+        }
+
+        if (_newest is { } newest && newest.IsDate != value.IsDate)
+        {
+            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(CellNormalizer.Trim(_reader!.Field(_map[c])))}', a {(value.IsDate ? "date" : "number")}, but earlier values were {(newest.IsDate ? "dates" : "numbers")}"));
+        }
+
+        return value;
+    }
+}

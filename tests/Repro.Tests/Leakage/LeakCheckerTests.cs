@@ -1,0 +1,124 @@
+using Repro.Findings;
+using Repro.Leakage;
+
+namespace Repro.Tests.Leakage;
+
+public sealed class LeakCheckerTests
+{
+    private static Task<LeakReport> CheckAsync(TempDirectory dir, string train, string test, Func<LeakOptions, LeakOptions>? configure = null)
+    {
+        var options = new LeakOptions { TrainPath = dir.Write("train.csv", train), TestPath = dir.Write("test.csv", test) };
+        return LeakChecker.CheckAsync(configure is null ? options : configure(options), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Leak_duplicates_ignore_formatting_ids_and_the_target()
+    {
+        using var dir = new TempDirectory();
+        var report = await CheckAsync(
+            dir,
+            "id,x,city,y\n1,1.0,New York,0\n2,2,Paris,1\n3,3,Rome,0\n",
+            "id,x,city,y\n10,1,  New   York ,1\n11,2.50,Paris,1\n12,2.5,Paris,0\n13,3e0,Rome,1\n",
+            o => o with { Ids = ["id"], Target = "y" });
+        var across = Assert.Single(report.Findings, f => f.RuleId == "L1.4" && f.Severity != Severity.Note);
+        Assert.Equal(2, across.Figures["count"]);
+        Assert.Equal(0.5, across.Figures["share"]);
+        Assert.Equal(Severity.Error, across.Severity);
+        Assert.Contains("test line 2 = train line 2", across.Examples[0], StringComparison.Ordinal);
+        var within = Assert.Single(report.Findings, f => f.RuleId == "L1.4" && f.Severity == Severity.Note);
+        Assert.Equal(1, within.Figures["count"]);
+        Assert.Equal(["x", "city"], report.Summary.ComparedColumns);
+        Assert.Equal(1, report.ExitCode);
+    }
+
+    [Fact]
+    public async Task Leak_test_columns_are_matched_by_name_in_any_order()
+    {
+        using var dir = new TempDirectory();
+        var report = await CheckAsync(dir, "a,b\n1,2\n3,4\n", "b,a\n2,1\n9,9\n");
+        Assert.Equal(1, Assert.Single(report.Findings).Figures["count"]);
+    }
+
+    [Fact]
+    public async Task Leak_mismatched_headers_name_the_columns()
+    {
+        using var dir = new TempDirectory();
+        var ex = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "a,b,c\n1,2,3\n", "a,b,d\n1,2,3\n"));
+        Assert.Contains("lacks column 'c'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("has column 'd'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Leak_a_missing_role_column_is_named()
+    {
+        using var dir = new TempDirectory();
+        var ex = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "a,b\n1,2\n", "a,b\n1,2\n", o => o with { Target = "label" }));
+        Assert.StartsWith("--target 'label' is not a column of", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Leak_ragged_rows_and_empty_files_are_bad_input()
+    {
+        using var dir = new TempDirectory();
+        var ragged = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "a,b\n1,2\n3\n", "a,b\n1,2\n"));
+        Assert.EndsWith("train.csv: line 3 has 1 fields, the header has 2", ragged.Message, StringComparison.Ordinal);
+        var empty = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "a,b\n1,2\n", string.Empty));
+        Assert.Contains("is empty", empty.Message, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<ReproException>(() => LeakChecker.CheckAsync(new LeakOptions { TrainPath = dir.Combine("nope.csv"), TestPath = dir.Combine("nope.csv") }, CancellationToken.None));
+        Assert.StartsWith("cannot read", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Leak_time_accepts_iso_dates_and_rejects_mixing_them_with_numbers()
+    {
+        using var dir = new TempDirectory();
+        var report = await CheckAsync(dir, "t,x\n2024-01-01,1\n2024-02-01T12:00:00Z,2\n", "t,x\n2024-02-01T11:59:00+00:00,3\n2024-03-01,4\n2024-02-01 13:00,5\n", o => o with { Time = "t" });
+        var older = Assert.Single(report.Findings, f => f.RuleId == "L3.1");
+        Assert.Equal(1, older.Figures["count"]);
+        Assert.Equal(2, older.Line);
+
+        var mixed = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "t,x\n2024-01-01,1\n", "t,x\n5,1\n", o => o with { Time = "t" }));
+        Assert.Contains("test.csv: line 2", mixed.Message, StringComparison.Ordinal);
+        var bad = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "t,x\nyesterday,1\n", "t,x\n5,1\n", o => o with { Time = "t" }));
+        Assert.Contains("'yesterday', neither an ISO-8601 date/time nor a number", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Leak_statistics_say_when_they_used_a_reservoir_sample()
+    {
+        using var dir = new TempDirectory();
+        var train = "x,y\n" + string.Concat(Enumerable.Range(0, 500).Select(i => $"{i},{i % 2}\n"));
+        var test = "x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i * 10},{i % 2}\n"));
+        var report = await CheckAsync(dir, train, test, o => o with { Target = "y", Thresholds = LeakThresholds.Default with { SampleSize = 100 } });
+        var shift = Assert.Single(report.Summary.Shift);
+        Assert.Contains("reservoir sample of 100 of 500 values, seed 42 in train", shift.Method, StringComparison.Ordinal);
+        Assert.Contains("exact, 50 values in test", shift.Method, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2024-02-29")]
+    [InlineData("2024-02-01T11:59:00+00:00")]
+    [InlineData("2024-02-01T12:00:00Z")]
+    [InlineData("2024-02-01 13:00")]
+    [InlineData("2024-02-01T13:00:05.1234567-05:30")]
+    [InlineData("2024-02-01T13:00:05.5+0200")]
+    [InlineData("1999-12-31T23:59:59.999")]
+    [InlineData("2024-02-01 13:00 +01:00")]
+    public void Leak_time_fast_iso_path_agrees_with_the_runtime_parser(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        Assert.True(TimeValue.TryParse(CellKind.Text, 0, bytes, out var value));
+        var expected = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.True(value.IsDate);
+        Assert.Equal(expected.UtcTicks, value.Ticks);
+    }
+
+    [Theory]
+    [InlineData("2024-02-30")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-01-01T25:00")]
+    [InlineData("01/02/2024")]
+    [InlineData("2024-01-01Tnoon")]
+    public void Leak_time_rejects_what_is_not_an_ISO_date(string text) =>
+        Assert.False(TimeValue.TryParse(CellKind.Text, 0, System.Text.Encoding.UTF8.GetBytes(text), out _));
+}
