@@ -171,7 +171,7 @@ public sealed class S3Remote : IRemote
             var response = await CallAsync(() => _client.GetObjectAsync(_bucket, Key(sha256), cancellationToken));
             return new ResponseStream(response);
         }
-        catch (ReproException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (ReproException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound, ErrorCode: not "NoSuchBucket" })
         {
             return null;
         }
