@@ -43,6 +43,7 @@ public sealed class DataTracker
             }
         }
 
+        await RefuseGitTrackedAsync(paths, cancellationToken);
         var results = new List<AddResult>();
         foreach (var full in paths)
         {
@@ -68,6 +69,33 @@ public sealed class DataTracker
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Data git already tracks would stay in git despite the .gitignore entry (and be committed
+    /// twice): refuse, with the command that stops git tracking it. Outside git, nothing to do.
+    /// </summary>
+    private async Task RefuseGitTrackedAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        Capture.ProcessCapture.Result? listed;
+        try
+        {
+            listed = await Capture.ProcessCapture.RunAsync("git", ["-C", _workspace.Root, "ls-files", "-z", "--", .. paths], _workspace.Root, null, cancellationToken, TimeSpan.FromMinutes(1));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return;
+        }
+
+        if (listed is not { ExitCode: 0 } || listed.Stdout.Length == 0)
+        {
+            return;
+        }
+
+        var first = listed.StdoutText.Split('\0', StringSplitOptions.RemoveEmptyEntries)[0];
+        var tracked = paths.First(p => WorkspacePaths.IsInside(p, Path.GetFullPath(first, _workspace.Root)) || Path.GetFullPath(first, _workspace.Root) == p);
+        var relative = _workspace.Relative(tracked);
+        throw ReproException.Usage($"data add: git already tracks {first}; stop git tracking it first (`git rm -r --cached {relative}`), then add it again");
     }
 
     /// <summary>Every pointer file in the workspace (not descending into .repro, .git, tracked folders or symlinked folders).</summary>
