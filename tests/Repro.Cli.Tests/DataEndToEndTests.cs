@@ -34,6 +34,30 @@ public sealed class DataEndToEndTests
     }
 
     [Fact]
+    public async Task In_git_data_add_leaves_only_the_pointer_for_git_and_refuses_data_git_already_tracks()
+    {
+        using var dir = new Workdir();
+        await ReproProcess.GitAsync(dir.Path, "init", "-q", "-b", "main");
+        await dir.InitAsync();
+        dir.Write("data/train.csv", "a,b\n1,2\n");
+        dir.Write("data/committed.csv", "in git\n");
+        await ReproProcess.GitAsync(dir.Path, "add", "data/committed.csv");
+        await ReproProcess.GitAsync(dir.Path, "commit", "-qm", "data in git");
+
+        var add = await dir.ReproAsync("data", "add", "data/train.csv");
+        Assert.True(add.ExitCode == 0, add.ToString());
+        var status = await ReproProcess.GitAsync(dir.Path, "status", "--porcelain", "--untracked-files=all");
+        Assert.Contains("?? data/train.csv.repro", status, StringComparison.Ordinal);
+        Assert.Contains("?? data/.gitignore", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("data/train.csv\n", status + "\n", StringComparison.Ordinal);
+
+        var tracked = await dir.ReproAsync("data", "add", "data/committed.csv");
+        Assert.True(tracked.ExitCode == 2, tracked.ToString());
+        Assert.Contains("git rm -r --cached data/committed.csv", tracked.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.Combine("data", "committed.csv.repro")));
+    }
+
+    [Fact]
     public async Task Data_status_json_reports_modified_missing_and_not_in_cache_and_exits_1()
     {
         using var dir = new Workdir();

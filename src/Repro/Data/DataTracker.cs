@@ -43,6 +43,7 @@ public sealed class DataTracker
             }
         }
 
+        await RefuseGitTrackedAsync(paths, cancellationToken);
         var results = new List<AddResult>();
         foreach (var full in paths)
         {
@@ -68,6 +69,33 @@ public sealed class DataTracker
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Data git already tracks would stay in git despite the .gitignore entry (and be committed
+    /// twice): refuse, with the command that stops git tracking it. Outside git, nothing to do.
+    /// </summary>
+    private async Task RefuseGitTrackedAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        Capture.ProcessCapture.Result? listed;
+        try
+        {
+            listed = await Capture.ProcessCapture.RunAsync("git", ["-C", _workspace.Root, "ls-files", "-z", "--", .. paths], _workspace.Root, null, cancellationToken, TimeSpan.FromMinutes(1));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return;
+        }
+
+        if (listed is not { ExitCode: 0 } || listed.Stdout.Length == 0)
+        {
+            return;
+        }
+
+        var first = listed.StdoutText.Split('\0', StringSplitOptions.RemoveEmptyEntries)[0];
+        var tracked = paths.First(p => WorkspacePaths.IsInside(p, Path.GetFullPath(first, _workspace.Root)) || Path.GetFullPath(first, _workspace.Root) == p);
+        var relative = _workspace.Relative(tracked);
+        throw ReproException.Usage($"data add: git already tracks {first}; stop git tracking it first (`git rm -r --cached {relative}`), then add it again");
     }
 
     /// <summary>Every pointer file in the workspace (not descending into .repro, .git, tracked folders or symlinked folders).</summary>
@@ -164,10 +192,10 @@ public sealed class DataTracker
         var result = new List<DataStatus>();
         foreach (var item in tracked)
         {
-            var current = await CurrentHashAsync(item, cancellationToken);
+            var (current, entries) = await CurrentHashAsync(item, cancellationToken);
             var state = current is null ? DataState.Missing
                 : current != item.Pointer.Sha256 ? DataState.Modified
-                : await InCacheAsync(item, cancellationToken) ? DataState.Unchanged
+                : await InCacheAsync(item, entries, cancellationToken) ? DataState.Unchanged
                 : DataState.NotInCache;
             result.Add(new DataStatus(item.Relative, state, item.Pointer.Sha256, current));
         }
@@ -177,7 +205,14 @@ public sealed class DataTracker
     }
 
     /// <summary>Whether every blob the pointer needs (for a folder: the listing and each file) is in the local cache.</summary>
-    public async Task<bool> InCacheAsync(TrackedData item, CancellationToken cancellationToken)
+    public Task<bool> InCacheAsync(TrackedData item, CancellationToken cancellationToken) => InCacheAsync(item, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="InCacheAsync(TrackedData, CancellationToken)"/>; <paramref name="entries"/> are
+    /// the folder's files as just hashed, when they hash to the pointer (then they are its listing
+    /// and it need not be read back).
+    /// </summary>
+    private async Task<bool> InCacheAsync(TrackedData item, IReadOnlyList<DirectoryEntry>? entries, CancellationToken cancellationToken)
     {
         if (!_cache.Contains(item.Pointer.Sha256))
         {
@@ -189,8 +224,17 @@ public sealed class DataTracker
             return true;
         }
 
-        var listing = await ReadListingAsync(item, cancellationToken);
-        return listing.All(e => _cache.Contains(e.Sha256));
+        var listing = entries ?? await ReadListingAsync(item, cancellationToken);
+        var missing = 0;
+        Parallel.ForEach(listing, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (entry, loop) =>
+        {
+            if (!_cache.Contains(entry.Sha256))
+            {
+                Interlocked.Exchange(ref missing, 1);
+                loop.Stop();
+            }
+        });
+        return missing == 0;
     }
 
     /// <summary>The folder's listing from the cache, every path checked to stay inside the folder.</summary>
@@ -361,20 +405,20 @@ public sealed class DataTracker
         }
     }
 
-    private async Task<string?> CurrentHashAsync(TrackedData item, CancellationToken cancellationToken)
+    private async Task<(string? Sha256, IReadOnlyList<DirectoryEntry>? Entries)> CurrentHashAsync(TrackedData item, CancellationToken cancellationToken)
     {
         if (Directory.Exists(item.DataPath))
         {
-            var (_, listing) = await _hasher.HashEntriesAsync(item.DataPath, item.Relative, store: false, null, cancellationToken);
-            return listing.Sha256;
+            var (entries, listing) = await _hasher.HashEntriesAsync(item.DataPath, item.Relative, store: false, null, cancellationToken);
+            return (listing.Sha256, entries);
         }
 
         if (File.Exists(item.DataPath))
         {
-            return (await _hasher.HashAsync(item.DataPath, item.Relative, store: false, null, cancellationToken)).Sha256;
+            return ((await _hasher.HashAsync(item.DataPath, item.Relative, store: false, null, cancellationToken)).Sha256, null);
         }
 
-        return null;
+        return (null, null);
     }
 
     private void CheckAddable(string input, string full)

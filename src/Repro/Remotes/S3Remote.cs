@@ -23,11 +23,17 @@ public sealed class S3Remote : IRemote
     private readonly string _prefix;
 
     public S3Remote(string bucket, string prefix, string display)
+        : this(bucket, prefix, display, new AmazonS3Client(CreateConfig()))
+    {
+    }
+
+    /// <summary>With a client configured by the caller (tests that must not change the process's AWS variables).</summary>
+    internal S3Remote(string bucket, string prefix, string display, AmazonS3Client client)
     {
         _bucket = bucket;
         _prefix = prefix.Trim('/').Length == 0 ? string.Empty : prefix.Trim('/') + "/";
         Display = display;
-        _client = new AmazonS3Client(CreateConfig());
+        _client = client;
     }
 
     public string Display { get; }
@@ -165,7 +171,7 @@ public sealed class S3Remote : IRemote
             var response = await CallAsync(() => _client.GetObjectAsync(_bucket, Key(sha256), cancellationToken));
             return new ResponseStream(response);
         }
-        catch (ReproException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
+        catch (ReproException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound, ErrorCode: not "NoSuchBucket" })
         {
             return null;
         }

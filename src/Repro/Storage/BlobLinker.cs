@@ -11,6 +11,13 @@ public static class BlobLinker
 {
     private const UnixFileMode Writable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
+    /// <summary>
+    /// Set after the first refused reflink (or hard link): the file system will refuse the next
+    /// 20,000 too, and trying costs four system calls a file.
+    /// </summary>
+    private static volatile bool _noReflink;
+    private static volatile bool _noHardlink;
+
     public static LinkKind Place(string blob, string target, bool allowHardlink)
     {
         var folder = Path.GetDirectoryName(target)!;
@@ -50,7 +57,7 @@ public static class BlobLinker
 
     private static LinkKind Materialise(string blob, string temp, bool allowHardlink)
     {
-        if (OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux() && !_noReflink)
         {
             using var source = File.OpenHandle(blob, FileMode.Open, FileAccess.Read, FileShare.Read);
             bool cloned;
@@ -66,15 +73,27 @@ public static class BlobLinker
             }
 
             File.Delete(temp);
+            _noReflink = true;
         }
 
-        if (allowHardlink && !OperatingSystem.IsWindows() && LibC.TryLink(blob, temp))
+        if (allowHardlink && !_noHardlink && !OperatingSystem.IsWindows())
         {
+            if (!LibC.TryLink(blob, temp))
+            {
+                _noHardlink = true;
+                return Copy(blob, temp);
+            }
+
             // The blob is already read-only; say so explicitly in case its mode was changed.
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             return LinkKind.Hardlink;
         }
 
+        return Copy(blob, temp);
+    }
+
+    private static LinkKind Copy(string blob, string temp)
+    {
         File.Copy(blob, temp, overwrite: true);
         if (!OperatingSystem.IsWindows())
         {

@@ -11,7 +11,7 @@ public sealed class S3RemoteTests(S3ServerFixture server) : RemoteContract, ICla
     protected override async Task<IRemote> OpenAsync(TempDirectory dir)
     {
         var bucket = await server.NewBucketAsync();
-        var remote = new S3Remote(bucket, "team/project", $"s3://{bucket}/team/project");
+        var remote = new S3Remote(bucket, "team/project", $"s3://{bucket}/team/project", server.Client());
         _buckets[remote] = bucket;
         return remote;
     }
@@ -35,25 +35,33 @@ public sealed class S3RemoteTests(S3ServerFixture server) : RemoteContract, ICla
     [Fact]
     public async Task An_endpoint_that_is_down_is_one_clear_error()
     {
-        var before = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        // The endpoint the way users give it: AWS variables (port 9, discard: nothing listens).
+        string[] names = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+        var before = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         try
         {
             Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "key");
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "never-printed");
             await using var remote = new S3Remote("bucket", string.Empty, "'down' (s3://bucket)");
             var error = await Assert.ThrowsAsync<ReproException>(() => remote.ListAsync(CancellationToken.None));
             Assert.Equal(ExitCode.CannotExecute, error.Code);
             Assert.Contains("cannot be reached", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("never-printed", error.Message, StringComparison.Ordinal);
         }
         finally
         {
-            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", before);
+            foreach (var (name, value) in before)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
         }
     }
 
     [Fact]
     public async Task A_missing_bucket_is_named()
     {
-        await using var remote = new S3Remote("no-such-bucket-here", string.Empty, "'x' (s3://no-such-bucket-here)");
+        await using var remote = new S3Remote("no-such-bucket-here", string.Empty, "'x' (s3://no-such-bucket-here)", server.Client());
         var error = await Assert.ThrowsAsync<ReproException>(() => remote.ListAsync(CancellationToken.None));
         Assert.Equal(ExitCode.CannotExecute, error.Code);
         Assert.Contains("no-such-bucket-here", error.Message, StringComparison.Ordinal);

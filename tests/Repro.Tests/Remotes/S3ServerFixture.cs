@@ -49,19 +49,13 @@ public sealed class S3ServerFixture : IAsyncLifetime
             var exited = _process.HasExited ? $" (it exited with {_process.ExitCode})" : string.Empty;
             throw new InvalidOperationException($"{Server} did not listen on {Endpoint} within 30 s{exited}");
         }
-
-        // The S3 remote reads the endpoint and credentials the way users give them: AWS variables.
-        Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", Endpoint);
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SecretKey);
-        Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
     }
 
     public string AccessKey { get; private set; } = string.Empty;
 
     public string SecretKey { get; private set; } = string.Empty;
 
-    /// <summary>The variables a child <c>repro</c> needs to reach the endpoint.</summary>
+    /// <summary>The variables a child <c>repro</c> needs to reach the endpoint (the process's own are left alone).</summary>
     public IReadOnlyDictionary<string, string?> Variables => new Dictionary<string, string?>
     {
         ["AWS_ENDPOINT_URL"] = Endpoint,
