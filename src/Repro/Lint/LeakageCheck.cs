@@ -1,0 +1,105 @@
+using Repro.Findings;
+
+namespace Repro.Lint;
+
+/// <summary>
+/// LEAK001–LEAK005: information from the test rows reaching training (preprocessing, feature
+/// selection or over-sampling fitted before the split), the test split used for choosing, and
+/// models only ever scored on their own training data. Conservative: when the data flow is not
+/// clear, it says nothing.
+/// </summary>
+public sealed class LeakageCheck : ILintCheck
+{
+    public static LeakageCheck Instance { get; } = new();
+
+    public IReadOnlyList<RuleDescriptor> Rules { get; } = [LintRules.Leak001, LintRules.Leak002, LintRules.Leak003, LintRules.Leak004, LintRules.Leak005];
+
+    public void Check(LintContext context)
+    {
+        var flow = new LeakageFlow(context.Names);
+        flow.Run(context.Statements);
+        foreach (var function in context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")))
+        {
+            var arguments = function.Node("args");
+            var parameters = arguments is null ? [] : arguments.Nodes("posonlyargs").Concat(arguments.Nodes("args")).Concat(arguments.Nodes("kwonlyargs"))
+                .Select(a => a.Text("arg")!).ToList();
+            flow.Run(function.Nodes("body"), parameters);
+        }
+
+        FittedBeforeSplit(context, flow);
+        TestSetSelection(context, flow);
+        TrainingOnlyEvaluation(context, flow);
+    }
+
+    private static void FittedBeforeSplit(LintContext context, LeakageFlow flow)
+    {
+        foreach (var fit in flow.Fits)
+        {
+            // The split sees the fitted step's output, or the fitted step is applied after a split of its own data.
+            var split = flow.Splits.FirstOrDefault(s => s.Order >= fit.Order && s.Taints.Contains(fit.Id))
+                ?? flow.Splits.FirstOrDefault(s => s.Order > fit.Order && s.Atoms.Overlaps(fit.Atoms) && flow.Transforms.Any(t => t.Fit == fit.Id && t.Order > s.Order));
+            if (split is null)
+            {
+                continue;
+            }
+
+            var where = Where(split.Node);
+            var (rule, message) = fit.Kind switch
+            {
+                LeakKind.FeatureSelection => (LintRules.Leak002, $"{fit.What} selects features on data that is split afterwards ({split.What}, {where}): the test rows' labels choose the features; select inside the training part or a Pipeline"),
+                LeakKind.Oversampling => (LintRules.Leak003, $"{fit.What} over-samples before the split ({split.What}, {where}): copies of the same rows end up in train and test; resample the training part only"),
+                _ => (LintRules.Leak001, $"{fit.What} learns statistics from data that is split afterwards ({split.What}, {where}): the test rows leak into training; fit it on the training part or inside a Pipeline"),
+            };
+            context.Add(rule, fit.Node, message);
+        }
+    }
+
+    private static void TestSetSelection(LintContext context, LeakageFlow flow)
+    {
+        foreach (var search in flow.SearchesOnTest)
+        {
+            context.Add(LintRules.Leak004, search, "a hyper-parameter search is fitted on the test split: it tunes to the test set; search on the training part and score the test split once");
+        }
+
+        var onTest = flow.Scores.Where(s => s.Model is not null && s.Parts.HasFlag(DataPart.Test)).ToList();
+        var several = onTest.FirstOrDefault(s => s.ManyModels);
+        if (several is not null)
+        {
+            context.Add(LintRules.Leak004, several.Node, "the test split is scored for several models or settings in a loop: choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+            return;
+        }
+
+        var models = onTest.Select(s => s.Model!).Distinct(StringComparer.Ordinal).ToList();
+        if (models.Count >= 2)
+        {
+            var first = onTest.First(s => s.Model == models[0]);
+            var second = onTest.First(s => s.Model == models[1]);
+            context.Add(LintRules.Leak004, second.Node, $"the test split is scored for {models.Count} models (first at {Where(first.Node)}): choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+        }
+    }
+
+    private static void TrainingOnlyEvaluation(LintContext context, LeakageFlow flow)
+    {
+        if (flow.ModelFits.Count == 0 || flow.CrossValidates)
+        {
+            return;
+        }
+
+        var fitted = flow.ModelFits.SelectMany(f => f.Atoms).ToHashSet();
+        var heldOut = flow.Scores.Any(s => (s.Parts & (DataPart.Test | DataPart.Validation)) != 0 || !s.Atoms.Overlaps(fitted));
+        if (heldOut)
+        {
+            return;
+        }
+
+        var onTraining = flow.Scores.FirstOrDefault(s => s.IsScore);
+        if (onTraining is not null)
+        {
+            context.Add(LintRules.Leak005, onTraining.Node, "the model is only scored on the data it was trained on: this measures memorisation; score held-out data (a test split or cross-validation)");
+        }
+    }
+
+    private static string Where(PyNode node) => node.Cell is { } cell
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cell {cell} line {node.Line}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"line {node.Line}");
+}
