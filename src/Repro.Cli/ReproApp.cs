@@ -28,6 +28,7 @@ public static class ReproApp
             EnvCommand.Create(context),
             VerifyCommand.Create(context),
             DiffCommand.Create(context),
+            LintCommand.Create(context),
         };
         root.Options.Add(verbose);
 

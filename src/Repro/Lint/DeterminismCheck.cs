@@ -115,14 +115,14 @@ public sealed class DeterminismCheck : ILintCheck
         var ownSeeder = context.Calls.Any(c => IsOwnSeeder(c.Call, c.Callee));
         var seedAll = ownSeeder || context.AnyCall(SeedAll.Contains);
 
-        Library(context, "random", "random.seed(...)", seedAll || context.AnyCall(q => q == "random.seed"),
+        Library(context, "Python's random", "random.seed(...)", seedAll || context.AnyCall(q => q == "random.seed"),
             q => q.StartsWith("random.", StringComparison.Ordinal) && PythonRandom.Contains(q["random.".Length..]));
-        Library(context, "numpy", "numpy.random.seed(...) (or use a seeded numpy.random.default_rng(seed))", seedAll || context.AnyCall(q => q == "numpy.random.seed"),
+        Library(context, "NumPy's global", "numpy.random.seed(...) (or use a seeded numpy.random.default_rng(seed))", seedAll || context.AnyCall(q => q == "numpy.random.seed"),
             q => q.StartsWith("numpy.random.", StringComparison.Ordinal) && q.Count(ch => ch == '.') == 2 && !q.Contains('(', StringComparison.Ordinal) && !NumpyNotDrawing.Contains(Py.Last(q)));
-        Library(context, "torch", "torch.manual_seed(...)", seedAll || context.AnyCall(q => q is "torch.manual_seed" or "torch.random.manual_seed"),
+        Library(context, "PyTorch's", "torch.manual_seed(...)", seedAll || context.AnyCall(q => q is "torch.manual_seed" or "torch.random.manual_seed"),
             q => TorchRandom.Contains(q) || q.StartsWith("torch.nn.init.", StringComparison.Ordinal)
                 || (q.StartsWith("torch.nn.", StringComparison.Ordinal) && q.Count(ch => ch == '.') == 2 && TorchInitialised.Contains(Py.Last(q))));
-        Library(context, "tensorflow", "tf.random.set_seed(...) (or tf.keras.utils.set_random_seed)", seedAll || context.AnyCall(TensorflowSeeds.Contains),
+        Library(context, "TensorFlow's", "tf.random.set_seed(...) (or tf.keras.utils.set_random_seed)", seedAll || context.AnyCall(TensorflowSeeds.Contains),
             q => (q.StartsWith("tensorflow.random.", StringComparison.Ordinal) && !q.Contains('(', StringComparison.Ordinal) && Py.Last(q) is not ("set_seed" or "Generator"))
                 || (Keras(q) is { } k && ((k.StartsWith("keras.layers.", StringComparison.Ordinal) && KerasInitialised.Contains(Py.Last(k))) || k.StartsWith("keras.initializers.", StringComparison.Ordinal))));
 
@@ -164,7 +164,7 @@ public sealed class DeterminismCheck : ILintCheck
         var first = context.Calls.FirstOrDefault(c => c.Callee is not null && draws(c.Callee));
         if (first.Call is not null)
         {
-            context.Add(LintRules.Det001, first.Call, $"{first.Callee} uses {library}'s random generator, but its seed is never set: call {fix} first");
+            context.Add(LintRules.Det001, first.Call, $"{first.Callee} draws from {library} generator, but it is never seeded: call {fix}");
         }
     }
 

@@ -336,7 +336,7 @@ public sealed class LeakageFlow
     {
         var callee = _names.Callee(call);
         var method = Py.Method(call);
-        var receiver = method is not null ? Eval(Py.Receiver(call)) : null;
+        var receiver = method is not null && !IsModule(Py.Receiver(call)) ? Eval(Py.Receiver(call)) : null;
         var args = Py.Args(call).Select(Eval).ToList();
         var keywords = call.Nodes("keywords").ToDictionary(k => k.Text("arg") ?? "**", k => Eval(k.Node("value")), StringComparer.Ordinal);
         var all = FlowValue.Union(args.Concat(keywords.Values));
@@ -358,7 +358,7 @@ public sealed class LeakageFlow
 
         if (callee is not null && NumpyReductions.Contains(callee) && args.Count > 0 && !RowWise(call))
         {
-            return Reduction(call, $"{Py.Last(callee)}()", args[0], all);
+            return Reduction(call, $"{Py.Render(call.Node("func"))}({Py.Render(Py.FirstArg(call))})", args[0], all);
         }
 
         if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
@@ -474,7 +474,7 @@ public sealed class LeakageFlow
 
         if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))
         {
-            var what = Py.Receiver(call) is { } owner && owner.Is("Name") ? $"{owner.Text("id")}.{method}()" : $".{method}()";
+            var what = $"{Py.Render(Py.Receiver(call))}.{method}()";
             return Reduction(call, what, receiver, all);
         }
 
@@ -499,6 +499,18 @@ public sealed class LeakageFlow
         var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Preprocessing, What = what, Node = call, Atoms = data.Atoms, Order = _order };
         _fits.Add(fit);
         return result with { Taints = result.Taints.Add(fit.Id), ObjectId = null, Class = null };
+    }
+
+    // pd.read_csv(...), np.random.rand(...): a function of an imported module, not a method of data.
+    private bool IsModule(PyNode? node)
+    {
+        var root = node;
+        while (root is not null && root.Is("Attribute"))
+        {
+            root = root.Node("value");
+        }
+
+        return root is not null && root.Is("Name") && !_env.ContainsKey(root.Text("id")!) && _names.Qualify(root) is { } q && !q.Contains('(', StringComparison.Ordinal);
     }
 
     private static bool IsModel(string? qualified) => qualified is not null

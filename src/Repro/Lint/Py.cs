@@ -32,5 +32,17 @@ public static class Py
     /// <summary>The method name of a call <c>x.m(...)</c>, or null when the call is not on an attribute.</summary>
     public static string? Method(PyNode call) => call.Node("func") is { } f && f.Is("Attribute") ? f.Text("attr") : null;
 
+    /// <summary>Short source-like text of a simple expression (df["a"].mean), "…" for anything else.</summary>
+    public static string Render(PyNode? node) => node switch
+    {
+        null => "…",
+        _ when node.Is("Name") => node.Text("id") ?? "…",
+        _ when node.Is("Attribute") => $"{Render(node.Node("value"))}.{node.Text("attr")}",
+        _ when node.Is("Call") => $"{Render(node.Node("func"))}()",
+        _ when node.Is("Subscript") && node.Node("slice") is { } slice && String(slice.Is("Index") ? slice.Node("value") : slice) is { } key => $"{Render(node.Node("value"))}[\"{key}\"]",
+        _ when node.Is("Subscript") => $"{Render(node.Node("value"))}[…]",
+        _ => "…",
+    };
+
     public static PyNode? Receiver(PyNode call) => call.Node("func") is { } f && f.Is("Attribute") ? f.Node("value") : null;
 }

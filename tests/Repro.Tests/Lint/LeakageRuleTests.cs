@@ -1,0 +1,178 @@
+namespace Repro.Tests.Lint;
+
+public sealed class LeakageRuleTests
+{
+    private const string Load = """
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.linear_model import LogisticRegression
+        df = pd.read_csv("data.csv")
+        X = df.drop(columns=["y"])
+        y = df["y"]
+
+        """;
+
+    [Fact]
+    public Task LEAK001_fires_when_a_scaler_is_fitted_before_the_split() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X_scaled = StandardScaler().fit_transform(X)
+        X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)
+        """, 8);
+
+    [Fact]
+    public Task LEAK001_is_silent_when_the_same_scaler_is_fitted_after_the_split() => LintHarness.SilentAsync("LEAK001", Load + """
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        scaler = StandardScaler()
+        X_train = scaler.fit_transform(X_train)
+        X_test = scaler.transform(X_test)
+        """);
+
+    [Fact]
+    public Task LEAK001_fires_when_a_scaler_fitted_on_all_rows_transforms_the_parts() => LintHarness.TriggersAsync("LEAK001", Load + """
+        scaler = StandardScaler()
+        scaler.fit(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        X_train = scaler.transform(X_train)
+        """, 9);
+
+    [Fact]
+    public Task LEAK001_fires_on_fillna_with_the_mean_of_all_rows() => LintHarness.TriggersAsync("LEAK001", Load + """
+        df["age"] = df["age"].fillna(df["age"].mean())
+        train, test = train_test_split(df, random_state=0)
+        """, 8);
+
+    [Fact]
+    public Task LEAK001_is_silent_on_fillna_with_a_constant_or_the_training_mean() => LintHarness.SilentAsync("LEAK001", Load + """
+        df["age"] = df["age"].fillna(0)
+        train, test = train_test_split(df, random_state=0)
+        train = train.fillna(train.mean())
+        test = test.fillna(train.mean())
+        """);
+
+    [Fact]
+    public Task LEAK001_is_silent_for_a_pipeline_inside_cross_validation() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.pipeline import make_pipeline
+        from sklearn.model_selection import cross_val_score
+        pipe = make_pipeline(StandardScaler(), LogisticRegression())
+        scores = cross_val_score(pipe, X, y, cv=5)
+        """);
+
+    [Fact]
+    public Task LEAK001_fires_when_scaled_data_goes_into_cross_validation() => LintHarness.TriggersAsync("LEAK001", Load + """
+        from sklearn.model_selection import cross_val_score
+        X_scaled = StandardScaler().fit_transform(X)
+        scores = cross_val_score(LogisticRegression(), X_scaled, y, cv=5)
+        """, 9);
+
+    [Fact]
+    public Task LEAK002_fires_on_feature_selection_before_the_split() => LintHarness.TriggersAsync("LEAK002", Load + """
+        from sklearn.feature_selection import SelectKBest, f_classif
+        X_sel = SelectKBest(f_classif, k=10).fit_transform(X, y)
+        X_train, X_test, y_train, y_test = train_test_split(X_sel, y, random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task LEAK002_is_silent_on_feature_selection_after_the_split() => LintHarness.SilentAsync("LEAK002", Load + """
+        from sklearn.feature_selection import SelectKBest, f_classif
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        selector = SelectKBest(f_classif, k=10).fit(X_train, y_train)
+        X_train = selector.transform(X_train)
+        X_test = selector.transform(X_test)
+        """);
+
+    [Fact]
+    public Task LEAK003_fires_on_smote_before_the_split() => LintHarness.TriggersAsync("LEAK003", Load + """
+        from imblearn.over_sampling import SMOTE
+        X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+        X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task LEAK003_is_silent_on_smote_of_the_training_part() => LintHarness.SilentAsync("LEAK003", Load + """
+        from imblearn.over_sampling import SMOTE
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        X_train, y_train = SMOTE(random_state=0).fit_resample(X_train, y_train)
+        """);
+
+    [Fact]
+    public Task LEAK004_fires_when_two_models_are_scored_on_the_test_split() => LintHarness.TriggersAsync("LEAK004", Load + """
+        from sklearn.ensemble import RandomForestClassifier
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        a = LogisticRegression().fit(X_train, y_train)
+        b = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+        print(a.score(X_test, y_test))
+        print(b.score(X_test, y_test))
+        """, 13);
+
+    [Fact]
+    public Task LEAK004_fires_when_models_are_scored_on_test_in_a_loop() => LintHarness.TriggersAsync("LEAK004", Load + """
+        from sklearn.svm import SVC
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        for c in [0.1, 1.0, 10.0]:
+            model = SVC(C=c).fit(X_train, y_train)
+            print(c, model.score(X_test, y_test))
+        """, 12);
+
+    [Fact]
+    public Task LEAK004_is_silent_when_models_are_compared_by_cross_validation_and_tested_once() => LintHarness.SilentAsync("LEAK004", Load + """
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.model_selection import cross_val_score
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        for model in [LogisticRegression(), RandomForestClassifier(random_state=0)]:
+            print(cross_val_score(model, X_train, y_train, cv=5).mean())
+        best = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+        print(best.score(X_test, y_test))
+        """);
+
+    [Fact]
+    public Task LEAK004_is_silent_when_models_are_compared_on_a_validation_split() => LintHarness.SilentAsync("LEAK004", Load + """
+        from sklearn.ensemble import RandomForestClassifier
+        X_rest, X_test, y_rest, y_test = train_test_split(X, y, random_state=0)
+        X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, random_state=0)
+        a = LogisticRegression().fit(X_train, y_train)
+        b = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+        print(a.score(X_val, y_val), b.score(X_val, y_val))
+        print(b.score(X_test, y_test))
+        """);
+
+    [Fact]
+    public Task LEAK004_fires_when_a_search_is_fitted_on_the_test_split() => LintHarness.TriggersAsync("LEAK004", Load + """
+        from sklearn.model_selection import GridSearchCV
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        search = GridSearchCV(LogisticRegression(), {"C": [0.1, 1]})
+        search.fit(X_test, y_test)
+        """, 11);
+
+    [Fact]
+    public Task LEAK005_fires_when_the_model_is_only_scored_on_its_training_data() => LintHarness.TriggersAsync("LEAK005", Load + """
+        from sklearn.metrics import accuracy_score
+        model = LogisticRegression().fit(X, y)
+        print(accuracy_score(y, model.predict(X)))
+        """, 10);
+
+    [Fact]
+    public Task LEAK005_is_silent_when_held_out_data_is_scored() => LintHarness.SilentAsync("LEAK005", Load + """
+        from sklearn.metrics import accuracy_score
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        model = LogisticRegression().fit(X_train, y_train)
+        print(accuracy_score(y_train, model.predict(X_train)))
+        print(accuracy_score(y_test, model.predict(X_test)))
+        """);
+
+    [Fact]
+    public Task LEAK005_is_silent_when_a_separate_test_file_is_scored() => LintHarness.SilentAsync("LEAK005", Load + """
+        test = pd.read_csv("test.csv")
+        model = LogisticRegression().fit(X, y)
+        print(model.score(test.drop(columns=["y"]), test["y"]))
+        """);
+
+    [Fact]
+    public Task Leakage_is_followed_inside_a_main_function() => LintHarness.TriggersAsync("LEAK001", """
+        from sklearn.model_selection import train_test_split
+        from sklearn.impute import SimpleImputer
+
+        def main(X, y):
+            X = SimpleImputer().fit_transform(X)
+            return train_test_split(X, y, random_state=0)
+        """, 5);
+}
