@@ -51,10 +51,10 @@ public sealed class DeterminismCheck : ILintCheck
         "BaggingClassifier", "BaggingRegressor", "AdaBoostClassifier", "AdaBoostRegressor", "Perceptron", "DecisionTreeClassifier",
         "DecisionTreeRegressor", "ExtraTreeClassifier", "ExtraTreeRegressor", "permutation_importance", "resample", "shuffle",
         "SMOTE", "ADASYN", "BorderlineSMOTE", "SVMSMOTE", "KMeansSMOTE", "SMOTENC", "SMOTEN", "RandomOverSampler",
-        "RandomUnderSampler", "MDS", "Isomap", "IterativeImputer");
+        "RandomUnderSampler", "MDS");
 
     private static readonly string[] SklearnRandomFamilies =
-        ["RandomForest", "ExtraTrees", "GradientBoosting", "HistGradientBoosting", "SGD", "MLP", "PassiveAggressive", "make_"];
+        ["RandomForest", "ExtraTrees", "GradientBoosting", "HistGradientBoosting", "SGD", "MLP", "PassiveAggressive"];
 
     private static readonly HashSet<string> Clock = Set(
         "time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.monotonic_ns",
@@ -290,6 +290,7 @@ public sealed class DeterminismCheck : ILintCheck
 
             var name = Py.Last(callee);
             var random = SklearnAlwaysRandom.Contains(name) || SklearnRandomFamilies.Any(f => name.StartsWith(f, StringComparison.Ordinal))
+                || callee.StartsWith("sklearn.datasets.make_", StringComparison.Ordinal)
                 || (name == "PCA" && Py.String(Py.Keyword(call, "svd_solver")) is "randomized" or "arpack")
                 || (name is "KFold" or "StratifiedKFold" or "GroupKFold" or "StratifiedGroupKFold" && Py.IsTrue(Py.Keyword(call, "shuffle")));
             if (name == "train_test_split" && Py.Keyword(call, "shuffle")?.ConstantValue is false)

@@ -368,6 +368,12 @@ public sealed class LeakageFlow
             return all with { Elements = null, Parts = DataPart.None };
         }
 
+        // Reading a file makes new data, whatever the arguments (paths, often from one config object).
+        if (receiver is null && name is not null && IsDataSource(name))
+        {
+            return Fresh();
+        }
+
         if (receiver is not null && method is not null)
         {
             return Method(call, method, receiver, args, keywords, all);
@@ -512,6 +518,11 @@ public sealed class LeakageFlow
 
         return root is not null && root.Is("Name") && !_env.ContainsKey(root.Text("id")!) && _names.Qualify(root) is { } q && !q.Contains('(', StringComparison.Ordinal);
     }
+
+    private static bool IsDataSource(string name) =>
+        name.StartsWith("read_", StringComparison.Ordinal) || name.StartsWith("load", StringComparison.Ordinal)
+        || name.StartsWith("fetch_", StringComparison.Ordinal) || name.StartsWith("make_", StringComparison.Ordinal)
+        || name is "open" or "genfromtxt" or "fromfile" or "read_table";
 
     private static bool IsModel(string? qualified) => qualified is not null
         && (qualified.StartsWith("sklearn.", StringComparison.Ordinal) || qualified.StartsWith("imblearn.", StringComparison.Ordinal)

@@ -186,6 +186,20 @@ public sealed class DeterminismRuleTests
     }
 
     [Fact]
+    public Task DET006_is_silent_for_pipelines_and_deterministic_estimators() => LintHarness.SilentAsync("DET006", """
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.linear_model import LogisticRegression
+        model = make_pipeline(StandardScaler(), LogisticRegression())
+        """);
+
+    [Fact]
+    public Task DET006_fires_on_a_generated_dataset_without_random_state() => LintHarness.TriggersAsync("DET006", """
+        from sklearn.datasets import make_classification
+        X, y = make_classification(n_samples=100)
+        """, 2);
+
+    [Fact]
     public async Task DET006_fires_on_randomized_pca_only()
     {
         await LintHarness.TriggersAsync("DET006", """

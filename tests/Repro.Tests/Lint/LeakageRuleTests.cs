@@ -175,4 +175,16 @@ public sealed class LeakageRuleTests
             X = SimpleImputer().fit_transform(X)
             return train_test_split(X, y, random_state=0)
         """, 5);
+
+    [Fact]
+    public Task LEAK005_is_silent_for_train_and_test_files_named_by_one_config_object() => LintHarness.SilentAsync("LEAK005", """
+        import argparse
+        import pandas as pd
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.metrics import accuracy_score
+        args = argparse.ArgumentParser().parse_args()
+        train, test = pd.read_csv(args.train), pd.read_csv(args.test)
+        model = RandomForestClassifier(random_state=0).fit(train.drop(columns="y"), train["y"])
+        print(accuracy_score(test["y"], model.predict(test.drop(columns="y"))))
+        """);
 }
