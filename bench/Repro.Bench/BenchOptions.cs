@@ -20,7 +20,7 @@ public sealed record BenchOptions
     /// <summary>The benchmarks to run (--only sha256,folder,cli,python,npy,verify); all by default.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Names, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify"];
+    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify", "lint"];
 
     public long BigFileBytes => Quick ? 256L << 20 : 1L << 30;
 

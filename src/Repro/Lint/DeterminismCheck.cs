@@ -129,8 +129,8 @@ public sealed class DeterminismCheck : ILintCheck
         // Generators created without a seed draw fresh OS entropy whatever the global seeds are.
         foreach (var (call, callee) in context.Calls)
         {
-            if (callee is "numpy.random.default_rng" or "numpy.random.RandomState" or "random.Random" or "torch.Generator"
-                && Py.Args(call).Count == 0 && Py.Keyword(call, "seed") is null && !Py.HasSplat(call) && !(callee == "torch.Generator" && UsedWithManualSeed(call)))
+            if (callee is "numpy.random.default_rng" or "numpy.random.RandomState" or "random.Random"
+                && Py.Args(call).Count == 0 && Py.Keyword(call, "seed") is null && !Py.HasSplat(call))
             {
                 context.Add(LintRules.Det001, call, $"{callee}() without a seed starts from fresh OS entropy on every run: pass a seed");
             }
@@ -149,10 +149,6 @@ public sealed class DeterminismCheck : ILintCheck
             || callee.StartsWith("numpy.", StringComparison.Ordinal) || callee.StartsWith("torch.", StringComparison.Ordinal)
             || callee.StartsWith("tensorflow.", StringComparison.Ordinal) || callee.StartsWith("keras.", StringComparison.Ordinal));
     }
-
-    // torch.Generator().manual_seed(0) is seeded.
-    private static bool UsedWithManualSeed(PyNode call) =>
-        call.Parent is { } attribute && attribute.Is("Attribute") && attribute.Text("attr") == "manual_seed";
 
     private static void Library(LintContext context, string library, string fix, bool seeded, Func<string, bool> draws)
     {
@@ -397,7 +393,8 @@ public sealed class DeterminismCheck : ILintCheck
             string? op = null;
             var method = Py.Method(call);
             if (method is not null && CudaAtomicMethods.Contains(method) && (callee is null || callee.StartsWith("torch", StringComparison.Ordinal))
-                && (method is not ("index_put_" or "index_put") || Py.IsTrue(Py.Keyword(call, "accumulate"))))
+                && (method is not ("index_put_" or "index_put") || Py.IsTrue(Py.Keyword(call, "accumulate")))
+                && (method != "bincount" || Py.Keyword(call, "weights") is not null))
             {
                 op = method;
             }

@@ -83,7 +83,7 @@ public static class LintRules
         Id = "DET009",
         Name = "NondeterministicCudaOp",
         Summary = "an operation that is non-deterministic on CUDA is used without torch.use_deterministic_algorithms(True)",
-        Rationale = "These kernels accumulate with atomic adds (index_add_, scatter_add_, index_put_ with accumulate, histc, bincount, put_, kthvalue, interpolate/Upsample backward in linear modes, adaptive/3-D pooling, reflection/replication padding, grid_sample, CTCLoss backward, EmbeddingBag(mode='max')), so the sums' order, and the result, varies from run to run on a GPU. Source: PyTorch torch.use_deterministic_algorithms documentation (the list of operations).",
+        Rationale = "These kernels accumulate with atomic adds (index_add_, scatter_add_, index_put_ with accumulate, histc, bincount with weights, put_, kthvalue, interpolate/Upsample backward in linear modes, adaptive/3-D pooling, reflection/replication padding, grid_sample, CTCLoss backward, EmbeddingBag(mode='max')), so the sums' order, and the result, varies from run to run on a GPU. Source: PyTorch torch.use_deterministic_algorithms documentation (the list of operations).",
     };
 
     public static RuleDescriptor Det010 { get; } = new()

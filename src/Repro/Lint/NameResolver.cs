@@ -19,6 +19,7 @@ public sealed class NameResolver
     private readonly Dictionary<string, string?> _instances = new(StringComparer.Ordinal);
     private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<PyNode, string?> _callees = new(ReferenceEqualityComparer.Instance);
 
     public NameResolver(IEnumerable<PyNode> modules)
     {
@@ -116,8 +117,17 @@ public sealed class NameResolver
         }
     }
 
-    /// <summary>The qualified name of what a call calls (without the trailing "()").</summary>
-    public string? Callee(PyNode call) => Qualify(call.Node("func"));
+    /// <summary>The qualified name of what a call calls (without the trailing "()"); remembered per call.</summary>
+    public string? Callee(PyNode call)
+    {
+        if (!_callees.TryGetValue(call, out var callee))
+        {
+            callee = Qualify(call.Node("func"));
+            _callees[call] = callee;
+        }
+
+        return callee;
+    }
 
     private void Bind(string local, string qualified)
     {

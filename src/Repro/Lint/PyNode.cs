@@ -11,6 +11,7 @@ public sealed class PyNode
 {
     private static readonly IReadOnlyList<PyNode> None = [];
     private readonly Dictionary<string, object?> _fields;
+    private PyNode[] _children = [];
 
     private PyNode(string type, int line, int column, int? cell, Dictionary<string, object?> fields)
     {
@@ -33,14 +34,18 @@ public sealed class PyNode
     /// <summary>1-based notebook code cell, null for a script.</summary>
     public int? Cell { get; }
 
-    public PyNode? Parent { get; private set; }
+    public PyNode? Parent { get; private init; }
 
     public bool Is(string type) => string.Equals(Type, type, StringComparison.Ordinal);
 
     public PyNode? Node(string field) => _fields.GetValueOrDefault(field) as PyNode;
 
-    public IReadOnlyList<PyNode> Nodes(string field) =>
-        _fields.GetValueOrDefault(field) is List<object?> list ? list.OfType<PyNode>().ToList() : None;
+    public IReadOnlyList<PyNode> Nodes(string field) => _fields.GetValueOrDefault(field) switch
+    {
+        PyNode[] nodes => nodes,
+        List<object?> mixed => mixed.OfType<PyNode>().ToList(),
+        _ => None,
+    };
 
     public string? Text(string field) => _fields.GetValueOrDefault(field) as string;
 
@@ -50,26 +55,7 @@ public sealed class PyNode
     public object? ConstantValue => Is("Constant") ? _fields.GetValueOrDefault("value") : null;
 
     /// <summary>Every child node, in field order.</summary>
-    public IEnumerable<PyNode> Children()
-    {
-        foreach (var value in _fields.Values)
-        {
-            if (value is PyNode node)
-            {
-                yield return node;
-            }
-            else if (value is List<object?> list)
-            {
-                foreach (var item in list)
-                {
-                    if (item is PyNode child)
-                    {
-                        yield return child;
-                    }
-                }
-            }
-        }
-    }
+    public IReadOnlyList<PyNode> Children() => _children;
 
     /// <summary>This node and everything under it, depth first, in source order.</summary>
     public IEnumerable<PyNode> Walk()
@@ -80,8 +66,8 @@ public sealed class PyNode
         {
             var node = stack.Pop();
             yield return node;
-            var children = node.Children().ToList();
-            for (var i = children.Count - 1; i >= 0; i--)
+            var children = node._children;
+            for (var i = children.Length - 1; i >= 0; i--)
             {
                 stack.Push(children[i]);
             }
@@ -89,21 +75,9 @@ public sealed class PyNode
     }
 
     /// <summary>Builds the tree from the helper's JSON (see ast_dump.py): "_" is the type, "@" [line, col].</summary>
-    public static PyNode FromJson(JsonElement element, int? cell)
-    {
-        var root = Build(element, cell, 0, 0);
-        foreach (var node in root.Walk())
-        {
-            foreach (var child in node.Children())
-            {
-                child.Parent = node;
-            }
-        }
+    public static PyNode FromJson(JsonElement element, int? cell) => Build(element, cell, 0, 0, null);
 
-        return root;
-    }
-
-    private static PyNode Build(JsonElement element, int? cell, int line, int column)
+    private static PyNode Build(JsonElement element, int? cell, int line, int column, PyNode? parent)
     {
         var type = element.GetProperty("_").GetString() ?? "?";
         if (element.TryGetProperty("@", out var at))
@@ -112,7 +86,8 @@ public sealed class PyNode
             column = at[1].GetInt32() + 1;
         }
 
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var node = new PyNode(type, line, column, cell, new Dictionary<string, object?>(StringComparer.Ordinal)) { Parent = parent };
+        var children = new List<PyNode>();
         foreach (var property in element.EnumerateObject())
         {
             if (property.Name is "_" or "@")
@@ -120,20 +95,43 @@ public sealed class PyNode
                 continue;
             }
 
-            fields[property.Name] = Value(property.Value, cell, line, column);
+            node._fields[property.Name] = Value(property.Value, node, children);
         }
 
-        return new PyNode(type, line, column, cell, fields);
+        node._children = [.. children];
+        return node;
     }
 
-    private static object? Value(JsonElement value, int? cell, int line, int column) => value.ValueKind switch
+    // Lists of nodes are stored as PyNode[] (what Nodes() hands out); other values as they are.
+    private static object? Value(JsonElement value, PyNode owner, List<PyNode> children)
     {
-        JsonValueKind.Object => Build(value, cell, line, column),
-        JsonValueKind.Array => value.EnumerateArray().Select(v => Value(v, cell, line, column)).ToList(),
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var child = Build(value, owner.Cell, owner.Line, owner.Column, owner);
+                children.Add(child);
+                return child;
+            case JsonValueKind.Array:
+                var items = new List<object?>();
+                var allNodes = true;
+                foreach (var item in value.EnumerateArray())
+                {
+                    var converted = Value(item, owner, children);
+                    allNodes &= converted is PyNode;
+                    items.Add(converted);
+                }
+
+                return allNodes ? items.Cast<PyNode>().ToArray() : items;
+            case JsonValueKind.String:
+                return value.GetString();
+            case JsonValueKind.Number:
+                return value.GetDouble();
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            default:
+                return null;
+        }
+    }
 }

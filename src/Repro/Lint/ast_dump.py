@@ -31,7 +31,8 @@ def encode(node):
                 continue
             if name == "value" and isinstance(node, ast.Constant):
                 out["value"] = constant(value)
-            else:
+            elif value is not None and value != []:
+                # A missing field reads as None or [] on the other side: less JSON to move.
                 out[name] = encode(value)
         return out
     if isinstance(node, list):
