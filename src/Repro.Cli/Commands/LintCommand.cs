@@ -28,6 +28,11 @@ public static class LintCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(json) && parse.GetValue(sarif) == "-")
+            {
+                throw ReproException.Usage("--json and --sarif - both print to stdout: give --sarif a file");
+            }
+
             var here = Environment.CurrentDirectory;
             var configDirectory = Workspace.Find(here)?.Root ?? here;
             var options = LintSettings.Build(configDirectory, parse.GetValue(select) ?? [], parse.GetValue(ignore) ?? [], parse.GetValue(python));
