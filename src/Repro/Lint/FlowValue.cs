@@ -28,6 +28,9 @@ public sealed record FlowValue
     /// <summary>Elements of a tuple or list, for unpacking.</summary>
     public IReadOnlyList<FlowValue>? Elements { get; init; }
 
+    /// <summary>Read from a file or a dataset loader: unpacking it gives separate data ((x_train, y_train), (x_test, y_test) = load_data()).</summary>
+    public bool IsSource { get; init; }
+
     /// <summary>Iterating yields <see cref="Elements"/> as one tuple per step (a CV splitter's folds).</summary>
     public bool Pairs { get; init; }
 

@@ -213,6 +213,13 @@ public sealed class LeakageFlow
                         Bind(targets[i], elements[i]);
                     }
                 }
+                else if (value.IsSource)
+                {
+                    foreach (var element in targets)
+                    {
+                        Bind(element, Fresh() with { IsSource = true });
+                    }
+                }
                 else
                 {
                     var whole = value.Elements is { } all ? FlowValue.Union(all) with { ObjectId = null } : value with { Elements = null, Pairs = false };
@@ -371,7 +378,13 @@ public sealed class LeakageFlow
         // Reading a file makes new data, whatever the arguments (paths, often from one config object).
         if (receiver is null && name is not null && IsDataSource(name))
         {
-            return Fresh();
+            return Fresh() with { IsSource = true };
+        }
+
+        // enumerate(kf.split(X)) still yields the folds, behind an index.
+        if (callee == "builtins.enumerate" && args.Count == 1 && args[0].Pairs)
+        {
+            return new FlowValue { Elements = [FlowValue.Empty, args[0]], Pairs = true };
         }
 
         if (receiver is not null && method is not null)

@@ -187,4 +187,24 @@ public sealed class LeakageRuleTests
         model = RandomForestClassifier(random_state=0).fit(train.drop(columns="y"), train["y"])
         print(accuracy_score(test["y"], model.predict(test.drop(columns="y"))))
         """);
+
+    [Fact]
+    public Task LEAK005_is_silent_when_a_loader_returns_train_and_test_apart() => LintHarness.SilentAsync("LEAK005", """
+        from tensorflow import keras
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        model = keras.Sequential([keras.layers.Dense(10)])
+        model.fit(x_train, y_train, epochs=1)
+        model.evaluate(x_test, y_test)
+        """);
+
+    [Fact]
+    public Task LEAK001_is_silent_for_a_scaler_fitted_per_fold_behind_enumerate() => LintHarness.SilentAsync("LEAK001", """
+        import numpy as np
+        from sklearn.model_selection import KFold
+        from sklearn.preprocessing import StandardScaler
+        X = np.load("X.npy")
+        for fold, (tr, va) in enumerate(KFold(n_splits=5).split(X)):
+            scaler = StandardScaler().fit(X[tr])
+            X_va = scaler.transform(X[va])
+        """);
 }
