@@ -115,14 +115,14 @@ public sealed class DeterminismCheck : ILintCheck
         var ownSeeder = context.Calls.Any(c => IsOwnSeeder(c.Call, c.Callee));
         var seedAll = ownSeeder || context.AnyCall(SeedAll.Contains);
 
-        Library(context, "Python's random", "random.seed(...)", seedAll || context.AnyCall(q => q == "random.seed"),
+        Library(context, "Python's random", "random.seed(...)", seedAll, q => q == "random.seed",
             q => q.StartsWith("random.", StringComparison.Ordinal) && PythonRandom.Contains(q["random.".Length..]));
-        Library(context, "NumPy's global", "numpy.random.seed(...) (or use a seeded numpy.random.default_rng(seed))", seedAll || context.AnyCall(q => q == "numpy.random.seed"),
+        Library(context, "NumPy's global", "numpy.random.seed(...) (or use a seeded numpy.random.default_rng(seed))", seedAll, q => q == "numpy.random.seed",
             q => q.StartsWith("numpy.random.", StringComparison.Ordinal) && q.Count(ch => ch == '.') == 2 && !q.Contains('(', StringComparison.Ordinal) && !NumpyNotDrawing.Contains(Py.Last(q)));
-        Library(context, "PyTorch's", "torch.manual_seed(...)", seedAll || context.AnyCall(q => q is "torch.manual_seed" or "torch.random.manual_seed"),
+        Library(context, "PyTorch's", "torch.manual_seed(...)", seedAll, q => q is "torch.manual_seed" or "torch.random.manual_seed",
             q => TorchRandom.Contains(q) || q.StartsWith("torch.nn.init.", StringComparison.Ordinal)
                 || (q.StartsWith("torch.nn.", StringComparison.Ordinal) && q.Count(ch => ch == '.') == 2 && TorchInitialised.Contains(Py.Last(q))));
-        Library(context, "TensorFlow's", "tf.random.set_seed(...) (or tf.keras.utils.set_random_seed)", seedAll || context.AnyCall(TensorflowSeeds.Contains),
+        Library(context, "TensorFlow's", "tf.random.set_seed(...) (or tf.keras.utils.set_random_seed)", seedAll, TensorflowSeeds.Contains,
             q => (q.StartsWith("tensorflow.random.", StringComparison.Ordinal) && !q.Contains('(', StringComparison.Ordinal) && Py.Last(q) is not ("set_seed" or "Generator"))
                 || (Keras(q) is { } k && ((k.StartsWith("keras.layers.", StringComparison.Ordinal) && KerasInitialised.Contains(Py.Last(k))) || k.StartsWith("keras.initializers.", StringComparison.Ordinal))));
 
@@ -150,19 +150,44 @@ public sealed class DeterminismCheck : ILintCheck
             || callee.StartsWith("tensorflow.", StringComparison.Ordinal) || callee.StartsWith("keras.", StringComparison.Ordinal));
     }
 
-    private static void Library(LintContext context, string library, string fix, bool seeded, Func<string, bool> draws)
+    private static void Library(LintContext context, string library, string fix, bool seedAll, Func<string, bool> seeds, Func<string, bool> draws)
     {
-        if (seeded)
+        var first = context.Calls.FirstOrDefault(c => c.Callee is not null && draws(c.Callee));
+        if (first.Call is null || seedAll)
         {
             return;
         }
 
-        var first = context.Calls.FirstOrDefault(c => c.Callee is not null && draws(c.Callee));
-        if (first.Call is not null)
+        var seeding = context.CallsTo(seeds).ToList();
+        if (seeding.Count == 0)
         {
             context.Add(LintRules.Det001, first.Call, $"{first.Callee} draws from {library} generator, but it is never seeded: call {fix}");
         }
+        else if (TopLevel(first.Call) && seeding.All(TopLevel) && seeding.All(seed => Position(seed).CompareTo(Position(first.Call)) > 0))
+        {
+            // Both at module level (or in notebook cells), in order: the first draws happen unseeded.
+            context.Add(LintRules.Det001, first.Call, $"{first.Callee} draws from {library} generator before it is seeded ({Where(seeding[0])}): seed first");
+        }
     }
+
+    private static bool TopLevel(PyNode node)
+    {
+        for (var up = node.Parent; up is not null; up = up.Parent)
+        {
+            if (up.Is("FunctionDef") || up.Is("AsyncFunctionDef") || up.Is("Lambda") || up.Is("ClassDef"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static (int Cell, int Line, int Column) Position(PyNode node) => (node.Cell ?? 0, node.Line, node.Column);
+
+    private static string Where(PyNode node) => node.Cell is { } cell
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cell {cell} line {node.Line}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"line {node.Line}");
 
     // DET002, DET003
     private static void Cudnn(LintContext context)

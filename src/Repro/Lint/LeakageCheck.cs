@@ -61,6 +61,11 @@ public sealed class LeakageCheck : ILintCheck
             context.Add(LintRules.Leak004, search, "a hyper-parameter search is fitted on the test split: it tunes to the test set; search on the training part and score the test split once");
         }
 
+        foreach (var (call, keyword) in flow.MonitoredOnTest)
+        {
+            context.Add(LintRules.Leak004, call, $"the test split is passed as {keyword}= to fit: early stopping or checkpoint choice on it tunes to the test set; monitor a validation split");
+        }
+
         var onTest = flow.Scores.Where(s => s.Model is not null && s.Parts.HasFlag(DataPart.Test)).ToList();
         var several = onTest.FirstOrDefault(s => s.ManyModels);
         if (several is not null)

@@ -65,6 +65,7 @@ public sealed class LeakageFlow
     private readonly List<ScoreEvent> _scores = [];
     private readonly List<(ImmutableHashSet<int> Atoms, PyNode Node)> _modelFits = [];
     private readonly List<PyNode> _searchesOnTest = [];
+    private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
     private Dictionary<string, FlowValue> _env = new(StringComparer.Ordinal);
     private int _nextAtom;
     private int _order;
@@ -84,6 +85,9 @@ public sealed class LeakageFlow
 
     /// <summary>Searches (GridSearchCV…) whose fit was given test data.</summary>
     public IReadOnlyList<PyNode> SearchesOnTest => _searchesOnTest;
+
+    /// <summary>Fits that watch the test split while training (eval_set=, validation_data=).</summary>
+    public IReadOnlyList<(PyNode Call, string Keyword)> MonitoredOnTest => _monitoredOnTest;
 
     /// <summary>Whether cross-validation evaluates somewhere (held-out folds are scored).</summary>
     public bool CrossValidates { get; private set; }
@@ -471,7 +475,17 @@ public sealed class LeakageFlow
 
         if (method is "fit" or "fit_predict" && receiver.ObjectId is not null)
         {
-            _modelFits.Add((all.Atoms, call));
+            // eval_set=[(X_test, y_test)] / validation_data=(X_test, y_test): early stopping and
+            // checkpoint choice on the test split.
+            foreach (var key in new[] { "eval_set", "validation_data", "valid_sets" })
+            {
+                if (keywords.TryGetValue(key, out var monitored) && monitored.Parts.HasFlag(DataPart.Test))
+                {
+                    _monitoredOnTest.Add((call, key));
+                }
+            }
+
+            _modelFits.Add((Positional(args, keywords).Atoms, call));
             return method == "fit" ? receiver : all with { Elements = null };
         }
 
@@ -531,6 +545,10 @@ public sealed class LeakageFlow
 
         return root is not null && root.Is("Name") && !_env.ContainsKey(root.Text("id")!) && _names.Qualify(root) is { } q && !q.Contains('(', StringComparison.Ordinal);
     }
+
+    // What a fit learns from: its positional arguments and X/y, not eval_set or callbacks.
+    private static FlowValue Positional(List<FlowValue> args, Dictionary<string, FlowValue> keywords) =>
+        FlowValue.Union(args.Concat(keywords.Where(k => k.Key is "X" or "y" or "x").Select(k => k.Value)));
 
     private static bool IsDataSource(string name) =>
         name.StartsWith("read_", StringComparison.Ordinal) || name.StartsWith("load", StringComparison.Ordinal)

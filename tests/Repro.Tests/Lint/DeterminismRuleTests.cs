@@ -38,6 +38,22 @@ public sealed class DeterminismRuleTests
         """);
 
     [Fact]
+    public Task DET001_fires_when_the_seed_comes_after_the_first_draw() => LintHarness.TriggersAsync("DET001", """
+        import numpy as np
+        noise = np.random.normal(size=3)
+        np.random.seed(0)
+        """, 2);
+
+    [Fact]
+    public Task DET001_is_silent_when_a_function_draws_and_the_seed_is_set_before_calling_it() => LintHarness.SilentAsync("DET001", """
+        import numpy as np
+        def noise():
+            return np.random.normal(size=3)
+        np.random.seed(0)
+        print(noise())
+        """);
+
+    [Fact]
     public Task DET001_fires_for_torch_layers_without_manual_seed() => LintHarness.TriggersAsync("DET001", """
         import torch.nn as nn
         layer = nn.Linear(4, 2)

@@ -207,4 +207,22 @@ public sealed class LeakageRuleTests
             scaler = StandardScaler().fit(X[tr])
             X_va = scaler.transform(X[va])
         """);
+
+    [Fact]
+    public Task LEAK004_fires_when_the_test_split_is_the_early_stopping_set() => LintHarness.TriggersAsync("LEAK004", Load + """
+        import xgboost as xgb
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        model = xgb.XGBClassifier(random_state=0, early_stopping_rounds=10)
+        model.fit(X_train, y_train, eval_set=[(X_test, y_test)])
+        """, 11);
+
+    [Fact]
+    public Task LEAK004_is_silent_when_early_stopping_watches_a_validation_split() => LintHarness.SilentAsync("LEAK004", Load + """
+        import xgboost as xgb
+        X_rest, X_test, y_rest, y_test = train_test_split(X, y, random_state=0)
+        X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, random_state=0)
+        model = xgb.XGBClassifier(random_state=0, early_stopping_rounds=10)
+        model.fit(X_train, y_train, eval_set=[(X_val, y_val)])
+        print(model.score(X_test, y_test))
+        """);
 }
