@@ -235,6 +235,14 @@ public sealed class DeterminismCheck : ILintCheck
     /// <summary>Where the script first puts work on a GPU: .cuda(), torch.device("cuda"), .to("cuda"), device="cuda".</summary>
     private static PyNode? FirstCudaUse(LintContext context)
     {
+        // device = "cuda" if torch.cuda.is_available() else "cpu"; model.to(device)
+        var device = context.Nodes.FirstOrDefault(n => Py.String(n) is { } s && (s == "cuda" || (s.StartsWith("cuda:", StringComparison.Ordinal) && s.Length > 5 && s[5..].All(char.IsAsciiDigit)))
+            && !(n.Parent is { } p && p.Is("Expr")));
+        if (device is not null)
+        {
+            return device;
+        }
+
         foreach (var (call, callee) in context.Calls)
         {
             if (Py.Method(call) == "cuda" && !(callee?.StartsWith("torch.cuda", StringComparison.Ordinal) ?? false))

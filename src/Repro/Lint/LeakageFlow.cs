@@ -15,7 +15,7 @@ public sealed class LeakageFlow
         "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "QuantileTransformer", "PowerTransformer",
         "KBinsDiscretizer", "SimpleImputer", "KNNImputer", "IterativeImputer", "OneHotEncoder", "OrdinalEncoder", "TargetEncoder",
         "PCA", "KernelPCA", "IncrementalPCA", "TruncatedSVD", "FactorAnalysis", "FastICA", "NMF", "CountVectorizer",
-        "TfidfVectorizer", "TfidfTransformer", "DictVectorizer", "SplineTransformer", "StandardScalerTransformer",
+        "TfidfVectorizer", "TfidfTransformer", "DictVectorizer", "SplineTransformer", "ColumnTransformer", "FeatureUnion",
     };
 
     private static readonly HashSet<string> Selectors = new(StringComparer.Ordinal)
@@ -380,7 +380,7 @@ public sealed class LeakageFlow
         }
 
         // Reading a file makes new data, whatever the arguments (paths, often from one config object).
-        if (receiver is null && name is not null && IsDataSource(name))
+        if (receiver is null && callee is not null && name is not null && IsDataSource(callee, name))
         {
             return Fresh() with { IsSource = true };
         }
@@ -394,6 +394,18 @@ public sealed class LeakageFlow
         if (receiver is not null && method is not null)
         {
             return Method(call, method, receiver, args, keywords, all);
+        }
+
+        // make_pipeline(...) and friends build the same objects as their classes.
+        if (callee is "sklearn.pipeline.make_pipeline" or "sklearn.compose.make_column_transformer" or "sklearn.pipeline.make_union" or "imblearn.pipeline.make_pipeline")
+        {
+            var built = callee switch
+            {
+                "sklearn.compose.make_column_transformer" => "sklearn.compose.ColumnTransformer",
+                "sklearn.pipeline.make_union" => "sklearn.pipeline.FeatureUnion",
+                _ => "sklearn.pipeline.Pipeline",
+            };
+            return Fresh() with { ObjectId = _nextAtom++, Class = built, Many = _loopDepth > 0 };
         }
 
         // A constructor (a resolved name that starts with a capital) makes a new object.
@@ -410,6 +422,12 @@ public sealed class LeakageFlow
     private FlowValue Method(PyNode call, string method, FlowValue receiver, List<FlowValue> args, Dictionary<string, FlowValue> keywords, FlowValue all)
     {
         var kind = receiver.Class is { } cls ? Category(cls) : null;
+
+        // A Pipeline is a model when fitted, a preprocessing step when it transforms.
+        if (receiver.Class is { } pipeline && Py.Last(pipeline) == "Pipeline" && method is "fit_transform" or "transform")
+        {
+            kind = LeakKind.Preprocessing;
+        }
         var first = (args.Count > 0 ? args[0] : null) ?? keywords.GetValueOrDefault("X") ?? FlowValue.Empty;
 
         if (kind is { } leak)
@@ -550,9 +568,9 @@ public sealed class LeakageFlow
     private static FlowValue Positional(List<FlowValue> args, Dictionary<string, FlowValue> keywords) =>
         FlowValue.Union(args.Concat(keywords.Where(k => k.Key is "X" or "y" or "x").Select(k => k.Value)));
 
-    private static bool IsDataSource(string name) =>
+    private static bool IsDataSource(string callee, string name) =>
         name.StartsWith("read_", StringComparison.Ordinal) || name.StartsWith("load", StringComparison.Ordinal)
-        || name.StartsWith("fetch_", StringComparison.Ordinal) || name.StartsWith("make_", StringComparison.Ordinal)
+        || name.StartsWith("fetch_", StringComparison.Ordinal) || callee.StartsWith("sklearn.datasets.make_", StringComparison.Ordinal)
         || name is "open" or "genfromtxt" or "fromfile" or "read_table";
 
     private static bool IsModel(string? qualified) => qualified is not null

@@ -116,6 +116,13 @@ public sealed class DeterminismRuleTests
         """, 2);
 
     [Fact]
+    public Task DET002_fires_when_the_device_is_a_cuda_string() => LintHarness.TriggersAsync("DET002", """
+        import torch
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        model = torch.nn.Linear(2, 2).to(device)
+        """, 2);
+
+    [Fact]
     public Task DET002_is_silent_when_cudnn_determinism_is_requested() => LintHarness.SilentAsync("DET002", """
         import torch
         torch.backends.cudnn.deterministic = True

@@ -225,4 +225,21 @@ public sealed class LeakageRuleTests
         model.fit(X_train, y_train, eval_set=[(X_val, y_val)])
         print(model.score(X_test, y_test))
         """);
+
+    [Fact]
+    public Task LEAK001_fires_when_a_column_transformer_is_fitted_before_the_split() => LintHarness.TriggersAsync("LEAK001", Load + """
+        from sklearn.compose import make_column_transformer
+        from sklearn.impute import SimpleImputer
+        pre = make_column_transformer((SimpleImputer(), ["age"]), remainder="passthrough")
+        X_ready = pre.fit_transform(X)
+        X_train, X_test, y_train, y_test = train_test_split(X_ready, y, random_state=0)
+        """, 11);
+
+    [Fact]
+    public Task LEAK001_is_silent_for_a_pipeline_fitted_on_the_training_part() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.pipeline import make_pipeline
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)
+        print(model.score(X_test, y_test))
+        """);
 }
