@@ -17,13 +17,13 @@ public sealed class LeakageCheck : ILintCheck
     public void Check(LintContext context)
     {
         var flow = new LeakageFlow(context.Names);
-        flow.Run(context.Statements);
+        flow.RunModule(context.Statements);
         foreach (var function in context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")))
         {
             var arguments = function.Node("args");
             var parameters = arguments is null ? [] : arguments.Nodes("posonlyargs").Concat(arguments.Nodes("args")).Concat(arguments.Nodes("kwonlyargs"))
                 .Select(a => a.Text("arg")!).ToList();
-            flow.Run(function.Nodes("body"), parameters);
+            flow.RunFunction(function.Nodes("body"), parameters);
         }
 
         FittedBeforeSplit(context, flow);

@@ -57,7 +57,6 @@ public sealed class LeakageFlow
     private static readonly HashSet<string> Predictions = new(StringComparer.Ordinal) { "predict", "predict_proba", "predict_log_proba", "decision_function" };
 
     private readonly NameResolver _names;
-    private readonly Dictionary<string, FlowValue> _unknown = new(StringComparer.Ordinal);
     private readonly Dictionary<int, int> _fitted = [];
     private readonly List<FitEvent> _fits = [];
     private readonly List<SplitEvent> _splits = [];
@@ -67,6 +66,7 @@ public sealed class LeakageFlow
     private readonly List<PyNode> _searchesOnTest = [];
     private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
     private Dictionary<string, FlowValue> _env = new(StringComparer.Ordinal);
+    private Dictionary<string, FlowValue> _globals = new(StringComparer.Ordinal);
     private int _nextAtom;
     private int _order;
     private int _loopDepth;
@@ -93,11 +93,19 @@ public sealed class LeakageFlow
     public bool CrossValidates { get; private set; }
 
     /// <summary>Runs one scope (the module, or a function body) with fresh variables.</summary>
-    public void Run(IEnumerable<PyNode> statements, IEnumerable<string>? parameters = null)
+    /// <summary>Runs the module's statements; its variables are then what function bodies see as globals.</summary>
+    public void RunModule(IEnumerable<PyNode> statements)
     {
         _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
-        _unknown.Clear();
-        foreach (var parameter in parameters ?? [])
+        Block(statements);
+        _globals = _env;
+    }
+
+    /// <summary>Runs one function body with fresh locals; each parameter is data of its own.</summary>
+    public void RunFunction(IEnumerable<PyNode> statements, IEnumerable<string> parameters)
+    {
+        _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
         {
             _env[parameter] = Fresh();
         }
@@ -289,18 +297,8 @@ public sealed class LeakageFlow
         {
             case "Name":
                 var id = node.Text("id")!;
-                if (_env.TryGetValue(id, out var known))
-                {
-                    return known;
-                }
-
-                if (!_unknown.TryGetValue(id, out var unknown))
-                {
-                    unknown = Fresh();
-                    _unknown[id] = unknown;
-                }
-
-                return unknown;
+                // Unknown names (builtins, names from elsewhere) carry no data: nothing to follow.
+                return _env.TryGetValue(id, out var known) ? known : _globals.GetValueOrDefault(id, FlowValue.Empty);
             case "Constant":
                 return FlowValue.Empty;
             case "Attribute":

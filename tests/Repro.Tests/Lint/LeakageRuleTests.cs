@@ -242,4 +242,20 @@ public sealed class LeakageRuleTests
         model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, y_train)
         print(model.score(X_test, y_test))
         """);
+
+    [Fact]
+    public Task LEAK005_is_silent_for_separate_files_read_inside_main_with_a_global_label() => LintHarness.SilentAsync("LEAK005", """
+        import pandas as pd
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.metrics import accuracy_score
+        LABEL = "approved"
+
+        def main(args):
+            train, test = pd.read_csv(args.train), pd.read_csv(args.test)
+            x_train, y_train = train.drop(columns=LABEL), train[LABEL]
+            x_test, y_test = test.drop(columns=LABEL), test[LABEL]
+            model = RandomForestClassifier(random_state=0)
+            model.fit(x_train, y_train)
+            print(accuracy_score(y_test, model.predict(x_test)))
+        """);
 }
