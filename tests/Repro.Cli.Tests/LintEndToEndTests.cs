@@ -148,4 +148,41 @@ public sealed class LintEndToEndTests
         Assert.StartsWith("broken.py:1:", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("SYNTAX SyntaxError", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Lint_names_the_notebook_cell_of_a_leak_split_across_cells()
+    {
+        using var dir = new Workdir();
+        var cells = new[]
+        {
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.impute import SimpleImputer",
+            "df = pd.read_csv('data.csv')\ndf[['age']] = SimpleImputer().fit_transform(df[['age']])",
+            "train, test = train_test_split(df, random_state=0)",
+        };
+        var notebook = new
+        {
+            nbformat = 4,
+            nbformat_minor = 5,
+            metadata = new { },
+            cells = cells.Select(c => new { cell_type = "code", metadata = new { }, source = c, outputs = Array.Empty<object>() }),
+        };
+        dir.Write("explore.ipynb", JsonSerializer.Serialize(notebook));
+        var result = await dir.ReproAsync("lint", ".", "--python", Python);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith("explore.ipynb[cell 2]:2:15: LEAK001 SimpleImputer", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(train_test_split, cell 3 line 1)", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lint_finds_nothing_in_the_bundled_example_project()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Repro.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Repro.sln not found above the test binaries");
+        }
+
+        var result = await ReproProcess.RunAsync(root, "lint", "examples", "--python", Python);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
 }
