@@ -83,7 +83,7 @@ public static class Linter
             {
                 RuleId = LintRules.Syntax.Id,
                 Severity = LintRules.Syntax.DefaultSeverity,
-                Message = $"SyntaxError: {broken.SyntaxError} (nothing else in this {(broken.Source.Cell is null ? "file" : "cell")} was checked)",
+                Message = $"{broken.SyntaxError} (nothing else in this {(broken.Source.Cell is null ? "file" : "cell")} was checked)",
                 Path = path,
                 Line = broken.ErrorLine,
                 Column = broken.ErrorColumn,

@@ -63,9 +63,11 @@ def main():
         try:
             results.append({"tree": encode(ast.parse(source)), "comments": comments(source)})
         except SyntaxError as error:
-            results.append({"error": error.msg, "line": error.lineno or 1, "col": error.offset or 1})
-        except (ValueError, RecursionError) as error:
-            results.append({"error": str(error), "line": 1, "col": 1})
+            results.append({"error": "%s: %s" % (type(error).__name__, error.msg), "line": error.lineno or 1, "col": error.offset or 1})
+        except RecursionError:
+            results.append({"error": "too deeply nested for the parser", "line": 1, "col": 1})
+        except ValueError as error:
+            results.append({"error": "cannot parse: %s" % error, "line": 1, "col": 1})
     sys.stdout.write(json.dumps(results, separators=(",", ":")))
 
 
