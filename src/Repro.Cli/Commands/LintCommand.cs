@@ -54,7 +54,7 @@ public static class LintCommand
 
             if (parse.GetValue(json))
             {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
+                context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
             }
             else if (sarifPath != "-")
             {
