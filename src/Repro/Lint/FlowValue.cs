@@ -17,6 +17,9 @@ public sealed record FlowValue
 
     public DataPart Parts { get; init; }
 
+    /// <summary>Models whose predictions this value holds ("*" in front: several models, built in a loop).</summary>
+    public ImmutableHashSet<string> PredictedBy { get; init; } = [];
+
     public int? ObjectId { get; init; }
 
     /// <summary>Qualified class of an object built by a constructor call, e.g. "sklearn.preprocessing.StandardScaler".</summary>
@@ -38,17 +41,19 @@ public sealed record FlowValue
     {
         var atoms = ImmutableHashSet.CreateBuilder<int>();
         var taints = ImmutableHashSet.CreateBuilder<int>();
+        var predicted = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         var parts = DataPart.None;
         var many = false;
         foreach (var value in values)
         {
             atoms.UnionWith(value.Atoms);
             taints.UnionWith(value.Taints);
+            predicted.UnionWith(value.PredictedBy);
             parts |= value.Parts;
             many |= value.Many || value.Elements is { Count: > 1 };
         }
 
-        return new FlowValue { Atoms = atoms.ToImmutable(), Taints = taints.ToImmutable(), Parts = parts, Many = many };
+        return new FlowValue { Atoms = atoms.ToImmutable(), Taints = taints.ToImmutable(), PredictedBy = predicted.ToImmutable(), Parts = parts, Many = many };
     }
 
     public static FlowValue Union(params FlowValue[] values) => Union((IEnumerable<FlowValue>)values);

@@ -66,19 +66,37 @@ public sealed class LeakageCheck : ILintCheck
             context.Add(LintRules.Leak004, call, $"the test split is passed as {keyword}= to fit: early stopping or checkpoint choice on it tunes to the test set; monitor a validation split");
         }
 
-        var onTest = flow.Scores.Where(s => s.Model is not null && s.Parts.HasFlag(DataPart.Test)).ToList();
-        var several = onTest.FirstOrDefault(s => s.ManyModels);
-        if (several is not null)
+        // A model counts as scored on the test split through its own score()/evaluate(), or when
+        // its predictions on the test split go into a metric; bare predictions (a submission
+        // file) are not choosing.
+        var scored = new List<(string Model, ScoreEvent Event)>();
+        foreach (var score in flow.Scores.Where(s => s.Parts.HasFlag(DataPart.Test)))
         {
-            context.Add(LintRules.Leak004, several.Node, "the test split is scored for several models or settings in a loop: choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+            if (score.IsScore && score.Model is not null)
+            {
+                scored.Add(((score.ManyModels ? "*" : string.Empty) + score.Model, score));
+            }
+
+            // A blend of several models' predictions, scored once, is one candidate.
+            if (score.Predictions.Count > 0)
+            {
+                var blend = string.Join('+', score.Predictions.Order(StringComparer.Ordinal));
+                scored.Add((score.Predictions.Any(p => p.StartsWith('*')) ? "*" + blend : blend, score));
+            }
+        }
+
+        var several = scored.FirstOrDefault(s => s.Model.StartsWith('*'));
+        if (several.Event is not null)
+        {
+            context.Add(LintRules.Leak004, several.Event.Node, "the test split is scored for several models or settings in a loop: choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
             return;
         }
 
-        var models = onTest.Select(s => s.Model!).Distinct(StringComparer.Ordinal).ToList();
+        var models = scored.Select(s => s.Model).Distinct(StringComparer.Ordinal).ToList();
         if (models.Count >= 2)
         {
-            var first = onTest.First(s => s.Model == models[0]);
-            var second = onTest.First(s => s.Model == models[1]);
+            var first = scored.First(s => s.Model == models[0]).Event;
+            var second = scored.First(s => s.Model == models[1]).Event;
             context.Add(LintRules.Leak004, second.Node, $"the test split is scored for {models.Count} models (first at {Where(first.Node)}): choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
         }
     }

@@ -373,8 +373,8 @@ public sealed class LeakageFlow
         if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
             && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
-            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms });
-            return all with { Elements = null, Parts = DataPart.None };
+            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy });
+            return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
         }
 
         // Reading a file makes new data, whatever the arguments (paths, often from one config object).
@@ -518,7 +518,8 @@ public sealed class LeakageFlow
                 Parts = all.Parts,
                 Atoms = all.Atoms,
             });
-            return all with { Elements = null };
+            var predictor = model is null ? null : (receiver.Many ? "*" : string.Empty) + model;
+            return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };
         }
 
         if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))

@@ -15,6 +15,9 @@ public sealed record ScoreEvent
 
     public bool ManyModels { get; init; }
 
+    /// <summary>For a metric: the models whose predictions it scores (see <see cref="FlowValue.PredictedBy"/>).</summary>
+    public ImmutableHashSet<string> Predictions { get; init; } = [];
+
     public required DataPart Parts { get; init; }
 
     public required ImmutableHashSet<int> Atoms { get; init; }

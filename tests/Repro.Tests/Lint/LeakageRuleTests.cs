@@ -258,4 +258,26 @@ public sealed class LeakageRuleTests
             model.fit(x_train, y_train)
             print(accuracy_score(y_test, model.predict(x_test)))
         """);
+
+    [Fact]
+    public Task LEAK004_fires_when_two_models_predictions_on_test_are_scored_by_a_metric() => LintHarness.TriggersAsync("LEAK004", Load + """
+        from sklearn.metrics import f1_score
+        from sklearn.ensemble import RandomForestClassifier
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        a = LogisticRegression().fit(X_train, y_train)
+        b = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+        print(f1_score(y_test, a.predict(X_test)))
+        print(f1_score(y_test, b.predict(X_test)))
+        """, 14);
+
+    [Fact]
+    public Task LEAK004_is_silent_for_an_ensemble_of_two_models_scored_once() => LintHarness.SilentAsync("LEAK004", Load + """
+        from sklearn.metrics import roc_auc_score
+        from sklearn.ensemble import RandomForestClassifier
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        a = LogisticRegression().fit(X_train, y_train)
+        b = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+        blend = (a.predict_proba(X_test)[:, 1] + b.predict_proba(X_test)[:, 1]) / 2
+        print(roc_auc_score(y_test, blend))
+        """);
 }
