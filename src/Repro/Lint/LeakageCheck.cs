@@ -92,12 +92,17 @@ public sealed class LeakageCheck : ILintCheck
             return;
         }
 
-        var models = scored.Select(s => s.Model).Distinct(StringComparer.Ordinal).ToList();
-        if (models.Count >= 2)
+        // Two different models scored on the same test data (a split in another function is another test set).
+        for (var i = 0; i < scored.Count; i++)
         {
-            var first = scored.First(s => s.Model == models[0]).Event;
-            var second = scored.First(s => s.Model == models[1]).Event;
-            context.Add(LintRules.Leak004, second.Node, $"the test split is scored for {models.Count} models (first at {Where(first.Node)}): choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+            for (var j = i + 1; j < scored.Count; j++)
+            {
+                if (scored[i].Model != scored[j].Model && scored[i].Event.Atoms.Overlaps(scored[j].Event.Atoms))
+                {
+                    context.Add(LintRules.Leak004, scored[j].Event.Node, $"the test split is scored for several models (first at {Where(scored[i].Event.Node)}): choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+                    return;
+                }
+            }
         }
     }
 

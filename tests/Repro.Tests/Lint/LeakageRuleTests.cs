@@ -280,4 +280,18 @@ public sealed class LeakageRuleTests
         blend = (a.predict_proba(X_test)[:, 1] + b.predict_proba(X_test)[:, 1]) / 2
         print(roc_auc_score(y_test, blend))
         """);
+
+    [Fact]
+    public Task LEAK004_is_silent_when_each_function_scores_its_own_model_on_its_own_split() => LintHarness.SilentAsync("LEAK004", """
+        from sklearn.model_selection import train_test_split
+        from sklearn.linear_model import LogisticRegression
+
+        def experiment_a(X, y):
+            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+            return LogisticRegression().fit(X_train, y_train).score(X_test, y_test)
+
+        def experiment_b(X, y):
+            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=1)
+            return LogisticRegression(C=0.1).fit(X_train, y_train).score(X_test, y_test)
+        """);
 }
