@@ -57,6 +57,11 @@ try
         rows.AddRange(await DataBench.RunAsync(options, temp, log, cancel.Token));
     }
 
+    if (options.Only.Contains("lint"))
+    {
+        rows.AddRange(await LintBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
     if (options.Only.Contains("npy") || options.Only.Contains("verify"))
     {
         rows.AddRange(await VerifyBench.RunAsync(options, temp, log, cancel.Token));

@@ -42,6 +42,7 @@ public static class ReproApp
             RemoteCommand.Create(context),
             PipelineCommand.Create(context),
             LeakCommand.Create(context),
+            LintCommand.Create(context),
         };
         root.Options.Add(verbose);
 

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using Repro.Cli.Rendering;
+using Repro.Findings;
+using Repro.Lint;
+using Repro.Serialization;
+using Repro.Storage;
+using Repro.Workspaces;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro lint PATH...</c>: static determinism and leakage checks of Python scripts and notebooks.</summary>
+public static class LintCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var paths = new Argument<string[]>("path") { Description = "Python scripts (.py), notebooks (.ipynb) or folders to check.", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "Print the findings as JSON." };
+        var sarif = new Option<string?>("--sarif") { Description = "Also write the findings as SARIF 2.1.0 to FILE ('-' for stdout instead of the text lines)." };
+        var select = new Option<string[]>("--select") { Description = "Only these rules: ids or prefixes, comma-separated or repeated (e.g. DET,LEAK001).", AllowMultipleArgumentsPerToken = false };
+        var ignore = new Option<string[]>("--ignore") { Description = "Never report these rules: ids or prefixes, comma-separated or repeated." };
+        var python = new Option<string?>("--python") { Description = "Interpreter whose ast module parses the code (default: python3 on PATH)." };
+        var command = new Command("lint", "Check Python training code for non-determinism and data leakage, without running it.")
+        {
+            paths, json, sarif, select, ignore, python,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(json) && parse.GetValue(sarif) == "-")
+            {
+                throw ReproException.Usage("--json and --sarif - both print to stdout: give --sarif a file");
+            }
+
+            var here = Environment.CurrentDirectory;
+            var configDirectory = Workspace.Find(here)?.Root ?? here;
+            var options = LintSettings.Build(configDirectory, parse.GetValue(select) ?? [], parse.GetValue(ignore) ?? [], parse.GetValue(python));
+            var report = await Linter.LintAsync(parse.GetValue(paths) ?? [], here, options, Environment.GetEnvironmentVariable("PATH"), cancellationToken);
+
+            var sarifPath = parse.GetValue(sarif);
+            if (sarifPath is not null)
+            {
+                var text = SarifWriter.Render(Version(), Linter.Rules(options), report.Findings);
+                if (sarifPath == "-")
+                {
+                    context.Out.Write(text);
+                }
+                else
+                {
+                    await AtomicFile.WriteAllTextAsync(sarifPath, text, cancellationToken);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
+            }
+            else if (sarifPath != "-")
+            {
+                foreach (var finding in report.Findings)
+                {
+                    context.Out.WriteLine(FindingText.Gcc(finding));
+                }
+            }
+
+            Terminal.Note(context.Error, Summary(report));
+            return report.HasProblems ? (int)ExitCode.Differs : (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static string Summary(LintReport report)
+    {
+        var files = report.Files.Count == 1 ? "1 file" : string.Create(CultureInfo.InvariantCulture, $"{report.Files.Count} files");
+        if (report.Findings.Count == 0)
+        {
+            return $"lint: no findings in {files}";
+        }
+
+        var counts = report.Findings.GroupBy(f => f.Severity).OrderByDescending(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {SarifWriter.Level(g.Key)}{(g.Count() == 1 ? string.Empty : "s")}"));
+        return string.Create(CultureInfo.InvariantCulture, $"lint: {report.Findings.Count} finding{(report.Findings.Count == 1 ? string.Empty : "s")} ({string.Join(", ", counts)}) in {files}");
+    }
+
+    private static string Version() =>
+        typeof(LintCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}
