@@ -1,0 +1,8 @@
+namespace Repro.Reports;
+
+public enum ReportFormat
+{
+    Html,
+    Markdown,
+    Json,
+}
