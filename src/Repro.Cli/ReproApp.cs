@@ -32,6 +32,9 @@ public static class ReproApp
             StudyCommand.Create(context),
             CompareCommand.Create(context),
             AuditCommand.Create(context),
+            ReportCommand.Create(context),
+            CheckCommand.Create(context),
+            KeyCommand.Create(context),
         };
         root.Options.Add(verbose);
 
