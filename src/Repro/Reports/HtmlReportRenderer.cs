@@ -120,7 +120,7 @@ public static class HtmlReportRenderer
                         for (var i = 0; i < row.Count; i++)
                         {
                             var css = t.CodeColumns.Contains(i) ? "code" : StatusClass(row[i]);
-                            html.Append(css is null ? "<td>" : $"<td class=\"{css}\">").Append(Html(row[i])).Append("</td>");
+                            html.Append(css is null ? "<td>" : $"<td class=\"{css}\">").Append(css == "code" ? Html(row[i]) : Inline(row[i])).Append("</td>");
                         }
 
                         html.Append("</tr>\n");
@@ -155,7 +155,7 @@ public static class HtmlReportRenderer
         var builder = new StringBuilder();
         for (var i = 0; i < parts.Length; i++)
         {
-            builder.Append(i % 2 == 1 && i < parts.Length - 1 ? $"<code>{Html(parts[i])}</code>" : Html(parts[i]) + (i % 2 == 1 ? "`" : string.Empty));
+            builder.Append(i % 2 == 0 ? Html(parts[i]) : i < parts.Length - 1 ? $"<code>{Html(parts[i])}</code>" : "`" + Html(parts[i]));
         }
 
         return builder.ToString();
