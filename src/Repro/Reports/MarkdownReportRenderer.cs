@@ -49,7 +49,7 @@ public static class MarkdownReportRenderer
                         md.Append('|').Append(string.Concat(t.Headers.Select(_ => "---|"))).Append('\n');
                         foreach (var row in t.Rows)
                         {
-                            Row(md, row.Select((cell, i) => t.CodeColumns.Contains(i) && cell != "–" ? $"`{cell.Replace("`", "'", StringComparison.Ordinal)}`" : cell).ToList());
+                            Row(md, row.Select((cell, i) => t.CodeColumns.Contains(i) && cell != "–" && cell.Length > 0 ? $"`{cell.Replace("`", "'", StringComparison.Ordinal)}`" : cell).ToList());
                         }
 
                         md.Append('\n');

@@ -179,7 +179,10 @@ public static class ReportLayout
         if (env.Python is { Packages.Count: > 0 } python)
         {
             envBlocks.Add(new ReportBlock.Subheading(string.Create(Invariant, $"Python packages ({python.Packages.Count})")));
-            envBlocks.Add(Table(["package", "version"], python.Packages.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (IReadOnlyList<string>)[p.Key, p.Value]), 0, 1));
+            // Three packages a row: a full environment has hundreds, and a long two-column table buries the rest.
+            var packages = python.Packages.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+            var rows = packages.Chunk(3).Select(chunk => (IReadOnlyList<string>)[.. chunk.SelectMany(p => new[] { p.Key, p.Value }), .. Enumerable.Repeat(string.Empty, 2 * (3 - chunk.Length))]);
+            envBlocks.Add(Table(["package", "version", "package", "version", "package", "version"], rows, 0, 1, 2, 3, 4, 5));
         }
 
         if (env.Unknown.Count > 0)
