@@ -101,7 +101,7 @@ public sealed partial class ReportEndToEndTests
     }
 
     [Fact]
-    public async Task Record_verify_study_then_report_as_stable_self_contained_HTML_that_Chromium_renders_without_console_errors()
+    public async Task Record_verify_study_then_report_as_stable_self_contained_HTML_that_Chromium_renders_and_prints_without_console_errors()
     {
         using var dir = await ProjectAsync();
         var ids = await RecordVerifyAndStudyAsync(dir);
@@ -156,6 +156,14 @@ public sealed partial class ReportEndToEndTests
             Assert.True(png.Length > 20_000, $"{file}: screenshot of {png.Length} bytes");
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         }
+
+        // Readable printed: the print style gives a real PDF.
+        var pdf = dir.Combine("study.pdf");
+        var printed = await ChromiumAsync(dir, "print", $"--print-to-pdf={pdf}", "--no-pdf-header-footer", new Uri(dir.Combine("study.html")).AbsoluteUri);
+        Assert.True(File.Exists(pdf), printed);
+        var pdfBytes = await File.ReadAllBytesAsync(pdf);
+        Assert.True(pdfBytes.Length > 10_000, $"a PDF of {pdfBytes.Length} bytes");
+        Assert.Equal("%PDF"u8.ToArray(), pdfBytes[..4]);
     }
 
     [Fact]
@@ -241,19 +249,16 @@ public sealed partial class ReportEndToEndTests
 
     private sealed record Shot(string Png, IReadOnlyList<string> ConsoleLines);
 
-    /// <summary>Opens a file in headless Chromium, screenshots it and returns the page's console lines.</summary>
-    private static async Task<Shot> ScreenshotAsync(Workdir dir, string file)
+    private static async Task<string> ChromiumAsync(Workdir dir, string profileName, params string[] args)
     {
         Assert.True(File.Exists(Chromium), "Debian's chromium is needed for the report rendering test: scripts/setup installs it (apt-get install chromium)");
-        var png = dir.Combine(Path.ChangeExtension(file, ".png"));
-        var profile = dir.Combine(".chromium-" + Path.GetFileNameWithoutExtension(file));
         var info = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--window-size=1280,800",
-            "--enable-logging=stderr", "--v=0", $"--screenshot={png}", new Uri(dir.Combine(file)).AbsoluteUri,
-        })
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={dir.Combine(".chromium-" + profileName)}",
+            "--window-size=1280,800", "--enable-logging=stderr", "--v=0",
+        }.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
@@ -263,8 +268,15 @@ public sealed partial class ReportEndToEndTests
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        var log = await stderr + await stdout;
-        Assert.True(File.Exists(png), $"chromium wrote no screenshot of {file} (exit {process.ExitCode}):\n{log}");
+        return $"exit {process.ExitCode}\n{await stderr}{await stdout}";
+    }
+
+    /// <summary>Opens a file in headless Chromium, screenshots it and returns the page's console lines.</summary>
+    private static async Task<Shot> ScreenshotAsync(Workdir dir, string file)
+    {
+        var png = dir.Combine(Path.ChangeExtension(file, ".png"));
+        var log = await ChromiumAsync(dir, Path.GetFileNameWithoutExtension(file), $"--screenshot={png}", new Uri(dir.Combine(file)).AbsoluteUri);
+        Assert.True(File.Exists(png), $"chromium wrote no screenshot of {file}: {log}");
         var console = log.Split('\n').Where(l => l.Contains(":CONSOLE", StringComparison.Ordinal) || l.Contains("Uncaught", StringComparison.Ordinal)).ToList();
         return new Shot(png, console);
     }
