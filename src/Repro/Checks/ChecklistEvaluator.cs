@@ -258,7 +258,7 @@ public sealed class ChecklistEvaluator(IRunStore store, ContentCache cache, Work
         var shown = $".repro/{ChecksFolder}/{file}";
         if (result is null)
         {
-            return Item(id, title, CheckStatus.No, $"{absent} (no {shown})", $"run {absent.Split(' ')[0].Trim('`')} first");
+            return Item(id, title, CheckStatus.No, $"{absent} (no {shown})", $"run {absent[..(absent.LastIndexOf('`') + 1)]} (it leaves {shown})");
         }
 
         var other = result.Run is not null && result.Run != run.Id ? $" (for run {Short(result.Run)}, not this one)" : string.Empty;

@@ -66,6 +66,7 @@ public sealed class ChecklistEvaluatorTests : IAsyncLifetime, IDisposable
         Assert.Equal(CheckStatus.No, Item(result, "seed").Status);
         Assert.Equal(CheckStatus.No, Item(result, "dependencies").Status);
         Assert.Equal("`repro lint` not run (no .repro/checks/lint.json)", Item(result, "lint").Evidence);
+        Assert.Equal("run `repro lint` (it leaves .repro/checks/lint.json)", Item(result, "lint").Fix);
         Assert.Equal(CheckStatus.Partial, Item(result, "tried").Status);
         Assert.Contains(result.ToRaise, r => r.StartsWith("R2 Code:", StringComparison.Ordinal));
         Assert.Contains(result.ToRaise, r => r.StartsWith("R3 Data:", StringComparison.Ordinal));
