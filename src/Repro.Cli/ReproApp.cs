@@ -43,6 +43,9 @@ public static class ReproApp
             PipelineCommand.Create(context),
             LeakCommand.Create(context),
             LintCommand.Create(context),
+            ReportCommand.Create(context),
+            CheckCommand.Create(context),
+            KeyCommand.Create(context),
         };
         root.Options.Add(verbose);
 
