@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Repro.Cli.Rendering;
 using Repro.Findings;
 using Repro.Leakage;
@@ -35,7 +34,8 @@ public static class LeakCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var root = Workspace.Find(Directory.GetCurrentDirectory())?.Root ?? Directory.GetCurrentDirectory();
+            var workspace = Workspace.Find(Directory.GetCurrentDirectory());
+            var root = workspace?.Root ?? Directory.GetCurrentDirectory();
             var thresholds = LeakSettings.Build(Path.Combine(root, LeakSettings.FileName), parse.GetValue(auc), parse.GetValue(nmi), parse.GetValue(shift), parse.GetValue(sampleSize));
             var options = new LeakOptions
             {
@@ -51,9 +51,16 @@ public static class LeakCommand
             };
 
             var report = await LeakChecker.CheckAsync(options, cancellationToken);
+            if (workspace is not null)
+            {
+                // Evidence for `repro check`: the leakage check ran, with this many findings.
+                var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(Path.GetFullPath(p))).ToList();
+                await Checks.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, context.Time.GetUtcNow(), cancellationToken);
+            }
+
             if (parse.GetValue(sarif) is { } sarifPath)
             {
-                await AtomicFile.WriteAllTextAsync(sarifPath, SarifWriter.Render(ToolVersion(), LeakRules.All, report.Findings), cancellationToken);
+                await AtomicFile.WriteAllTextAsync(sarifPath, SarifWriter.Render(ReproVersion.Short, LeakRules.All, report.Findings), cancellationToken);
             }
 
             if (parse.GetValue(json))
@@ -69,12 +76,5 @@ public static class LeakCommand
             return report.ExitCode;
         });
         return command;
-    }
-
-    private static string ToolVersion()
-    {
-        var version = typeof(LeakCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? version : version[..plus];
     }
 }

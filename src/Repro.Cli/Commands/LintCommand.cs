@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using Repro.Cli.Rendering;
 using Repro.Findings;
 using Repro.Lint;
@@ -34,14 +33,21 @@ public static class LintCommand
             }
 
             var here = Environment.CurrentDirectory;
-            var configDirectory = Workspace.Find(here)?.Root ?? here;
+            var workspace = Workspace.Find(here);
+            var configDirectory = workspace?.Root ?? here;
             var options = LintSettings.Build(configDirectory, parse.GetValue(select) ?? [], parse.GetValue(ignore) ?? [], parse.GetValue(python));
             var report = await Linter.LintAsync(parse.GetValue(paths) ?? [], here, options, Environment.GetEnvironmentVariable("PATH"), cancellationToken);
+
+            if (workspace is not null)
+            {
+                // Evidence for `repro check`: the code was linted, with this many findings.
+                await Checks.ExternalCheck.SaveAsync(workspace.ReproDirectory, "lint.json", report.Findings.Count(f => f.Severity >= Severity.Warning), report.Files.Select(f => workspace.Relative(Path.GetFullPath(f, here))).ToList(), context.Time.GetUtcNow(), cancellationToken);
+            }
 
             var sarifPath = parse.GetValue(sarif);
             if (sarifPath is not null)
             {
-                var text = SarifWriter.Render(Version(), Linter.Rules(options), report.Findings);
+                var text = SarifWriter.Render(ReproVersion.Short, Linter.Rules(options), report.Findings);
                 if (sarifPath == "-")
                 {
                     context.Out.Write(text);
@@ -82,7 +88,4 @@ public static class LintCommand
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {SarifWriter.Level(g.Key)}{(g.Count() == 1 ? string.Empty : "s")}"));
         return string.Create(CultureInfo.InvariantCulture, $"lint: {report.Findings.Count} finding{(report.Findings.Count == 1 ? string.Empty : "s")} ({string.Join(", ", counts)}) in {files}");
     }
-
-    private static string Version() =>
-        typeof(LintCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Repro.Cli.Rendering;
 using Repro.Hashing;
 using Repro.Reports;
@@ -14,7 +13,7 @@ namespace Repro.Cli.Commands;
 public static class ReportCommand
 {
     /// <summary>"repro 0.1.0": the tool's version without build metadata.</summary>
-    public static string Generator { get; } = "repro " + (typeof(ReportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?");
+    public static string Generator { get; } = "repro " + ReproVersion.Short;
 
     public static Command Create(CliContext context)
     {

@@ -9,6 +9,34 @@ namespace Repro.Checks;
 /// </summary>
 public sealed record ExternalCheck(int Findings, int Acknowledged, string? Run)
 {
+    /// <summary>
+    /// Leaves a check's result for the checklist (<c>repro check</c>): how many findings at warning or
+    /// above, what was checked and when. Written atomically; the newest check wins.
+    /// </summary>
+    public static async Task SaveAsync(string reproDirectory, string file, int findings, IReadOnlyList<string> checkedPaths, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(reproDirectory, ChecklistEvaluator.ChecksFolder);
+        Directory.CreateDirectory(folder);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("acknowledged", 0);
+            writer.WriteString("at", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteStartArray("checked");
+            foreach (var path in checkedPaths)
+            {
+                writer.WriteStringValue(path);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("findings", findings);
+            writer.WriteEndObject();
+        }
+
+        await Storage.AtomicFile.WriteAllTextAsync(Path.Combine(folder, file), System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n", cancellationToken);
+    }
+
     /// <summary>The stored result, null when the file does not exist; a malformed file is a user error.</summary>
     public static async Task<ExternalCheck?> ReadAsync(string path, CancellationToken cancellationToken)
     {
