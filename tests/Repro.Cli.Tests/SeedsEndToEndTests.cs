@@ -150,6 +150,12 @@ public sealed class SeedsEndToEndTests
         Assert.Equal(5, runs.Stdout.Split('\n').Count(l => l.Contains("↳ seed", StringComparison.Ordinal)));
         var show = await dir.ReproAsync("show", studyId);
         Assert.Contains("study: 5 seeds", show.Stdout, StringComparison.Ordinal);
+
+        // The study carries the run's name, yet the name still means the run for show and verify.
+        Assert.Equal("run", (await dir.ManifestAsync("rf")).GetProperty("kind").GetString());
+        var verifyStudy = await dir.ReproAsync("verify", studyId);
+        Assert.Equal(2, verifyStudy.ExitCode);
+        Assert.Contains("is a seed study", verifyStudy.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("verify-", await ReproProcess.GitAsync(dir.Path, "worktree", "list"), StringComparison.Ordinal);
     }
 

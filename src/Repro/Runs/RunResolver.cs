@@ -3,8 +3,8 @@ using Repro.Storage;
 namespace Repro.Runs;
 
 /// <summary>
-/// Turns what a user types into a run id: a full id, a run name (its newest run), a unique id
-/// prefix of four or more characters, or <c>@last</c>.
+/// Turns what a user types into a run id: a full id, a run name (its newest run that is not a
+/// seed study, else its newest study), a unique id prefix of four or more characters, or <c>@last</c>.
 /// </summary>
 public static class RunResolver
 {
@@ -26,10 +26,12 @@ public static class RunResolver
             return text;
         }
 
-        var named = await store.ListAsync(new RunQuery { Name = text, Limit = 1 }, cancellationToken);
+        // A seed study takes the name of the run it studied; the name still means the newest plain
+        // run (`repro study` and `repro compare` find the study by the same name).
+        var named = await store.ListAsync(new RunQuery { Name = text, Limit = 20 }, cancellationToken);
         if (named.Count > 0)
         {
-            return named[0].Id;
+            return (named.FirstOrDefault(r => r.Kind != "study") ?? named[0]).Id;
         }
 
         if (text.Length >= RunId.MinimumPrefix && RunId.IsHex(text))

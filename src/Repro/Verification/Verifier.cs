@@ -50,6 +50,11 @@ public sealed class Verifier
         }
 
         var run = original.Manifest;
+        if (run.Kind == "study")
+        {
+            throw ReproException.Usage($"run {run.Id[..8]} is a seed study, not one run: verify one of its seeds (`repro study {run.Id[..8]}` lists them) or the run it studied");
+        }
+
         var notes = new List<string>(options.ToleranceNotes);
         var inputs = new List<InputCheck>();
         if (run.Outputs.Count == 0 && run.Metrics.Values.Count == 0)

@@ -190,4 +190,21 @@ public sealed class StudyTests
         // A plain run's manifest carries no study field at all.
         Assert.DoesNotContain("\"study\"", System.Text.Encoding.UTF8.GetString(Serialization.CanonicalJson.Serialize(RunStoreContract.Manifest("plain"))), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_name_means_the_plain_run_for_most_commands_and_the_study_for_study_commands()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteRunStore.OpenAsync(dir.Combine("repro.db"), CancellationToken.None);
+        var run = RunStoreContract.Manifest("baseline", created: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var study = Study("baseline", 0.8, 0.9).Manifest with { CreatedAt = DateTimeOffset.UtcNow };
+        await store.SaveAsync(run, CancellationToken.None);
+        await store.SaveAsync(study, CancellationToken.None);
+        Assert.Equal(run.Id, await Runs.RunResolver.ResolveAsync(store, "baseline", CancellationToken.None));
+        Assert.Equal(study.Id, (await StudyResolver.ResolveAsync(store, "baseline", CancellationToken.None)).Manifest.Id);
+
+        var onlyStudy = Study("lonely", 0.8, 0.9).Manifest;
+        await store.SaveAsync(onlyStudy, CancellationToken.None);
+        Assert.Equal(onlyStudy.Id, await Runs.RunResolver.ResolveAsync(store, "lonely", CancellationToken.None));
+    }
 }
