@@ -321,6 +321,9 @@ public sealed class SeedsEndToEndTests
     [InlineData("seeds", "-n", "3", "--dep", "missing.csv", "--", "true")]
     [InlineData("seeds", "-n", "2", "-j", "2", "--out", "model.pkl", "--", "true")]
     [InlineData("compare", "nosuch", "other")]
+    [InlineData("compare", "a", "b", "--higher-is-better", "--lower-is-better")]
+    [InlineData("seeds", "-n", "2", "--higher-is-better", "--lower-is-better", "--", "true")]
+    [InlineData("verify", "somerun", "--k", "3")]
     public async Task Bad_study_input_is_a_usage_error(params string[] args)
     {
         using var dir = new Workdir();
@@ -340,5 +343,12 @@ public sealed class SeedsEndToEndTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("not a study", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("repro seeds one", result.Stderr, StringComparison.Ordinal);
+
+        var newCommand = await dir.ReproAsync("seeds", "one", "-n", "2", "--dep", "noisy.py");
+        Assert.Equal(2, newCommand.ExitCode);
+        Assert.Contains("describe a new command", newCommand.Stderr, StringComparison.Ordinal);
+        var ofStudy = await dir.ReproAsync("seeds", "two", "-n", "2");
+        Assert.Equal(2, ofStudy.ExitCode);
+        Assert.Contains("is itself a study", ofStudy.Stderr, StringComparison.Ordinal);
     }
 }

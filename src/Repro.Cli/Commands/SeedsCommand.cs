@@ -99,7 +99,7 @@ public static class SeedsCommand
             var study = outcome.Study;
             if (parse.GetValue(json))
             {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(StudyCommand.Document(study, outcome.Digest), indented: true)));
+                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(StudyReport.For(study, outcome.Digest), indented: true)));
                 context.Out.WriteLine();
                 foreach (var warning in study.Warnings)
                 {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Repro.Cli.Rendering;
-using Repro.Domain;
 using Repro.Serialization;
 using Repro.Studies;
 
@@ -20,7 +19,7 @@ public static class StudyCommand
             var stored = await StudyResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             if (parse.GetValue(json))
             {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(Document(stored.Manifest, stored.Digest), indented: true)));
+                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(StudyReport.For(stored.Manifest, stored.Digest), indented: true)));
                 context.Out.WriteLine();
             }
             else
@@ -32,6 +31,4 @@ public static class StudyCommand
         });
         return command;
     }
-
-    internal static StudyReport Document(RunManifest study, string digest) => StudyReport.For(study, digest);
 }

@@ -22,6 +22,7 @@ public static class AuditVerifier
         var previous = AuditChain.Genesis;
         long expected = 1;
         var logged = new HashSet<string>(StringComparer.Ordinal);
+        var runs = new Dictionary<string, StoredRun>(StringComparer.Ordinal); // read once, checked twice
         foreach (var entry in entries)
         {
             if (entry.Seq != expected)
@@ -42,7 +43,7 @@ public static class AuditVerifier
                 problems.Add(new AuditProblem(entry.Seq, entry.Subject, Invariant($"entry {entry.Seq} was altered: its hash is {Short(entry.Hash)}, its fields hash to {Short(hash)}")));
             }
 
-            await CheckSubjectAsync(store, entry, problems, cancellationToken);
+            await CheckSubjectAsync(store, entry, runs, problems, cancellationToken);
             if (RunKinds.Contains(entry.Kind))
             {
                 logged.Add(entry.Subject);
@@ -60,8 +61,7 @@ public static class AuditVerifier
                 continue;
             }
 
-            var stored = await store.GetAsync(run.Id, cancellationToken);
-            if (stored is null)
+            if (!runs.TryGetValue(run.Id, out var stored))
             {
                 continue;
             }
@@ -92,13 +92,18 @@ public static class AuditVerifier
         };
     }
 
-    private static async Task CheckSubjectAsync(IRunStore store, AuditEntry entry, List<AuditProblem> problems, CancellationToken cancellationToken)
+    private static async Task CheckSubjectAsync(IRunStore store, AuditEntry entry, Dictionary<string, StoredRun> runs, List<AuditProblem> problems, CancellationToken cancellationToken)
     {
         string? json;
         string? digest;
         if (RunKinds.Contains(entry.Kind))
         {
-            var run = await store.GetAsync(entry.Subject, cancellationToken);
+            var run = runs.GetValueOrDefault(entry.Subject) ?? await store.GetAsync(entry.Subject, cancellationToken);
+            if (run is not null)
+            {
+                runs[entry.Subject] = run;
+            }
+
             (json, digest) = (run?.Json, run?.Digest);
         }
         else if (entry.Kind == "verdict")
