@@ -46,6 +46,7 @@ public static class ReproApp
             ReportCommand.Create(context),
             CheckCommand.Create(context),
             KeyCommand.Create(context),
+            UiCommand.Create(context),
         };
         root.Options.Add(verbose);
 

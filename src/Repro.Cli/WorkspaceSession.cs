@@ -1,4 +1,5 @@
 using Repro.Storage;
+using Repro.Storage.Sql;
 using Repro.Workspaces;
 
 namespace Repro.Cli;
@@ -6,6 +7,8 @@ namespace Repro.Cli;
 /// <summary>The workspace around the current folder, its run store and its cache, opened once per command.</summary>
 public sealed class WorkspaceSession : IAsyncDisposable
 {
+    private SqlDatabase? _database;
+
     private WorkspaceSession(Workspace workspace, IRunStore store)
     {
         Workspace = workspace;
@@ -19,6 +22,10 @@ public sealed class WorkspaceSession : IAsyncDisposable
 
     public ContentCache Cache { get; }
 
+    /// <summary>The store's database, for modules that keep their own tables beside the runs (tracking, models); opened on first use.</summary>
+    public async Task<SqlDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) =>
+        _database ??= await SqlDatabase.OpenSqliteAsync(Workspace.DatabasePath, cancellationToken);
+
     public static async Task<WorkspaceSession> OpenAsync(CancellationToken cancellationToken)
     {
         var workspace = Workspace.Require(Environment.CurrentDirectory);
@@ -26,5 +33,12 @@ public sealed class WorkspaceSession : IAsyncDisposable
         return new WorkspaceSession(workspace, store);
     }
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
 }

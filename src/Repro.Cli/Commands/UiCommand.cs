@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Repro.Server;
+using Repro.Storage;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro ui</c>: the web UI and the MLflow-compatible tracking API over this workspace's store.</summary>
+public static class UiCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var host = new Option<string>("--host") { Description = "Address to listen on; anything but loopback needs a token.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 5000 };
+        var token = new Option<string?>("--token") { Description = "Bearer token every request must carry; generated and printed once when listening beyond loopback without one." };
+        var command = new Command("ui", "Serve the web UI and the MLflow-compatible tracking API (/api/2.0/mlflow/).") { host, port, token };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new ServerOptions { Host = parse.GetValue(host)!, Port = parse.GetValue(port), Token = parse.GetValue(token) };
+            var generated = false;
+            if (options.Token is null && !TokenGuard.IsLoopback(options.Host))
+            {
+                options = options with { Token = TokenGuard.NewToken() };
+                generated = true;
+            }
+
+            if (options.Token is { Length: < 16 })
+            {
+                throw ReproException.Usage("--token must be at least 16 characters");
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, stop));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, stop));
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var runs = new SerializedRunStore(session.Store);
+            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Cache = session.Cache, Time = context.Time };
+            await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);
+            context.Out.WriteLine($"repro ui: serving {server.Url} (Ctrl+C to stop)");
+            context.Out.WriteLine($"repro ui: MLflow clients: MLFLOW_TRACKING_URI={server.Url.ToString().TrimEnd('/')}");
+            if (generated)
+            {
+                context.Out.WriteLine($"repro ui: token (shown once): {options.Token}");
+            }
+
+            context.Out.Flush();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,17 @@
+using Repro.Storage;
+using Repro.Workspaces;
+
+namespace Repro.Server;
+
+/// <summary>What every endpoint reads and writes: the workspace, its run store (shared safely between requests) and its cache.</summary>
+public sealed class ServerContext
+{
+    public required Workspace Workspace { get; init; }
+
+    /// <summary>Safe to call from concurrent requests.</summary>
+    public required IRunStore Runs { get; init; }
+
+    public required ContentCache Cache { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
