@@ -200,6 +200,30 @@ public sealed class PipelineEndToEndTests
     }
 
     [Fact]
+    public async Task A_stale_out_is_removed_before_its_stage_runs_but_kept_in_the_cache_and_persist_outs_stay()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        dir.Write("in.txt", "v1\n");
+        dir.Write("repro.yaml", "stages:\n  a:\n    cmd: test -e log.txt && echo again >> log.txt || echo first > log.txt; if [ ! -e stale.txt ]; then cat in.txt > out.txt; fi\n    deps: [in.txt]\n    outs: [out.txt, {log.txt: {persist: true}}]\n");
+        await OkAsync(dir, "pipeline", "run");
+        var firstOut = File.ReadAllText(dir.Combine("out.txt"));
+
+        // From now on the command no longer writes out.txt: the old file must not pass for a fresh one.
+        dir.Write("stale.txt", "x");
+        dir.Write("in.txt", "v2\n");
+        var rerun = await dir.ReproAsync("pipeline", "run");
+        Assert.Equal(3, rerun.ExitCode);
+        Assert.Contains("did not write its out out.txt", rerun.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.Combine("out.txt")));
+        Assert.Equal("first\nagain\n", File.ReadAllText(dir.Combine("log.txt")));
+
+        // The removed out was cached first: its bytes are still in the content cache.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(firstOut)));
+        Assert.True(File.Exists(dir.Combine($".repro/cache/sha256/{hash[..2]}/{hash[2..]}")));
+    }
+
+    [Fact]
     public async Task A_stage_run_can_be_verified_like_any_run()
     {
         using var dir = await ProjectAsync();

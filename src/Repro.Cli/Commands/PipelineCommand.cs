@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Repro.Cli.Rendering;
+using Repro.Hashing;
 using Repro.Pipelines;
 using Repro.Runs;
 using Repro.Storage;
@@ -54,8 +55,9 @@ public static class PipelineCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
 
-            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
-            var runner = new PipelineRunner(format, recorder);
+            var statCache = new SqliteStatCache(session.Workspace.StatePath);
+            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, statCache, context.Time);
+            var runner = new PipelineRunner(format, recorder, new ArtifactHasher(session.Cache, statCache, context.Time));
             int ran = 0, skipped = 0;
             var events = new SynchronousProgress<PipelineEvent>(e =>
             {

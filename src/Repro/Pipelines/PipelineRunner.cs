@@ -1,4 +1,5 @@
 using Repro.Capture;
+using Repro.Hashing;
 using Repro.Runs;
 
 namespace Repro.Pipelines;
@@ -13,11 +14,14 @@ public sealed class PipelineRunner
     private readonly IPipelineFormat _format;
     private readonly RunRecorder _recorder;
     private readonly StageChecker _checker;
+    private readonly ArtifactHasher _stash;
 
-    public PipelineRunner(IPipelineFormat format, RunRecorder recorder)
+    /// <param name="stash">Keeps an out in the cache before it is removed for a re-run, so nothing is lost.</param>
+    public PipelineRunner(IPipelineFormat format, RunRecorder recorder, ArtifactHasher stash)
     {
         _format = format;
         _recorder = recorder;
+        _stash = stash;
         _checker = new StageChecker(format);
     }
 
@@ -73,6 +77,7 @@ public sealed class PipelineRunner
             // Params are read (and a missing key refused) before the stage starts.
             StageChecker.CurrentParams(definition, stage);
             events.Report(new PipelineEvent { Stage = stage.Name, Kind = PipelineEventKind.Running, Reasons = reasons });
+            await RemoveOutsAsync(definition, stage);
             var outcome = await _recorder.RecordAsync(Request(definition, stage, environment), stdout, stderr, null, interrupt);
             var run = outcome.Manifest;
             if (outcome.ExitCode != 0 || run.Execution.Cancelled)
@@ -97,6 +102,30 @@ public sealed class PipelineRunner
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// As DVC does, a stage's outs (except <c>persist: true</c> ones) are removed before it runs, so
+    /// a command that silently stops writing one fails instead of locking a stale file. Each is
+    /// stored in the cache first: <c>repro data checkout</c> or the previous run's record brings it back.
+    /// </summary>
+    private async Task RemoveOutsAsync(PipelineDefinition definition, PipelineStage stage)
+    {
+        foreach (var out_ in stage.Outs.Except(stage.Persist, StringComparer.Ordinal))
+        {
+            var relative = StagePaths.Resolve(definition, stage, out_, "out");
+            var full = StagePaths.Full(definition, relative);
+            if (File.Exists(full))
+            {
+                await _stash.HashAsync(full, relative, store: true, null, CancellationToken.None);
+                File.Delete(full);
+            }
+            else if (Directory.Exists(full))
+            {
+                await _stash.HashAsync(full, relative, store: true, null, CancellationToken.None);
+                Directory.Delete(full, recursive: true);
+            }
+        }
     }
 
     /// <summary>The run request for a stage: its command through sh, in its folder, with its deps, outs, metrics, params and seed.</summary>

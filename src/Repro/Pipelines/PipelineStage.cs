@@ -24,7 +24,7 @@ public sealed record PipelineStage
     /// <summary>The outputs that are metrics files (also in <see cref="Outs"/>).</summary>
     public IReadOnlyList<string> Metrics { get; init; } = [];
 
-    /// <summary>Outputs DVC keeps in place before a run (<c>persist: true</c>); repro never deletes outputs.</summary>
+    /// <summary>Outputs DVC keeps in place before a run (<c>persist: true</c>); every other out is removed (after being cached) before its stage runs.</summary>
     public IReadOnlyList<string> Persist { get; init; } = [];
 
     /// <summary>Outputs DVC keeps out of its cache (<c>cache: false</c>).</summary>
