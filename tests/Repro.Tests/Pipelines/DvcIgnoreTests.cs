@@ -53,5 +53,28 @@ public sealed class DvcIgnoreTests
         Assert.Contains("d/.dvcignore", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_dvcignore_between_the_root_and_a_tracked_folder_applies_below_its_own_folder()
+    {
+        using var dir = new TempDirectory();
+        dir.Write(".dvcignore", "*.tmp\n");
+        dir.Write("data/.dvcignore", "/images/raw/\n*.bak\n!keep.tmp\n");
+        dir.Write("data/images/a.png", "a");
+        dir.Write("data/images/old.bak", "b");
+        dir.Write("data/images/raw/c.png", "c");
+        dir.Write("data/images/x.tmp", "x");
+        dir.Write("data/images/keep.tmp", "k");
+        dir.Write("other/images/raw/d.png", "d");
+        var hasher = new DvcHasher(dir.Path, NullStatCache.Instance, NullStatCache.Instance, TimeProvider.System);
+
+        // data/.dvcignore's anchored /images/raw/ means data/images/raw; its !keep.tmp overrides the root's *.tmp.
+        var entry = await hasher.HashAsync(dir.Combine("data/images"), "data/images", DvcHasher.Md5, CancellationToken.None);
+        Assert.Equal(DvcMd5.DirHash([("a.png", Md5("a")), ("keep.tmp", Md5("k"))]), entry!.Hash);
+
+        // It does not reach a folder outside data/.
+        var other = await hasher.HashAsync(dir.Combine("other/images"), "other/images", DvcHasher.Md5, CancellationToken.None);
+        Assert.Equal(1, other!.Files);
+    }
+
     private static string Md5(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -20,7 +20,6 @@ public sealed class DvcHasher : IPipelineHasher
     private readonly IStatCache _dos2UnixCache;
     private readonly TimeProvider _time;
     private readonly string _root;
-    private DvcIgnore? _ignore;
 
     public DvcHasher(string root, IStatCache md5Cache, IStatCache dos2UnixCache, TimeProvider time)
     {
@@ -74,8 +73,7 @@ public sealed class DvcHasher : IPipelineHasher
     /// <summary>Every file of a folder as DVC lists it ('/'-separated relative path, md5, size).</summary>
     public async Task<IReadOnlyList<(string Relative, string Full, string Md5, long Size)>> ListAsync(string fullPath, DvcHashName name, CancellationToken cancellationToken)
     {
-        _ignore ??= DvcIgnore.Load(_root);
-        var ignore = _ignore;
+        var ignore = DvcIgnore.LoadFor(_root, fullPath);
         var prefix = Path.GetRelativePath(_root, fullPath).Replace('\\', '/');
         if (File.Exists(Path.Combine(fullPath, DvcIgnore.FileName)))
         {

@@ -7,15 +7,17 @@ namespace Repro.Interop.Dvc;
 /// The root <c>.dvcignore</c>, gitignore syntax as DVC reads it: comments, <c>!</c> re-includes,
 /// a trailing <c>/</c> for folders only, patterns with a <c>/</c> anchored at the root and others
 /// matching a name at any depth, <c>*</c>, <c>?</c>, <c>[…]</c> and <c>**</c>. The last matching
-/// pattern wins; nothing inside an ignored folder is seen. Nested .dvcignore files are refused.
+/// pattern wins; nothing inside an ignored folder is seen. A .dvcignore in a folder between the
+/// root and a tracked folder applies below its own folder, after (so over) the root's; one inside a
+/// tracked folder is refused, as DVC does.
 /// </summary>
 public sealed class DvcIgnore
 {
     public const string FileName = ".dvcignore";
 
-    private readonly List<(Regex Pattern, bool Negated, bool DirectoryOnly)> _rules;
+    private readonly List<(Regex Pattern, bool Negated, bool DirectoryOnly, string Base)> _rules;
 
-    private DvcIgnore(List<(Regex, bool, bool)> rules)
+    private DvcIgnore(List<(Regex, bool, bool, string)> rules)
     {
         _rules = rules;
     }
@@ -30,9 +32,34 @@ public sealed class DvcIgnore
         return File.Exists(path) ? Parse(File.ReadAllLines(path)) : Empty;
     }
 
-    public static DvcIgnore Parse(IEnumerable<string> lines)
+    /// <summary>The root's rules followed by those of every .dvcignore in the folders from the root down to <paramref name="fullPath"/>'s parent.</summary>
+    public static DvcIgnore LoadFor(string root, string fullPath)
     {
-        var rules = new List<(Regex, bool, bool)>();
+        var rules = new List<(Regex, bool, bool, string)>(Load(root)._rules);
+        var relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
+        if (relative == "." || relative.StartsWith("../", StringComparison.Ordinal))
+        {
+            return new DvcIgnore(rules);
+        }
+
+        var parts = relative.Split('/');
+        for (var depth = 1; depth < parts.Length; depth++)
+        {
+            var folder = string.Join('/', parts[..depth]);
+            var file = Path.Combine(root, folder, FileName);
+            if (File.Exists(file))
+            {
+                rules.AddRange(Parse(File.ReadAllLines(file), folder)._rules);
+            }
+        }
+
+        return new DvcIgnore(rules);
+    }
+
+    /// <summary>Rules of one .dvcignore; <paramref name="folder"/> is its root-relative folder ("" for the root).</summary>
+    public static DvcIgnore Parse(IEnumerable<string> lines, string folder = "")
+    {
+        var rules = new List<(Regex, bool, bool, string)>();
         foreach (var raw in lines)
         {
             var line = raw.TrimEnd();
@@ -57,7 +84,7 @@ public sealed class DvcIgnore
             var anchored = line.Contains('/', StringComparison.Ordinal);
             line = line.TrimStart('/');
             var body = Translate(line);
-            rules.Add((new Regex(anchored ? $"^{body}$" : $"^(?:.*/)?{body}$", RegexOptions.CultureInvariant), negated, directoryOnly));
+            rules.Add((new Regex(anchored ? $"^{body}$" : $"^(?:.*/)?{body}$", RegexOptions.CultureInvariant), negated, directoryOnly, folder));
         }
 
         return new DvcIgnore(rules);
@@ -67,9 +94,10 @@ public sealed class DvcIgnore
     public bool IsIgnored(string relative, bool isDirectory)
     {
         var ignored = false;
-        foreach (var (pattern, negated, directoryOnly) in _rules)
+        foreach (var (pattern, negated, directoryOnly, folder) in _rules)
         {
-            if ((!directoryOnly || isDirectory) && pattern.IsMatch(relative))
+            var below = folder.Length == 0 ? relative : relative.StartsWith(folder + "/", StringComparison.Ordinal) ? relative[(folder.Length + 1)..] : null;
+            if (below is not null && (!directoryOnly || isDirectory) && pattern.IsMatch(below))
             {
                 ignored = !negated;
             }
