@@ -33,7 +33,7 @@ public sealed class SqliteRunStoreTests : RunStoreContract
         Assert.Equal(0.9, await Scalar("SELECT value FROM metrics WHERE key = 'acc'"));
         Assert.Equal(2L, await Scalar("SELECT COUNT(*) FROM metric_steps WHERE key = 'loss'"));
         Assert.Equal("credit", await Scalar("SELECT value FROM tags WHERE key = 'team'"));
-        Assert.Equal((long)SqliteRunStore.SchemaVersion, await Scalar("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal((long)SqliteRunStore.SchemaVersion, await Scalar("SELECT version FROM schema_modules WHERE module = 'runs'"));
         Assert.Equal("wal", await Scalar("PRAGMA journal_mode"));
     }
 
@@ -49,7 +49,7 @@ public sealed class SqliteRunStoreTests : RunStoreContract
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO schema_version(version) VALUES (999)";
+            command.CommandText = "UPDATE schema_modules SET version = 999 WHERE module = 'runs'";
             await command.ExecuteNonQueryAsync();
         }
 
@@ -152,9 +152,64 @@ public sealed class SqliteRunStoreTests : RunStoreContract
     {
         using var dir = new TempDirectory();
         var (db, runs) = await ThreeRunsAsync(dir);
-        await ExecuteAsync(db, "DROP TABLE audit; DROP TABLE verifications; DELETE FROM schema_version WHERE version > 1;");
+        // What a version-1 store looked like: its own schema_version table, no audit, no verifications.
+        await ExecuteAsync(db, "DROP TABLE audit; DROP TABLE verifications; DROP TABLE schema_modules; CREATE TABLE schema_version(version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);");
         var result = await AuditAsync(dir);
         Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Problem)));
         Assert.Equal(runs.Length, result.Entries);
+    }
+
+    [Fact]
+    public async Task A_store_made_by_the_previous_sqlite_store_opens_and_grows_one_intact_chain()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.Combine("repro.db");
+
+        // The tables and bookkeeping exactly as the SQLite-only store made them (schema_version 1 and 2).
+        await ExecuteAsync(db, """
+            CREATE TABLE schema_version(version INTEGER NOT NULL);
+            CREATE TABLE runs(id TEXT PRIMARY KEY, name TEXT, kind TEXT NOT NULL, parent_id TEXT, status TEXT NOT NULL, exit_code INTEGER NOT NULL, created_at TEXT NOT NULL, wall_seconds REAL NOT NULL, seed INTEGER, digest TEXT NOT NULL, manifest TEXT NOT NULL);
+            CREATE INDEX runs_created ON runs(created_at);
+            CREATE INDEX runs_name ON runs(name, created_at);
+            CREATE INDEX runs_parent ON runs(parent_id);
+            CREATE TABLE params(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));
+            CREATE INDEX params_key ON params(key, value);
+            CREATE TABLE metrics(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value REAL, PRIMARY KEY(run_id, key));
+            CREATE INDEX metrics_key ON metrics(key, value);
+            CREATE TABLE metric_steps(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, step INTEGER NOT NULL, value REAL);
+            CREATE INDEX metric_steps_run ON metric_steps(run_id, key, step);
+            CREATE TABLE tags(run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));
+            CREATE INDEX tags_key ON tags(key, value);
+            INSERT INTO schema_version(version) VALUES (1);
+            CREATE TABLE verifications(id TEXT PRIMARY KEY, run_id TEXT NOT NULL, verdict TEXT NOT NULL, created_at TEXT NOT NULL, digest TEXT NOT NULL, report TEXT NOT NULL);
+            CREATE INDEX verifications_run ON verifications(run_id, created_at);
+            CREATE TABLE audit(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, digest TEXT NOT NULL, previous TEXT NOT NULL, hash TEXT NOT NULL);
+            INSERT INTO schema_version(version) VALUES (2);
+            """);
+        var runs = new[] { Manifest("a"), Manifest("b") };
+        await using (var store = await OpenAsync(dir))
+        {
+            foreach (var run in runs)
+            {
+                await store.SaveAsync(run, CancellationToken.None);
+            }
+
+            await store.SaveVerificationAsync(Report(runs[0].Id), CancellationToken.None);
+        }
+
+        await using (var store = await OpenAsync(dir))
+        {
+            Assert.Equal([runs[1].Id, runs[0].Id], (await store.ListAsync(new RunQuery(), CancellationToken.None)).Select(r => r.Id));
+            Assert.Equal(0.9, (await store.ListAsync(new RunQuery(), CancellationToken.None))[0].Metrics["acc"]);
+            var result = await AuditVerifier.VerifyAsync(store, CancellationToken.None);
+            Assert.True(result.Intact, string.Join("; ", result.Problems.Select(p => p.Problem)));
+            Assert.Equal(3, result.Entries);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_modules WHERE module = 'runs'";
+        Assert.Equal((long)SqliteRunStore.SchemaVersion, await command.ExecuteScalarAsync());
     }
 }

@@ -8,7 +8,9 @@ namespace Repro.Cli.Commands;
 
 /// <summary>
 /// <c>repro data push|pull [--remote NAME] [-j N] [PATH...]</c>: send the blobs tracked data
-/// needs to a remote, or fetch them (verified) and check the data out.
+/// needs to a remote, or fetch them (verified) and check the data out. A push of everything (no
+/// PATH) also sends the blobs of the recorded runs this cache holds, so another machine sharing
+/// the store can verify them (<c>repro verify</c> fetches what it lacks).
 /// </summary>
 public static class DataTransferCommand
 {
@@ -18,7 +20,7 @@ public static class DataTransferCommand
         var remoteName = new Option<string?>("--remote", "-r") { Description = "The remote to use (default: the default remote)." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Blobs transferred at a time.", DefaultValueFactory = _ => 4 };
         var command = push
-            ? new Command("push", "Upload the cached bytes of tracked data that the remote lacks.") { paths, remoteName, jobs }
+            ? new Command("push", "Upload the cached bytes of tracked data that the remote lacks; with no PATH, also the blobs of recorded runs (inputs, outputs, logs, patches).") { paths, remoteName, jobs }
             : new Command("pull", "Download the bytes of tracked data the cache lacks (verified by hash), then check the data out.") { paths, remoteName, jobs };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +37,20 @@ public static class DataTransferCommand
             var transfer = new DataTransfer(session.Cache, remote, tracker, parse.GetValue(jobs));
             var result = push ? await transfer.PushAsync(tracked, cancellationToken) : await transfer.PullAsync(tracked, cancellationToken);
             context.Out.WriteLine($"{(push ? "pushed" : "pulled")} {result.Transferred} blob{(result.Transferred == 1 ? string.Empty : "s")} ({Format.Bytes(result.Bytes)}) {(push ? "to" : "from")} {remote.Display}; {result.AlreadyThere} already there");
+            if (push && (parse.GetValue(paths) ?? []).Length == 0)
+            {
+                var runs = new List<Domain.RunManifest>();
+                foreach (var summary in await session.Store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
+                {
+                    if (await session.Store.GetAsync(summary.Id, cancellationToken) is { } stored)
+                    {
+                        runs.Add(stored.Manifest);
+                    }
+                }
+
+                var ofRuns = await new RunBlobTransfer(session.Cache, remote, parse.GetValue(jobs)).PushAsync(runs, cancellationToken);
+                context.Out.WriteLine($"pushed {ofRuns.Transferred} blob{(ofRuns.Transferred == 1 ? string.Empty : "s")} ({Format.Bytes(ofRuns.Bytes)}) of {runs.Count} recorded run{(runs.Count == 1 ? string.Empty : "s")}; {ofRuns.AlreadyThere} already there");
+            }
             foreach (var line in result.Missing.Take(10))
             {
                 Terminal.Warning(context.Error, $"{(push ? "not in the local cache" : "not on the remote")}: {line}");

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Comparison;
+using Repro.Data;
+using Repro.Remotes;
 using Repro.Runs;
 using Repro.Serialization;
 using Repro.Storage;
@@ -61,6 +63,7 @@ public static class VerifyCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
 
+            await FetchMissingBlobsAsync(context, session, original.Manifest, cancellationToken);
             var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
 
             // The re-run's own output goes to stderr, so stdout carries only the verdict.
@@ -96,5 +99,36 @@ public static class VerifyCommand
             };
         });
         return command;
+    }
+
+    /// <summary>
+    /// A run recorded on another machine that shares this store may need blobs this cache never
+    /// had: they come from the default remote, verified, before the re-run. Blobs the remote lacks
+    /// too are left for the verifier to report (exit 3, naming the blob).
+    /// </summary>
+    private static async Task FetchMissingBlobsAsync(CliContext context, WorkspaceSession session, Domain.RunManifest run, CancellationToken cancellationToken)
+    {
+        var uses = await RunBlobs.CollectAsync(run, session.Cache, cancellationToken);
+        if (uses.All(u => session.Cache.Contains(u.Sha256)))
+        {
+            return;
+        }
+
+        if ((await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Default is not { } spec)
+        {
+            return;
+        }
+
+        await using var remote = RemoteUrl.Open(spec, session.Workspace.Root);
+        var result = await new RunBlobTransfer(session.Cache, remote, 4).PullAsync(run, cancellationToken);
+        if (result.Transferred > 0)
+        {
+            Terminal.Note(context.Error, $"fetched {result.Transferred} blob{(result.Transferred == 1 ? string.Empty : "s")} ({Format.Bytes(result.Bytes)}) of run {run.Id[..8]} from {remote.Display}");
+        }
+
+        foreach (var line in result.Missing.Concat(result.Corrupt).Take(10))
+        {
+            Terminal.Warning(context.Error, $"not fetched from {remote.Display}: {line}");
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace Repro.Tests.Checks;
 public sealed class ChecklistEvaluatorTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private SqliteRunStore _store = null!;
+    private SqlRunStore _store = null!;
     private ContentCache _cache = null!;
     private Workspace _workspace = null!;
 
