@@ -154,7 +154,8 @@ public sealed class ScratchCheckout : IAsyncDisposable
             await ProcessCapture.RunAsync("git", ["-C", path, "init", "--quiet"], path, null, cancellationToken);
         }
 
-        if (code.Diff is { } diff)
+        // An empty patch (only untracked or ignored files changed) has nothing to apply, and git apply refuses it.
+        if (code.Diff is { Size: > 0 } diff)
         {
             RequireBlob(cache, "the uncommitted changes", diff.Sha256);
             var apply = await ProcessCapture.RunAsync("git", ["-C", path, "apply", "--binary", "--whitespace=nowarn", cache.PathFor(diff.Sha256)], path, null, cancellationToken, TimeSpan.FromMinutes(5));
