@@ -4,6 +4,7 @@ using Repro.Cli.Rendering;
 using Repro.Comparison;
 using Repro.Data;
 using Repro.Remotes;
+using Repro.Execution;
 using Repro.Runs;
 using Repro.Serialization;
 using Repro.Storage;
@@ -31,6 +32,8 @@ public static class VerifyCommand
         {
             run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, json, junit,
         };
+        var executor = new ExecutorFlags();
+        executor.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +42,9 @@ public static class VerifyCommand
                 throw ReproException.Usage("--k needs --tolerance-from STUDY");
             }
 
+            // Checked before anything runs: an executor missing here is not a failed verification.
+            var executorOptions = executor.ToOptions(parse);
+            ExecutorFactory.Create(executorOptions);
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StudyTolerance? fromStudy = null;
             if (parse.GetValue(toleranceFrom) is { } studyText)
@@ -56,6 +62,7 @@ public static class VerifyCommand
                 parse.GetValue(metricTol) ?? [],
                 parse.GetValue(minAgreement),
                 fromStudy);
+            options = options with { Executor = executorOptions };
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
 
