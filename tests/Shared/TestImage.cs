@@ -10,7 +10,7 @@ namespace Repro.Tests.Shared;
 /// <summary>
 /// A tiny local image for the container tests, built without a registry: this machine's
 /// /usr/bin/python3 with its standard library and the shared libraries ldd lists, /bin/sh
-/// (dash), /bin/true, and one distribution of its own (reprotest-inside 1.0.0) so a probe inside the image
+/// (dash), a few coreutils (true, sleep, mkdir, cat...), and one distribution of its own (reprotest-inside 1.0.0) so a probe inside the image
 /// is told apart from one on the host. Imported with <c>podman import</c> once per content: the
 /// tag is a hash of every file's path, size and time, so later tests and runs reuse it.
 /// </summary>
@@ -23,6 +23,9 @@ public static partial class TestImage
     private const string Builder = "repro-test-image/1";
 
     private static readonly string[] SkippedStdlib = ["test", "idlelib", "tkinter", "ensurepip", "lib2to3", "pydoc_data", "__pycache__", "dist-packages", "site-packages"];
+
+    /// <summary>The few tools the executor contract's sh one-liners and the bench use.</summary>
+    private static readonly string[] CoreTools = ["true", "false", "sleep", "mkdir", "cat", "ls", "rm", "env"];
 
     private static readonly Lazy<Task<string>> Built = new(BuildAsync);
 

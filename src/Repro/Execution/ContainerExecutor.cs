@@ -7,16 +7,20 @@ namespace Repro.Execution;
 /// <summary>
 /// Runs the command inside a local image with podman (or docker): the workspace bind-mounted at
 /// the same path so recorded paths stay valid, the same working directory, no network unless
-/// asked, the content cache read-only, and only the variables that shape results passed in.
+/// asked, the content cache read-only, and the run's variables (not the host's layout, no credentials) passed in.
 /// The executable is resolved on the image's PATH, never the host's. Nothing is ever pulled.
 /// </summary>
 public sealed class ContainerExecutor : IExecutor
 {
-    /// <summary>Host variables never passed into the image: they describe this machine's layout.</summary>
+    /// <summary>Host variables never passed into the image: they describe this machine, not the run.</summary>
     private static readonly HashSet<string> MachineVariables = new(StringComparer.Ordinal)
     {
-        "PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "PYTHONPATH",
+        "PATH", "HOME", "HOSTNAME", "PWD", "OLDPWD", "SHELL", "SHLVL", "USER", "LOGNAME", "MAIL", "TMPDIR", "_",
+        "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "CONDA_EXE", "CONDA_SHLVL",
+        "PYTHONPATH", "PYTHONHOME", "LS_COLORS", "DISPLAY", "CONTAINERS_CONF", "CONTAINER_HOST", "DOCKER_HOST",
     };
+
+    private static readonly string[] MachinePrefixes = ["XDG_", "DOTNET_", "PYENV_", "SSH_", "DBUS_", "SUDO_", "CONDA_", "NVM_", "MSBUILD", "NUGET_"];
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
 
@@ -146,22 +150,17 @@ public sealed class ContainerExecutor : IExecutor
             cancellationToken);
     }
 
-    /// <summary>The variables passed into the image with --env: the result-affecting ones repro records and repro's own.</summary>
-    public static SortedDictionary<string, string> PassedVariables(IReadOnlyDictionary<string, string> environment)
-    {
-        var passed = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in environment)
-        {
-            var repro = key.StartsWith("REPRO_", StringComparison.Ordinal);
-            if (repro || (EnvironmentVariablePolicy.IsAllowed(key) && !EnvironmentVariablePolicy.IsCredential(key)
-                && !MachineVariables.Contains(key) && !key.StartsWith("DOTNET_", StringComparison.Ordinal)))
-            {
-                passed[key] = value;
-            }
-        }
-
-        return passed;
-    }
+    /// <summary>
+    /// The names passed into the image with <c>--env NAME</c> (the engine's client takes the
+    /// value from its own environment, so no value shows in a process list): every variable but
+    /// those describing this machine's layout, and none that looks like a credential.
+    /// </summary>
+    public static IReadOnlyList<string> PassedVariables(IReadOnlyDictionary<string, string> environment) =>
+        environment.Keys
+            .Where(key => key.Length > 0 && !MachineVariables.Contains(key) && !MachinePrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal))
+                && !EnvironmentVariablePolicy.IsCredential(key))
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>The engine's arguments for one container running <paramref name="command"/>.</summary>
     public IReadOnlyList<string> RunArguments(ExecutionSpec spec, string name, IReadOnlyList<string> command)
@@ -202,10 +201,10 @@ public sealed class ContainerExecutor : IExecutor
             arguments.Add($"type=bind,source={path},destination={path}{(readOnly ? ",readonly=true" : string.Empty)}");
         }
 
-        foreach (var (key, value) in PassedVariables(spec.Process.Environment))
+        foreach (var key in PassedVariables(spec.Process.Environment))
         {
             arguments.Add("--env");
-            arguments.Add($"{key}={value}");
+            arguments.Add(key);
         }
 
         arguments.Add(_image?.Id ?? _settings.Image);
