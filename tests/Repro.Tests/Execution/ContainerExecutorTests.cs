@@ -53,7 +53,11 @@ public sealed class ContainerExecutorTests
         var executor = new ContainerExecutor(new ContainerSettings { Image = await TestImage.TagAsync() });
         var spec = Spec(dir, ["python3", "train.py"], new Dictionary<string, string>
         {
-            ["REPRO_SEED"] = "42", ["PYTHONHASHSEED"] = "42", ["OMP_NUM_THREADS"] = "1", ["REPRO_RUN_ID"] = "abc123", ["MY_API_TOKEN"] = "hunter2",
+            ["REPRO_SEED"] = "42",
+            ["PYTHONHASHSEED"] = "42",
+            ["OMP_NUM_THREADS"] = "1",
+            ["REPRO_RUN_ID"] = "abc123",
+            ["MY_API_TOKEN"] = "hunter2",
             ["PATH"] = "/nowhere:" + System.Environment.GetEnvironmentVariable("PATH"),
         });
 
