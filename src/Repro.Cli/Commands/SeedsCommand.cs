@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Domain;
+using Repro.Execution;
 using Repro.Runs;
 using Repro.Serialization;
 using Repro.Storage;
@@ -30,6 +31,8 @@ public static class SeedsCommand
             run, count, seeds, seedStart, jobs, claims, higher, lower, json,
         };
         options.AddTo(command);
+        var executor = new ExecutorFlags();
+        executor.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +53,8 @@ public static class SeedsCommand
             }
 
             var seedList = SeedList.Build(parse.GetValue(count), parse.GetValue(seeds), parse.GetValue(seedStart));
+            var executorOptions = executor.ToOptions(parse);
+            ExecutorFactory.Create(executorOptions);
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StoredRun? source = null;
             RunRequest? template = null;
@@ -78,6 +83,7 @@ public static class SeedsCommand
                 Claims = parse.GetValue(claims) ?? [],
                 HigherIsBetter = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : null,
                 Environment = RunCommand.CurrentEnvironment(),
+                Executor = executorOptions,
             };
 
             using var interrupt = new CancellationTokenSource();
