@@ -10,7 +10,7 @@ namespace Repro.Execution;
 /// asked, the content cache read-only, and the run's variables (not the host's layout, no credentials) passed in.
 /// The executable is resolved on the image's PATH, never the host's. Nothing is ever pulled.
 /// </summary>
-public sealed class ContainerExecutor : IExecutor
+public sealed class ContainerExecutor : IImageExecutor
 {
     /// <summary>Host variables never passed into the image: they describe this machine, not the run.</summary>
     private static readonly HashSet<string> MachineVariables = new(StringComparer.Ordinal)
@@ -45,7 +45,17 @@ public sealed class ContainerExecutor : IExecutor
     {
         var clientEnvironment = ClientEnvironment(spec);
         _engine ??= await ContainerEngine.DetectAsync(spec.Process.Environment.GetValueOrDefault("PATH"), clientEnvironment, cancellationToken);
-        _image ??= await InspectAsync(_engine, _settings.Image, clientEnvironment, cancellationToken);
+        if (_image is null)
+        {
+            try
+            {
+                _image = await InspectAsync(_engine, _settings.Image, clientEnvironment, cancellationToken);
+            }
+            catch (ReproException ex) when (_settings.RecordedAs is { } recorded && ex.Code == ExitCode.CannotExecute)
+            {
+                throw ReproException.CannotExecute($"the recorded image {recorded} ({_settings.Image}) is no longer present locally: load or import it again, or choose one with --image");
+            }
+        }
     }
 
     /// <summary>Asks the engine about a local image; throws exit 3 naming it when it is not here (no registry is asked).</summary>

@@ -10,4 +10,7 @@ public sealed record ContainerSettings
 
     /// <summary>The engine's <c>--network</c> value: none (the default), host, or a network's name.</summary>
     public string Network { get; init; } = NoNetwork;
+
+    /// <summary>For a re-run: the name the run recorded, when <see cref="Image"/> is its id.</summary>
+    public string? RecordedAs { get; init; }
 }
