@@ -34,6 +34,7 @@ public sealed class ExecutorFlags
         var options = new ExecutorOptions
         {
             Name = parse.GetValue(_executor) ?? "local",
+            Chosen = parse.GetResult(_executor) is { Implicit: false },
             Image = parse.GetValue(_image),
             Network = parse.GetValue(_network),
             Partition = parse.GetValue(_partition),

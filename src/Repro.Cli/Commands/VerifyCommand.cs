@@ -42,9 +42,7 @@ public static class VerifyCommand
                 throw ReproException.Usage("--k needs --tolerance-from STUDY");
             }
 
-            // Checked before anything runs: an executor missing here is not a failed verification.
             var executorOptions = executor.ToOptions(parse);
-            ExecutorFactory.Create(executorOptions);
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StudyTolerance? fromStudy = null;
             if (parse.GetValue(toleranceFrom) is { } studyText)
@@ -62,9 +60,14 @@ public static class VerifyCommand
                 parse.GetValue(metricTol) ?? [],
                 parse.GetValue(minAgreement),
                 fromStudy);
-            options = options with { Executor = executorOptions };
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+
+            // Checked before anything runs: an executor missing here is not a failed verification.
+            // A run recorded in a container re-runs in its image unless told otherwise.
+            executorOptions = executorOptions.ForReplayOf(original.Manifest);
+            ExecutorFactory.Create(executorOptions);
+            options = options with { Executor = executorOptions };
 
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));

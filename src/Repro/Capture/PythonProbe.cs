@@ -13,6 +13,50 @@ public static partial class PythonProbe
 {
     private const string Script = "import sys, json, platform; print(json.dumps({'executable': sys.executable, 'version': platform.python_version(), 'implementation': platform.python_implementation(), 'path': sys.path}))";
 
+    // The same facts plus the distributions, read by the interpreter itself with the rules of
+    // ScanDistributions: for an interpreter whose files repro cannot read (inside a container).
+    private const string ScanningScript = """
+        import sys, os, json, platform, re
+        def header(path):
+            name = version = None
+            try:
+                with open(path, encoding='utf-8', errors='replace') as f:
+                    for line in f:
+                        line = line.rstrip('\r\n')
+                        if not line:
+                            break
+                        lower = line.lower()
+                        if lower.startswith('name:'):
+                            name = line[5:].strip()
+                        elif lower.startswith('version:'):
+                            version = line[8:].strip()
+                        if name is not None and version is not None:
+                            break
+            except OSError:
+                pass
+            return name, version
+        packages = {}
+        for directory in sys.path:
+            directory = directory or os.getcwd()
+            try:
+                entries = os.listdir(directory)
+            except OSError:
+                continue
+            for entry in entries:
+                full = os.path.join(directory, entry)
+                if entry.endswith('.dist-info'):
+                    metadata = os.path.join(full, 'METADATA')
+                elif entry.endswith('.egg-info'):
+                    metadata = os.path.join(full, 'PKG-INFO') if os.path.isdir(full) else full
+                else:
+                    continue
+                name, version = header(metadata)
+                if name is None or version is None:
+                    continue
+                packages.setdefault(re.sub(r'[-_.]+', '-', name).lower(), version)
+        print(json.dumps({'executable': sys.executable, 'version': platform.python_version(), 'implementation': platform.python_implementation(), 'path': sys.path, 'packages': packages}))
+        """;
+
     /// <summary>Whether an executable name looks like a Python interpreter (python, python3, python3.11).</summary>
     public static bool IsPythonName(string executable) => PythonName().IsMatch(Path.GetFileName(executable));
 
@@ -29,18 +73,47 @@ public static partial class PythonProbe
             return (null, $"{interpreter} exited with {result.ExitCode}: {result.Stderr.Trim()}");
         }
 
+        return Parse(interpreter, result.Stdout, sysPath => ScanDistributions(sysPath.Select(p => p.Length == 0 ? workingDirectory : p)));
+    }
+
+    /// <summary>
+    /// Probes an interpreter that runs elsewhere (a container): <paramref name="run"/> starts
+    /// <c>interpreter ARGS</c> there, and the interpreter lists its own distributions, since
+    /// the paths it reports are not this machine's. Costs one start of that environment.
+    /// </summary>
+    public static async Task<(PythonInfo? Info, string? Error)> ProbeThroughAsync(string interpreter, Func<IReadOnlyList<string>, CancellationToken, Task<ProcessCapture.Result?>> run, CancellationToken cancellationToken)
+    {
+        var result = await run([interpreter, "-c", ScanningScript], cancellationToken);
+        if (result is null)
+        {
+            return (null, $"cannot start {interpreter}");
+        }
+
+        if (result.ExitCode != 0)
+        {
+            return (null, $"{interpreter} exited with {result.ExitCode}: {result.Stderr.Trim()}");
+        }
+
+        return Parse(interpreter, result.Stdout, _ => null);
+    }
+
+    private static (PythonInfo? Info, string? Error) Parse(string interpreter, byte[] answer, Func<List<string>, SortedDictionary<string, string>?> scan)
+    {
         try
         {
-            using var document = JsonDocument.Parse(result.Stdout);
+            using var document = JsonDocument.Parse(answer);
             var root = document.RootElement;
             var sysPath = root.GetProperty("path").EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList();
+            var packages = scan(sysPath) ?? new SortedDictionary<string, string>(
+                root.GetProperty("packages").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty),
+                StringComparer.Ordinal);
             return (new PythonInfo
             {
                 Executable = root.GetProperty("executable").GetString() ?? interpreter,
                 Version = root.GetProperty("version").GetString(),
                 Implementation = root.GetProperty("implementation").GetString(),
                 SysPath = sysPath,
-                Packages = ScanDistributions(sysPath.Select(p => p.Length == 0 ? workingDirectory : p)),
+                Packages = packages,
             }, null);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -18,7 +18,12 @@ public static class ExecutorFactory
         {
             "local" => LocalExecutor.Instance,
             "sandbox" => SandboxExecutor.Create(),
-            "container" => throw ReproException.CannotExecute("the container executor is not available in this build"),
+            "container" => new ContainerExecutor(new ContainerSettings
+            {
+                Image = options.Image ?? throw ReproException.Usage("--executor container needs --image IMAGE (a local image; podman images lists them)"),
+                Network = options.Network ?? ContainerSettings.NoNetwork,
+                RecordedAs = options.RecordedImage,
+            }),
             "slurm" => throw ReproException.CannotExecute("the slurm executor is not available in this build"),
             _ => throw ReproException.Usage($"unknown executor '{options.Name}'"),
         };

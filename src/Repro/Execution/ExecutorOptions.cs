@@ -17,6 +17,12 @@ public sealed record ExecutorOptions
     /// <summary>local, sandbox, container or slurm.</summary>
     public string Name { get; init; } = "local";
 
+    /// <summary>Whether <c>--executor</c> was given: a re-run not told where runs where its run was recorded (the same image).</summary>
+    public bool Chosen { get; init; }
+
+    /// <summary>container, for a re-run: the image name the run recorded, when <see cref="Image"/> is its id.</summary>
+    public string? RecordedImage { get; init; }
+
     /// <summary>container: the image to run in.</summary>
     public string? Image { get; init; }
 
@@ -34,6 +40,27 @@ public sealed record ExecutorOptions
 
     /// <summary>slurm: how many times a failed task is submitted again.</summary>
     public int? Retries { get; init; }
+
+    /// <summary>
+    /// Where a re-run of <paramref name="run"/> goes: a run recorded in a container re-runs in
+    /// the same image by id (and on its network) unless <c>--executor</c> or <c>--image</c> says otherwise.
+    /// </summary>
+    public ExecutorOptions ForReplayOf(Domain.RunManifest run)
+    {
+        if (run.Environment.Executor is not { Name: "container" } recorded || !recorded.Details.TryGetValue("imageId", out var imageId)
+            || Image is not null || (Chosen && Name != "container") || (!Chosen && Name != "local"))
+        {
+            return this;
+        }
+
+        return this with
+        {
+            Name = "container",
+            Image = imageId,
+            RecordedImage = recorded.Details.GetValueOrDefault("image") ?? imageId,
+            Network = Network ?? recorded.Details.GetValueOrDefault("network"),
+        };
+    }
 
     /// <summary>What is wrong with this combination, one line each (empty when usable).</summary>
     public IReadOnlyList<string> Problems()

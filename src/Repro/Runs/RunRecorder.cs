@@ -163,7 +163,9 @@ public sealed class RunRecorder
         environment["REPRO_METRICS_FILE"] = metricsLog;
         environment.TryAdd("PYTHONUNBUFFERED", "1");
 
-        var executable = ExecutableResolver.Find(command[0], environment.GetValueOrDefault("PATH"), request.WorkingDirectory)
+        // In an image the command is looked up on the image's PATH, by the engine.
+        var image = request.Executor as IImageExecutor;
+        var executable = image is not null ? command[0] : ExecutableResolver.Find(command[0], environment.GetValueOrDefault("PATH"), request.WorkingDirectory)
             ?? throw ReproException.CannotExecute($"cannot start '{command[0]}': not found{(command[0].Contains('/', StringComparison.Ordinal) ? " or not executable" : " on PATH")}");
 
         // The executor checks it can run here before anything is recorded.
@@ -218,8 +220,19 @@ public sealed class RunRecorder
         var python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null);
         if (python is not null)
         {
-            var pythonPath = ExecutableResolver.Find(python, environment.GetValueOrDefault("PATH"), request.WorkingDirectory) ?? python;
-            var (info, error) = await PythonProbe.ProbeAsync(pythonPath, request.WorkingDirectory, environment.ToDictionary(p => p.Key, p => (string?)p.Value), none);
+            var (info, error) = image is not null
+                ? await image.ProbePythonAsync(spec, python, none)
+                : await PythonProbe.ProbeAsync(
+                    ExecutableResolver.Find(python, environment.GetValueOrDefault("PATH"), request.WorkingDirectory) ?? python,
+                    request.WorkingDirectory,
+                    environment.ToDictionary(p => p.Key, p => (string?)p.Value),
+                    none);
+            if (image is not null && info is not null && python == command[0])
+            {
+                // The interpreter the command ran, as a path inside the image.
+                executable = info.Executable;
+            }
+
             environmentSnapshot = info is not null
                 ? environmentSnapshot with { Python = info }
                 : environmentSnapshot with { Unknown = new SortedDictionary<string, string>(environmentSnapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };

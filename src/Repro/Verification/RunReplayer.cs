@@ -80,7 +80,7 @@ public sealed class RunReplayer
 
             string Relative(string recorded) => Path.IsPathRooted(recorded) ? recorded : Path.GetRelativePath(workingDirectory, Path.Combine(workspace.Root, recorded));
 
-            var executor = ExecutorFactory.Create(replay.Executor);
+            var executor = ExecutorFactory.Create(replay.Executor.ForReplayOf(run));
             if (executor.Name == "sandbox")
             {
                 // A folder output is bound into the sandbox, so it must exist as a folder before the command starts.

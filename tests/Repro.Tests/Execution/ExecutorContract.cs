@@ -133,7 +133,8 @@ public abstract class ExecutorContract
     {
         using var dir = new TempDirectory();
         var spec = Spec(dir, "true");
-        spec = spec with { Process = spec.Process with { Executable = dir.Combine("no-such-program") } };
+        // Both the command's first word and its host resolution: an executor in an image looks the word up there.
+        spec = spec with { Command = [dir.Combine("no-such-program")], Process = spec.Process with { Executable = dir.Combine("no-such-program"), Arguments = [] } };
         var executor = Create();
         var error = await Assert.ThrowsAsync<ReproException>(async () =>
         {

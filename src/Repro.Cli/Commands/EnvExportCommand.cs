@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Repro.Environments;
+using Repro.Runs;
+using Repro.Storage;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro env export RUN --format requirements|dockerfile [-o FILE]</c>: freeze a run's recorded environment.</summary>
+public static class EnvExportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var run = new Argument<string>("run") { Description = "A run id, a unique id prefix (4+ characters), a run name (its newest run) or @last." };
+        var format = new Option<string>("--format") { Description = "requirements (a pinned requirements.txt) or dockerfile (a Dockerfile using it).", Required = true };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to FILE instead of printing (a Dockerfile gets its requirements.txt beside it)." };
+        var command = new Command("export", "Turn a run's recorded Python environment into a pinned requirements.txt or a Dockerfile.") { run, format, output };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var exporter = EnvironmentExporters.Find(parse.GetValue(format)!);
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
+            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+            var text = exporter.Export(stored.Manifest);
+            if (parse.GetValue(output) is not { } file)
+            {
+                context.Out.Write(text);
+                return 0;
+            }
+
+            var written = new List<string>();
+            if (exporter is DockerfileExporter)
+            {
+                // The Dockerfile COPYs requirements.txt: write it beside, never over a different one.
+                var requirements = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, RequirementsExporter.Instance.FileName);
+                var pinned = RequirementsExporter.Instance.Export(stored.Manifest);
+                if (File.Exists(requirements) && await File.ReadAllTextAsync(requirements, cancellationToken) != pinned)
+                {
+                    throw ReproException.Usage($"{requirements} exists and differs from this run's pins: move it away or export into another folder");
+                }
+
+                await AtomicFile.WriteAllTextAsync(requirements, pinned, cancellationToken);
+                written.Add(requirements);
+            }
+
+            await AtomicFile.WriteAllTextAsync(file, text, cancellationToken);
+            written.Insert(0, file);
+            context.Out.WriteLine($"wrote {string.Join(" and ", written)} from run {stored.Manifest.Id}");
+            return 0;
+        });
+        return command;
+    }
+}
