@@ -62,6 +62,11 @@ try
         rows.AddRange(await LintBench.RunAsync(options, temp, log, cancel.Token));
     }
 
+    if (options.Only.Contains("pgstore"))
+    {
+        rows.AddRange(await PgStoreBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
     if (options.Only.Contains("npy") || options.Only.Contains("verify"))
     {
         rows.AddRange(await VerifyBench.RunAsync(options, temp, log, cancel.Token));
