@@ -37,4 +37,7 @@ public sealed record RunRequest
     public string? ParentId { get; init; }
 
     public string Kind { get; init; } = "run";
+
+    /// <summary>The run's id when it is chosen beforehand (a live MLflow run the command logs onto); null: a new one.</summary>
+    public string? Id { get; init; }
 }

@@ -94,6 +94,7 @@ public sealed class SqliteRunStore : IRunStore
         var digest = Sha256Hasher.HashBytes(json);
         var text = Encoding.UTF8.GetString(json);
         await using var transaction = _connection.BeginTransaction(deferred: false);
+        await ReplaceRunningAsync(transaction, manifest.Id, cancellationToken);
         await using (var insert = _connection.CreateCommand())
         {
             insert.Transaction = transaction;
@@ -142,6 +143,26 @@ public sealed class SqliteRunStore : IRunStore
         await AppendAuditAsync(transaction, manifest.Kind, manifest.Id, digest, manifest.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredRun(manifest, text, digest);
+    }
+
+    /// <summary>
+    /// A run logged through the MLflow API is kept as a provisional "running" row until it is
+    /// sealed: saving its final manifest replaces that row and its params, tags and metrics.
+    /// A row with any other status stays, and the insert that follows refuses the duplicate id.
+    /// </summary>
+    private async Task ReplaceRunningAsync(SqliteTransaction transaction, string id, CancellationToken cancellationToken)
+    {
+        await using var delete = _connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = """
+            DELETE FROM params WHERE run_id = $id AND EXISTS (SELECT 1 FROM runs WHERE id = $id AND status = 'running');
+            DELETE FROM tags WHERE run_id = $id AND EXISTS (SELECT 1 FROM runs WHERE id = $id AND status = 'running');
+            DELETE FROM metrics WHERE run_id = $id AND EXISTS (SELECT 1 FROM runs WHERE id = $id AND status = 'running');
+            DELETE FROM metric_steps WHERE run_id = $id AND EXISTS (SELECT 1 FROM runs WHERE id = $id AND status = 'running');
+            DELETE FROM runs WHERE id = $id AND status = 'running';
+            """;
+        delete.Parameters.AddWithValue("$id", id);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken)
@@ -382,9 +403,19 @@ public sealed class SqliteRunStore : IRunStore
     internal static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static string StatusText(RunStatus status) => status == RunStatus.Ok ? "ok" : "failed";
+    internal static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Ok => "ok",
+        RunStatus.Running => "running",
+        _ => "failed",
+    };
 
-    private static RunStatus ParseStatus(string text) => text == "ok" ? RunStatus.Ok : RunStatus.Failed;
+    private static RunStatus ParseStatus(string text) => text switch
+    {
+        "ok" => RunStatus.Ok,
+        "running" => RunStatus.Running,
+        _ => RunStatus.Failed,
+    };
 
     private static object DbDouble(double value) => double.IsNaN(value) ? DBNull.Value : value;
 

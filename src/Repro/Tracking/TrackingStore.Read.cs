@@ -1,0 +1,193 @@
+using System.Data.Common;
+using System.Globalization;
+using Repro.Domain;
+
+namespace Repro.Tracking;
+
+public sealed partial class TrackingStore
+{
+    private const int ChunkSize = 400;
+
+    /// <summary>
+    /// MLflow runs of these ids, in the given order (unknown ids left out). A run recorded by
+    /// <c>repro run</c> without the MLflow API shows as a run of experiment 0 with its repro status.
+    /// </summary>
+    public async Task<IReadOnlyList<MlflowRun>> LoadRunsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var found = new Dictionary<string, MlflowRun>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(ChunkSize))
+        {
+            var names = chunk.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+            var parameters = chunk.Select((id, i) => ("i" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
+            var inList = string.Join(", ", names);
+            var infos = new Dictionary<string, MlflowRunInfo>(StringComparer.Ordinal);
+            await using (var read = Sql(connection, null, $"SELECT {RunColumns} FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id WHERE r.id IN ({inList})", parameters))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var info = Info(reader);
+                    infos[info.RunId] = info;
+                }
+            }
+
+            var runParams = await ChunkPairsAsync(connection, "params", inList, parameters, cancellationToken);
+            var runTags = await ChunkPairsAsync(connection, "tags", inList, parameters, cancellationToken);
+            var metrics = new Dictionary<string, Dictionary<string, MlflowMetric>>(StringComparer.Ordinal);
+            await using (var read = Sql(connection, null, $"SELECT run_id, key, value, timestamp, step, is_nan FROM tracking_latest WHERE run_id IN ({inList})", parameters))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var key = reader.GetString(1);
+                    Map(metrics, reader.GetString(0))[key] = new MlflowMetric(key, reader.GetInt64(5) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(3), reader.GetInt64(4));
+                }
+            }
+
+            // Runs recorded by `repro run` have final values only: one point at their start, step 0.
+            await using (var read = Sql(connection, null, $"SELECT run_id, key, value FROM metrics WHERE run_id IN ({inList})", parameters))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var id = reader.GetString(0);
+                    var key = reader.GetString(1);
+                    var map = Map(metrics, id);
+                    if (!map.ContainsKey(key) && infos.TryGetValue(id, out var info))
+                    {
+                        map[key] = new MlflowMetric(key, reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2), info.StartTime ?? 0, 0);
+                    }
+                }
+            }
+
+            foreach (var (id, info) in infos)
+            {
+                found[id] = new MlflowRun
+                {
+                    Info = info with { RunName = runTags.GetValueOrDefault(id)?.GetValueOrDefault(RunNameTag) ?? info.RunName },
+                    Params = runParams.GetValueOrDefault(id) ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                    Tags = runTags.GetValueOrDefault(id) ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                    Metrics = metrics.TryGetValue(id, out var m) ? m.Values.OrderBy(v => v.Key, StringComparer.Ordinal).ToList() : [],
+                };
+            }
+        }
+
+        return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+    }
+
+    private MlflowRunInfo Info(DbDataReader reader)
+    {
+        var id = reader.GetString(0);
+        var created = DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var reproStatus = reader.GetString(2);
+        if (reader.IsDBNull(5))
+        {
+            var start = created.ToUnixTimeMilliseconds();
+            return new MlflowRunInfo
+            {
+                RunId = id,
+                RunName = reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
+                ExperimentId = DefaultExperimentId,
+                Status = MlflowStatus.FromRepro(reproStatus switch { "ok" => RunStatus.Ok, "running" => RunStatus.Running, _ => RunStatus.Failed }),
+                StartTime = start,
+                EndTime = reproStatus == "running" ? null : start + (long)Math.Round(reader.GetDouble(4) * 1000),
+                ArtifactUri = $"{_artifactRoot}/{DefaultExperimentId}/{id}/artifacts",
+                LifecycleStage = "active",
+            };
+        }
+
+        return new MlflowRunInfo
+        {
+            RunId = id,
+            RunName = reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
+            ExperimentId = reader.GetString(5),
+            UserId = reader.GetString(6),
+            Status = reader.GetString(7),
+            StartTime = NullableLong(reader, 8),
+            EndTime = NullableLong(reader, 9),
+            LifecycleStage = reader.GetString(10),
+            ArtifactUri = reader.GetString(11),
+        };
+    }
+
+    private static async Task<Dictionary<string, SortedDictionary<string, string>>> ChunkPairsAsync(DbConnection connection, string table, string inList, (string, object?)[] parameters, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
+        await using var read = Sql(connection, null, $"SELECT run_id, key, value FROM {table} WHERE run_id IN ({inList})", parameters);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (!result.TryGetValue(id, out var map))
+            {
+                result[id] = map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            map[reader.GetString(1)] = reader.GetString(2);
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, MlflowMetric> Map(Dictionary<string, Dictionary<string, MlflowMetric>> metrics, string id)
+    {
+        if (!metrics.TryGetValue(id, out var map))
+        {
+            metrics[id] = map = new Dictionary<string, MlflowMetric>(StringComparer.Ordinal);
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// runs/search without a filter: runs of the experiments in the view, newest first (ties by
+    /// id), one page at a time.
+    /// </summary>
+    public async Task<(IReadOnlyList<MlflowRun> Runs, string? NextPageToken)> SearchRunsAsync(RunSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.ExperimentIds.Count == 0)
+        {
+            return ([], null);
+        }
+
+        var offset = PageToken.Offset(search.PageToken);
+        var stages = Stages(search.ViewType);
+        var parameters = new List<(string, object?)>();
+        var experiments = new List<string>();
+        foreach (var (id, i) in search.ExperimentIds.Select((id, i) => (id, i)))
+        {
+            experiments.Add("@e" + i.ToString(CultureInfo.InvariantCulture));
+            parameters.Add(("e" + i.ToString(CultureInfo.InvariantCulture), id));
+        }
+
+        var stageNames = stages.Select((s, i) => "@s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        parameters.AddRange(stages.Select((s, i) => ("s" + i.ToString(CultureInfo.InvariantCulture), (object?)s)));
+        parameters.Add(("limit", (long)search.MaxResults + 1));
+        parameters.Add(("offset", (long)offset));
+        var ids = new List<string>();
+        await using (var connection = await _database.OpenConnectionAsync(cancellationToken))
+        await using (var read = Sql(
+            connection,
+            null,
+            $"""
+            SELECT r.id FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id
+            WHERE COALESCE(t.experiment_id, '0') IN ({string.Join(", ", experiments)}) AND COALESCE(t.lifecycle_stage, 'active') IN ({string.Join(", ", stageNames)})
+            ORDER BY r.created_at DESC, r.id
+            LIMIT @limit OFFSET @offset
+            """,
+            parameters.ToArray()))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        var more = ids.Count > search.MaxResults;
+        var page = await LoadRunsAsync(ids.Take(search.MaxResults).ToList(), cancellationToken);
+        return (page, more ? PageToken.For(offset + search.MaxResults) : null);
+    }
+}
