@@ -35,10 +35,10 @@ public sealed partial class TrackingStore
         return await GetRunAsync(id, cancellationToken);
     }
 
-    private async Task InsertRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, string id, CancellationToken cancellationToken)
+    private async Task InsertRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, string id, CancellationToken cancellationToken, bool import = false)
     {
         var experiment = await RequireExperimentAsync(connection, transaction, run.ExperimentId, cancellationToken);
-        if (experiment.LifecycleStage != "active")
+        if (experiment.LifecycleStage != "active" && !import)
         {
             throw TrackingException.InvalidState($"The experiment {experiment.ExperimentId} must be in the 'active' state. Current state is {experiment.LifecycleStage}.");
         }
