@@ -230,7 +230,7 @@ public sealed class MlflowApiTests
         var (_, search) = await server.PostAsync("experiments/search", """{"max_results": 1000, "filter": "name LIKE 'ch%'", "view_type": "ACTIVE_ONLY"}""");
         Assert.Equal(["churn"], search.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
         var (_, all) = await server.PostAsync("experiments/search", """{"max_results": 1000}""");
-        Assert.Equal(["Default", "churn"], all.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("name").GetString()).Order());
+        Assert.Equal(["Default", "churn"], all.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
 
         Assert.Equal(200, (await server.PostAsync("experiments/update", $$"""{"experiment_id": "{{id}}", "new_name": "churn-v2"}""")).Status);
         Assert.Equal(200, (await server.PostAsync("experiments/set-experiment-tag", $$"""{"experiment_id": "{{id}}", "key": "owner", "value": "bo"}""")).Status);

@@ -38,7 +38,7 @@ public sealed class MlrunsImportTests
 
         var runs = await dir.ReproAsync("runs", "--json", "--limit", "0");
         var ids = JsonDocument.Parse(runs.Stdout).RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
-        Assert.Equal([DeletedRun, RunA, RunB, TrashedRun], ids.Order(StringComparer.Ordinal));
+        Assert.Equal([RunB, DeletedRun, RunA, TrashedRun], ids.Order(StringComparer.Ordinal));
 
         var again = await dir.ReproAsync("import", "mlruns", "mlruns");
         Assert.Contains("imported 0 run(s) with 0 metric point(s); 4 already here; 1 skipped; 0 experiment(s) created", again.Stdout, StringComparison.Ordinal);
