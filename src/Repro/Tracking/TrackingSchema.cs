@@ -38,8 +38,8 @@ internal static class TrackingSchema
             step BIGINT NOT NULL,
             timestamp BIGINT NOT NULL,
             value DOUBLE PRECISION NOT NULL,
-            is_nan BIGINT NOT NULL,
-            PRIMARY KEY(run_id, key, step, timestamp, value, is_nan));
+            is_nan BIGINT NOT NULL);
+        CREATE INDEX tracking_metrics_run ON tracking_metrics(run_id, key, step, timestamp);
         CREATE TABLE tracking_latest(
             run_id TEXT NOT NULL,
             key TEXT NOT NULL,

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Repro.Domain;
 using Repro.Storage;
+using Repro.Storage.Sql;
 
 namespace Repro.Tracking;
 
@@ -203,16 +204,20 @@ public sealed partial class TrackingStore
 
     /// <summary>
     /// runs/log-batch (and log-metric, log-parameter, set-tag): all of it in one transaction.
-    /// A param already logged with another value is refused, as MLflow does; metric points
-    /// already stored are not stored twice.
+    /// A param already logged with another value is refused, as MLflow does; every metric point
+    /// is kept, as MLflow's file store keeps them.
     /// </summary>
     public async Task LogBatchAsync(string runId, IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
     {
         MlflowValidation.BatchLimits(metrics.Count, parameters.Count, tags.Count);
         MlflowValidation.UniqueParamKeys(parameters.Select(p => p.Key));
+        var checkedKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var metric in metrics)
         {
-            MlflowValidation.Metric(metric);
+            if (checkedKeys.Add(metric.Key) || metric.Timestamp < 0)
+            {
+                MlflowValidation.Metric(metric);
+            }
         }
 
         foreach (var (key, value) in parameters)
@@ -268,40 +273,18 @@ public sealed partial class TrackingStore
         }
 
         var best = new Dictionary<string, MlflowMetric>(StringComparer.Ordinal);
-        await using (var history = Sql(
-            connection,
-            transaction,
-            "INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES (@run, @key, @step, @timestamp, @value, @nan) ON CONFLICT DO NOTHING",
-            ("run", runId),
-            ("key", null),
-            ("step", 0L),
-            ("timestamp", 0L),
-            ("value", 0.0),
-            ("nan", 0L)))
-        await using (var steps = Sql(connection, transaction, "INSERT INTO metric_steps(run_id, key, step, value) VALUES (@run, @key, @step, @value)", ("run", runId), ("key", null), ("step", 0L), ("value", 0.0)))
+        foreach (var metric in metrics)
         {
-            foreach (var metric in metrics)
+            if (!best.TryGetValue(metric.Key, out var current) || IsLater(metric, current))
             {
-                var nan = double.IsNaN(metric.Value);
-                history.Parameters["key"].Value = metric.Key;
-                history.Parameters["step"].Value = metric.Step;
-                history.Parameters["timestamp"].Value = metric.Timestamp;
-                history.Parameters["value"].Value = nan ? 0.0 : metric.Value;
-                history.Parameters["nan"].Value = nan ? 1L : 0L;
-                if (await history.ExecuteNonQueryAsync(cancellationToken) == 0)
-                {
-                    continue;
-                }
-
-                steps.Parameters["key"].Value = metric.Key;
-                steps.Parameters["step"].Value = metric.Step;
-                steps.Parameters["value"].Value = nan ? DBNull.Value : metric.Value;
-                await steps.ExecuteNonQueryAsync(cancellationToken);
-                if (!best.TryGetValue(metric.Key, out var current) || IsLater(metric, current))
-                {
-                    best[metric.Key] = metric;
-                }
+                best[metric.Key] = metric;
             }
+        }
+
+        // Many rows a statement: per-statement cost, not per-row cost, dominates SQLite inserts.
+        foreach (var chunk in metrics.Chunk(InsertRows))
+        {
+            await InsertPointsAsync(connection, transaction, runId, chunk, cancellationToken);
         }
 
         foreach (var (key, candidate) in best)
@@ -346,6 +329,37 @@ public sealed partial class TrackingStore
                 ("value", nan ? null : candidate.Value));
             await latestValue.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    private const int InsertRows = 100;
+
+    private static async Task InsertPointsAsync(DbConnection connection, DbTransaction transaction, string runId, MlflowMetric[] points, CancellationToken cancellationToken)
+    {
+        await using var history = Sql(connection, transaction, string.Empty, ("run", runId));
+        await using var steps = Sql(connection, transaction, string.Empty, ("run", runId));
+        var historyValues = new System.Text.StringBuilder("INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES ");
+        var stepValues = new System.Text.StringBuilder("INSERT INTO metric_steps(run_id, key, step, value) VALUES ");
+        for (var i = 0; i < points.Length; i++)
+        {
+            var point = points[i];
+            var nan = double.IsNaN(point.Value);
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            historyValues.Append(i == 0 ? string.Empty : ", ").Append("(@run, @k").Append(n).Append(", @s").Append(n).Append(", @t").Append(n).Append(", @v").Append(n).Append(", @n").Append(n).Append(')');
+            stepValues.Append(i == 0 ? string.Empty : ", ").Append("(@run, @k").Append(n).Append(", @s").Append(n).Append(", @v").Append(n).Append(')');
+            SqlDatabase.AddParameter(history, "k" + n, point.Key);
+            SqlDatabase.AddParameter(history, "s" + n, point.Step);
+            SqlDatabase.AddParameter(history, "t" + n, point.Timestamp);
+            SqlDatabase.AddParameter(history, "v" + n, nan ? 0.0 : point.Value);
+            SqlDatabase.AddParameter(history, "n" + n, nan ? 1L : 0L);
+            SqlDatabase.AddParameter(steps, "k" + n, point.Key);
+            SqlDatabase.AddParameter(steps, "s" + n, point.Step);
+            SqlDatabase.AddParameter(steps, "v" + n, nan ? null : point.Value);
+        }
+
+        history.CommandText = historyValues.ToString();
+        steps.CommandText = stepValues.ToString();
+        await history.ExecuteNonQueryAsync(cancellationToken);
+        await steps.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>MLflow's latest metric: the greatest (step, timestamp, value), NaN below every number.</summary>
