@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using Repro.Domain;
+using Repro.Storage.Search;
+using SearchEngine = Repro.Storage.Search.RunSearch;
 
 namespace Repro.Tracking;
 
@@ -140,54 +142,58 @@ public sealed partial class TrackingStore
         return map;
     }
 
+    private static readonly TrackingColumns SearchColumns = new()
+    {
+        Table = "tracking_runs",
+        ExperimentId = "experiment_id",
+        UserId = "user_id",
+        ArtifactUri = "artifact_uri",
+        EndTime = "end_time",
+        LifecycleStage = "lifecycle_stage",
+    };
+
     /// <summary>
-    /// runs/search without a filter: runs of the experiments in the view, newest first (ties by
-    /// id), one page at a time.
+    /// runs/search: MLflow's filter grammar and order_by over the run store's tables (the search
+    /// module turns them into parameterised SQL), runs of the given experiments in the view,
+    /// newest first by default, one page at a time.
     /// </summary>
     public async Task<(IReadOnlyList<MlflowRun> Runs, string? NextPageToken)> SearchRunsAsync(RunSearch search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(search);
+        var view = (search.ViewType ?? "ACTIVE_ONLY") switch
+        {
+            "ACTIVE_ONLY" or "1" => RunViewType.ActiveOnly,
+            "DELETED_ONLY" or "2" => RunViewType.DeletedOnly,
+            "ALL" or "3" => RunViewType.All,
+            var other => throw TrackingException.Invalid($"Invalid value \"{other}\" for parameter 'run_view_type': expected ACTIVE_ONLY, DELETED_ONLY or ALL"),
+        };
         if (search.ExperimentIds.Count == 0)
         {
             return ([], null);
         }
 
-        var offset = PageToken.Offset(search.PageToken);
-        var stages = Stages(search.ViewType);
-        var parameters = new List<(string, object?)>();
-        var experiments = new List<string>();
-        foreach (var (id, i) in search.ExperimentIds.Select((id, i) => (id, i)))
+        RunSearchResult result;
+        try
         {
-            experiments.Add("@e" + i.ToString(CultureInfo.InvariantCulture));
-            parameters.Add(("e" + i.ToString(CultureInfo.InvariantCulture), id));
+            result = await new SearchEngine(_database, SearchColumns).SearchAsync(
+                new RunSearchQuery
+                {
+                    Filter = search.Filter,
+                    OrderBy = search.OrderBy,
+                    MaxResults = search.MaxResults,
+                    PageToken = search.PageToken,
+                    CountTotal = false,
+                    ExperimentIds = search.ExperimentIds,
+                    ViewType = view,
+                },
+                cancellationToken);
+        }
+        catch (SearchFilterException ex)
+        {
+            throw TrackingException.Invalid(ex.Message);
         }
 
-        var stageNames = stages.Select((s, i) => "@s" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-        parameters.AddRange(stages.Select((s, i) => ("s" + i.ToString(CultureInfo.InvariantCulture), (object?)s)));
-        parameters.Add(("limit", (long)search.MaxResults + 1));
-        parameters.Add(("offset", (long)offset));
-        var ids = new List<string>();
-        await using (var connection = await _database.OpenConnectionAsync(cancellationToken))
-        await using (var read = Sql(
-            connection,
-            null,
-            $"""
-            SELECT r.id FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id
-            WHERE COALESCE(t.experiment_id, '0') IN ({string.Join(", ", experiments)}) AND COALESCE(t.lifecycle_stage, 'active') IN ({string.Join(", ", stageNames)})
-            ORDER BY r.created_at DESC, r.id
-            LIMIT @limit OFFSET @offset
-            """,
-            parameters.ToArray()))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetString(0));
-            }
-        }
-
-        var more = ids.Count > search.MaxResults;
-        var page = await LoadRunsAsync(ids.Take(search.MaxResults).ToList(), cancellationToken);
-        return (page, more ? PageToken.For(offset + search.MaxResults) : null);
+        var page = await LoadRunsAsync(result.Runs.Select(r => r.Summary.Id).ToList(), cancellationToken);
+        return (page, result.NextPageToken);
     }
 }

@@ -48,6 +48,7 @@ public sealed partial class TrackingStore : IDisposable
     public static async Task<TrackingStore> OpenAsync(SqlDatabase database, IRunStore runs, TimeProvider time, string artifactRoot, CancellationToken cancellationToken)
     {
         await database.MigrateAsync(TrackingSchema.Module, TrackingSchema.Migrations, cancellationToken);
+        await Storage.Search.RunSearch.MigrateAsync(database, cancellationToken);
         return new TrackingStore(database, runs, time, artifactRoot);
     }
 

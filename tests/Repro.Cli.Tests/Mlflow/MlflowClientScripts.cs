@@ -88,6 +88,6 @@ public static class MlflowClientScripts
         history = []
         if ids:
             history = call("GET", "metrics/get-history", {"run_uuid": ids[0], "run_id": ids[0], "metric_key": "loss"})["metrics"]
-        print(json.dumps({"ids": ids, "history": [[m["step"], m["value"]] for m in history]}))
+        print(json.dumps({"ids": ids, "history": [[m["step"], m["value"]] for m in history]}, separators=(",", ":")))
         """;
 }
