@@ -86,6 +86,16 @@ try
     {
         rows.AddRange(await LeakBench.RunAsync(options, temp, log, cancel.Token));
     }
+
+    if (options.Only.Contains("search"))
+    {
+        rows.AddRange(await SearchBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
+    if (options.Only.Contains("mlflow"))
+    {
+        rows.AddRange(await MlflowBench.RunAsync(options, temp, log, cancel.Token));
+    }
 }
 catch (OperationCanceledException)
 {

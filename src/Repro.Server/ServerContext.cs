@@ -1,4 +1,5 @@
 using Repro.Storage;
+using Repro.Tracking;
 using Repro.Workspaces;
 
 namespace Repro.Server;
@@ -12,6 +13,9 @@ public sealed class ServerContext
     public required IRunStore Runs { get; init; }
 
     public required ContentCache Cache { get; init; }
+
+    /// <summary>Experiments and live runs for the MLflow API; without it the API answers 503.</summary>
+    public TrackingStore? Tracking { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

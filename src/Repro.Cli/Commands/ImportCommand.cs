@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Repro.Bundles;
 using Repro.Cli.Rendering;
+using Repro.Tracking;
 
 namespace Repro.Cli.Commands;
 
@@ -11,7 +12,7 @@ public static class ImportCommand
     public static Command Create(CliContext context)
     {
         var bundle = new Argument<string>("bundle") { Description = "A .reprobundle written by `repro export`." };
-        var command = new Command("import", "Import a bundle from `repro export`: every record and blob is checked by hash before it is accepted.") { bundle };
+        var command = new Command("import", "Import a bundle from `repro export`: every record and blob is checked by hash before it is accepted. `repro import mlruns PATH` imports an MLflow file store.") { bundle, MlrunsCommand(context) };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
@@ -27,6 +28,34 @@ public static class ImportCommand
             }
 
             return 0;
+        });
+        return command;
+    }
+
+    private static Command MlrunsCommand(CliContext context)
+    {
+        var path = new Argument<string>("path") { Description = "An MLflow file store folder (usually ./mlruns)." };
+        var command = new Command("mlruns", "Import an MLflow file store (mlruns/) as repro runs with their experiments, params, tags and full metric history; importing again adds nothing.") { path };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var database = await session.OpenDatabaseAsync(cancellationToken);
+            using var tracking = await TrackingStore.OpenAsync(database, session.Store, context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
+            var result = await new MlrunsImporter(tracking).ImportAsync(parse.GetValue(path)!, cancellationToken);
+            foreach (var (folder, reason) in result.Skipped)
+            {
+                Terminal.Warning(context.Error, $"skipped {folder}: {reason}");
+            }
+
+            context.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"imported {result.Imported.Count} run(s) with {result.MetricPoints} metric point(s); {result.AlreadyHere.Count} already here; {result.Skipped.Count} skipped; {result.ExperimentsCreated.Count} experiment(s) created"));
+            if (result.Imported.Count > 0)
+            {
+                context.Out.WriteLine("next: repro runs   (or browse them with repro ui)");
+            }
+
+            return result.Skipped.Count > 0 ? (int)ExitCode.Differs : 0;
         });
         return command;
     }

@@ -40,8 +40,22 @@ public static class RunCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, interrupt));
             using var progress = HashProgressBar.ForTerminal(context.Error, context.Time) as HashProgressBar;
 
-            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), context.Time);
-            var outcome = await recorder.RecordAsync(request, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
+            using var link = await MlflowRunLink.PrepareAsync(session, request, warning => Terminal.Warning(context.Error, warning), cancellationToken);
+            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
+            {
+                BeforeSave = link is null ? null : link.CompleteAsync,
+            };
+            RunOutcome outcome;
+            try
+            {
+                outcome = await recorder.RecordAsync(link?.Request ?? request, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
+            }
+            catch when (link is not null)
+            {
+                await link.DiscardAsync();
+                throw;
+            }
+
             progress?.Dispose();
 
             foreach (var warning in outcome.Manifest.Warnings)

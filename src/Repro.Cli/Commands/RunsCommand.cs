@@ -13,8 +13,8 @@ public static class RunsCommand
     public static Command Create(CliContext context)
     {
         var name = new Option<string?>("--name") { Description = "Only runs with this name." };
-        var status = new Option<string?>("--status") { Description = "Only runs with this status: ok or failed." };
-        status.AcceptOnlyFromAmong("ok", "failed");
+        var status = new Option<string?>("--status") { Description = "Only runs with this status: ok, failed, or running (live MLflow runs)." };
+        status.AcceptOnlyFromAmong("ok", "failed", "running");
         var json = new Option<bool>("--json") { Description = "Print a JSON array." };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs (0 = all).", DefaultValueFactory = _ => 50 };
         var command = new Command("runs", "List recorded runs, newest first.") { name, status, json, limit };
@@ -29,7 +29,7 @@ public static class RunsCommand
             var query = new RunQuery
             {
                 Name = parse.GetValue(name),
-                Status = parse.GetValue(status) switch { "ok" => RunStatus.Ok, "failed" => RunStatus.Failed, _ => null },
+                Status = parse.GetValue(status) switch { "ok" => RunStatus.Ok, "failed" => RunStatus.Failed, "running" => RunStatus.Running, _ => null },
                 Limit = parse.GetValue(limit),
             };
             var runs = await session.Store.ListAsync(query, cancellationToken);
@@ -51,7 +51,7 @@ public static class RunsCommand
                 table.Add(
                     (child ? "  " : string.Empty) + run.Id[..8],
                     Label(run, child),
-                    run.Status == RunStatus.Ok ? "ok" : "failed",
+                    run.Status switch { RunStatus.Ok => "ok", RunStatus.Running => "running", _ => "failed" },
                     run.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Format.Time(run.CreatedAt),
                     Format.Seconds(run.WallSeconds),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Repro.Server;
 using Repro.Storage;
+using Repro.Tracking;
 
 namespace Repro.Cli.Commands;
 
@@ -34,8 +35,13 @@ public static class UiCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, stop));
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             await using var runs = new SerializedRunStore(session.Store);
-            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Cache = session.Cache, Time = context.Time };
+            var database = await session.OpenDatabaseAsync(cancellationToken);
+            using var tracking = await TrackingStore.OpenAsync(database, runs, context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
+            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Cache = session.Cache, Time = context.Time, Tracking = tracking };
             await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);
+
+            // `repro run` in this workspace finds the server here and hands its command MLFLOW_TRACKING_URI.
+            await TrackingServerFile.WriteAsync(session.Workspace, new TrackingServerFile { Url = server.Url.ToString(), Pid = Environment.ProcessId, TokenRequired = options.Token is not null }, cancellationToken);
             context.Out.WriteLine($"repro ui: serving {server.Url} (Ctrl+C to stop)");
             context.Out.WriteLine($"repro ui: MLflow clients: MLFLOW_TRACKING_URI={server.Url.ToString().TrimEnd('/')}");
             if (generated)
@@ -50,6 +56,10 @@ public static class UiCommand
             }
             catch (OperationCanceledException)
             {
+            }
+            finally
+            {
+                TrackingServerFile.Remove(session.Workspace, Environment.ProcessId);
             }
 
             return 0;

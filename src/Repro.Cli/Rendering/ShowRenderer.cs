@@ -14,7 +14,12 @@ public static class ShowRenderer
         var run = stored.Manifest;
         var e = run.Execution;
         w.WriteLine($"run {run.Id}{(run.Name is null ? string.Empty : $"  ({run.Name})")}");
-        Line(w, "status", run.Status == RunStatus.Ok ? $"ok (exit {e.ExitCode})" : $"FAILED (exit {e.ExitCode}){(e.Cancelled ? ", interrupted" : string.Empty)}");
+        Line(w, "status", run.Status switch
+        {
+            RunStatus.Ok => $"ok (exit {e.ExitCode})",
+            RunStatus.Running => "running (a live MLflow run: sealed when it ends)",
+            _ => $"FAILED (exit {e.ExitCode}){(e.Cancelled ? ", interrupted" : string.Empty)}",
+        });
         Line(w, "digest", $"sha256:{stored.Digest}");
         if (run.ParentId is { } parent)
         {
@@ -184,7 +189,7 @@ public static class ShowRenderer
                 w.WriteLine($"      not in diff: {skipped.Path} ({skipped.Status})");
             }
         }
-        else
+        else if (code.Kind == "tree")
         {
             Line(w, "  tree", $"{code.FileCount} files, listing sha256 {Format.Short(code.Tree?.Sha256)}");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Domain;
 using Repro.Hashing;
 using Repro.Storage;
 
@@ -13,7 +14,7 @@ namespace Repro.Audit;
 /// </summary>
 public static class AuditVerifier
 {
-    private static readonly HashSet<string> RunKinds = new(StringComparer.Ordinal) { "run", "verification", "study" };
+    private static readonly HashSet<string> RunKinds = new(StringComparer.Ordinal) { "run", "verification", "study", "tracked" };
 
     public static async Task<AuditResult> VerifyAsync(IRunStore store, CancellationToken cancellationToken)
     {
@@ -55,7 +56,8 @@ public static class AuditVerifier
 
         foreach (var run in await store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
         {
-            if (!logged.Contains(run.Id))
+            // A live MLflow run is logged when it is sealed, not before.
+            if (!logged.Contains(run.Id) && run.Status != RunStatus.Running)
             {
                 problems.Add(new AuditProblem(null, run.Id, $"run {run.Id} is in the store but not in the audit log"));
                 continue;

@@ -35,6 +35,9 @@ public sealed class RunRecorder
         _hasher = new ArtifactHasher(cache, statCache, time);
     }
 
+    /// <summary>Last changes to the manifest before it is saved (what the command logged through the MLflow API).</summary>
+    public Func<RunManifest, CancellationToken, Task<RunManifest>>? BeforeSave { get; init; }
+
     /// <summary>
     /// Runs and records. <paramref name="interrupt"/> is the user's Ctrl+C: it is forwarded to
     /// the command, and the interrupted run is still recorded.
@@ -96,7 +99,7 @@ public sealed class RunRecorder
             }
         }
 
-        var id = RunId.New();
+        var id = request.Id ?? RunId.New();
         var scratch = Path.Combine(_workspace.TempPath, id);
         Directory.CreateDirectory(scratch);
         try
@@ -283,6 +286,11 @@ public sealed class RunRecorder
             Tags = tags,
             Warnings = warnings,
         };
+
+        if (BeforeSave is not null)
+        {
+            manifest = await BeforeSave(manifest, none);
+        }
 
         var stored = await _store.SaveAsync(manifest, none);
         return new RunOutcome(manifest, stored.Digest, result.ExitCode);

@@ -42,4 +42,6 @@ public sealed record RunRequest
 
     /// <summary>Where the command runs (<c>--executor</c>); a fresh instance per run, see <see cref="ExecutorFactory"/>.</summary>
     public IExecutor Executor { get; init; } = LocalExecutor.Instance;
+    /// <summary>The run's id when it is chosen beforehand (a live MLflow run the command logs onto); null: a new one.</summary>
+    public string? Id { get; init; }
 }

@@ -12,7 +12,11 @@ namespace Repro.Storage;
 /// </summary>
 public interface IRunStore : IAsyncDisposable
 {
-    /// <summary>Saves a finished run in one transaction: all of it or nothing. Returns it as stored.</summary>
+    /// <summary>
+    /// Saves a finished run in one transaction: all of it or nothing. Returns it as stored. A
+    /// provisional row of the same id with status "running" (an MLflow-logged run) is replaced,
+    /// its params, tags and metrics with it; any other existing id is refused.
+    /// </summary>
     Task<StoredRun> SaveAsync(RunManifest manifest, CancellationToken cancellationToken);
 
     Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken);

@@ -132,6 +132,7 @@ public sealed class SqlRunStore : IRunStore
         var text = Encoding.UTF8.GetString(json);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await _database.BeginWriteAsync(connection, WriteLock, cancellationToken);
+        await ReplaceRunningAsync(connection, transaction, manifest.Id, cancellationToken);
 
         await InsertRowsAsync(connection, transaction, "runs", ["id", "name", "kind", "parent_id", "status", "exit_code", "created_at", "wall_seconds", "seed", "digest", "manifest"], [
             [manifest.Id, manifest.Name, manifest.Kind, manifest.ParentId, StatusText(manifest.Status), (long)manifest.Execution.ExitCode, FormatTime(manifest.CreatedAt), manifest.Execution.WallSeconds, manifest.Seed, digest, text],
@@ -150,6 +151,29 @@ public sealed class SqlRunStore : IRunStore
         await AppendAuditAsync(connection, transaction, manifest.Kind, manifest.Id, digest, manifest.CreatedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredRun(manifest, text, digest);
+    }
+
+    /// <summary>
+    /// A run logged through the MLflow API is kept as a provisional "running" row until it is
+    /// sealed: saving its final manifest replaces that row and its params, tags and metrics.
+    /// A row with any other status stays, and the insert that follows refuses the duplicate id.
+    /// </summary>
+    private static async Task ReplaceRunningAsync(DbConnection connection, DbTransaction transaction, string id, CancellationToken cancellationToken)
+    {
+        foreach (var table in new[] { "params", "tags", "metrics", "metric_steps" })
+        {
+            await using var rows = connection.CreateCommand();
+            rows.Transaction = transaction;
+            rows.CommandText = $"DELETE FROM {table} WHERE run_id = @id AND EXISTS (SELECT 1 FROM runs WHERE id = @id AND status = 'running')";
+            SqlDatabase.AddParameter(rows, "id", id);
+            await rows.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var run = connection.CreateCommand();
+        run.Transaction = transaction;
+        run.CommandText = "DELETE FROM runs WHERE id = @id AND status = 'running'";
+        SqlDatabase.AddParameter(run, "id", id);
+        await run.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken)
@@ -396,9 +420,19 @@ public sealed class SqlRunStore : IRunStore
             [entry.Seq, AuditChain.FormatTime(entry.At), entry.Kind, entry.Subject, entry.Digest, entry.Previous, entry.Hash],
         ], cancellationToken);
 
-    private static string StatusText(RunStatus status) => status == RunStatus.Ok ? "ok" : "failed";
+    internal static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Ok => "ok",
+        RunStatus.Running => "running",
+        _ => "failed",
+    };
 
-    private static RunStatus ParseStatus(string text) => text == "ok" ? RunStatus.Ok : RunStatus.Failed;
+    private static RunStatus ParseStatus(string text) => text switch
+    {
+        "ok" => RunStatus.Ok,
+        "running" => RunStatus.Running,
+        _ => RunStatus.Failed,
+    };
 
     private static double? DbDouble(double value) => double.IsNaN(value) ? null : value;
 
