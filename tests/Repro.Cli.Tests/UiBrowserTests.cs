@@ -1,0 +1,207 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace Repro.Cli.Tests;
+
+/// <summary>
+/// The web UI in a real browser: Debian's Chromium driven headless by Playwright (never a
+/// downloaded browser), over a real server and real recorded runs. Every page must load without
+/// a console error (a Content-Security-Policy violation is one); screenshots are kept under
+/// the test output's <c>ui-screenshots/</c> folder.
+/// </summary>
+public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture<UiWorkspaceFixture>, IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "ui-screenshots");
+
+    private readonly List<string> _consoleErrors = [];
+    private readonly List<string> _dialogs = [];
+
+    // Pages asked for that answer 4xx on purpose: Chromium logs "Failed to load resource" for each.
+    private readonly HashSet<string> _refusedOnPurpose = [];
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium is needed (scripts/setup installs it)");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Directory.CreateDirectory(Screenshots);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task A_user_filters_the_runs_opens_one_compares_two_and_opens_the_study_and_the_audit_log()
+    {
+        var page = await NewPageAsync();
+        var baseUrl = workspace.Server.Url.ToString().TrimEnd('/');
+
+        var response = await page.GotoAsync(baseUrl + "/");
+        Assert.Equal(200, response!.Status);
+        Assert.Contains("default-src 'none'", response.Headers["content-security-policy"], StringComparison.Ordinal);
+        var rows = page.Locator("#runs tbody tr");
+        Assert.True(await rows.CountAsync() >= 6, "three runs, a study, its three seeds and a verification run are listed");
+        await Assertions.Expect(page.Locator("#runs")).ToContainTextAsync("baseline");
+        await Assertions.Expect(page.Locator("#runs")).ToContainTextAsync("tuned");
+        await ShotAsync(page, "runs");
+
+        await page.FillAsync("#filter", "params.lr = '0.1' AND metrics.acc > 0.5");
+        await page.ClickAsync("form.filter button[type=submit]");
+        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync("of");
+        Assert.Contains("filter=", page.Url, StringComparison.Ordinal);
+        var names = await page.Locator("#runs td.name").AllInnerTextsAsync();
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Equal("tuned", name));
+        await ShotAsync(page, "runs-filtered");
+
+        await page.GotoAsync(baseUrl + "/?sort=metrics.acc&dir=asc");
+        await Assertions.Expect(page.Locator("#runs th a.sorted")).ToContainTextAsync("acc");
+
+        await RefusedAsync(page, baseUrl + "/?filter=" + Uri.EscapeDataString("metrics.acc >> 1"), 400);
+        await Assertions.Expect(page.Locator("#filter-error")).ToContainTextAsync("bad filter");
+
+        await page.GotoAsync(baseUrl + "/");
+        await page.ClickAsync($"#runs a[href='/runs/{workspace.BaselineId}']");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("baseline");
+        foreach (var section in new[] { "#code", "#data", "#environment", "#params", "#metrics", "#outputs", "#logs", "#verifications" })
+        {
+            await Assertions.Expect(page.Locator(section)).ToBeVisibleAsync();
+        }
+
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("data.csv");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("model.txt");
+        await Assertions.Expect(page.Locator("#stdout")).ToContainTextAsync("trained on 50 rows");
+        Assert.Equal(2, await page.Locator("svg.chart").CountAsync()); // acc and loss over 8 steps
+        await ShotAsync(page, "run");
+
+        await page.GotoAsync($"{baseUrl}/runs/{workspace.TunedId}");
+        await Assertions.Expect(page.Locator("section.verification h3").First).ToContainTextAsync("IDENTICAL");
+        await Assertions.Expect(page.Locator("table.outputs")).ToContainTextAsync("model.txt");
+        await ShotAsync(page, "run-verified");
+
+        await page.GotoAsync($"{baseUrl}/compare?a={workspace.BaselineId}&b={workspace.TunedId}");
+        await Assertions.Expect(page.Locator("#params + .scroll")).ToContainTextAsync("lr");
+        await Assertions.Expect(page.Locator("table.metrics")).ToContainTextAsync("acc");
+        await Assertions.Expect(page.Locator("ol.causes")).ToContainTextAsync("params");
+        await ShotAsync(page, "compare");
+
+        await page.GotoAsync(baseUrl + "/");
+        await page.ClickAsync("#runs a[href^='/studies/']");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Study");
+        await Assertions.Expect(page.Locator("table.statistics")).ToContainTextAsync("acc");
+        Assert.True(await page.Locator("#distribution ~ .charts svg.chart circle.dot").CountAsync() >= 3, "one dot per seed");
+        await ShotAsync(page, "study");
+
+        await page.ClickAsync("header.top a[href='/audit']");
+        await Assertions.Expect(page.Locator("#audit-status")).ToContainTextAsync("INTACT");
+        await ShotAsync(page, "audit");
+
+        await RefusedAsync(page, baseUrl + "/runs/0000000000000000", 404);
+        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("unknown run");
+
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_run_named_like_a_script_tag_shows_as_text_and_runs_nothing()
+    {
+        var page = await NewPageAsync();
+        var baseUrl = workspace.Server.Url.ToString().TrimEnd('/');
+        await page.GotoAsync(baseUrl + "/");
+        await Assertions.Expect(page.Locator("#runs td.name", new() { HasTextString = UiWorkspaceFixture.XssName })).ToHaveCountAsync(1);
+        await page.GotoAsync($"{baseUrl}/runs/{workspace.XssId}");
+        Assert.Equal(UiWorkspaceFixture.XssName + " " + workspace.XssId[..8], (await page.Locator("h1").InnerTextAsync()).Trim());
+        await page.GotoAsync(baseUrl + "/?filter=" + Uri.EscapeDataString("attributes.run_name = '<img src=x onerror=alert(2)>'"));
+        await RefusedAsync(page, baseUrl + "/?filter=" + Uri.EscapeDataString("<script>alert(3)</script>"), 400);
+        await Assertions.Expect(page.Locator("#filter-error")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("main script, main img").CountAsync());
+        await page.WaitForTimeoutAsync(200);
+        Assert.Empty(_dialogs);
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_token_is_asked_for_taken_once_from_the_address_and_kept_in_a_cookie()
+    {
+        const string Token = "0123456789abcdef0123456789abcdef";
+        await workspace.StartAsync(Token);
+        try
+        {
+            var baseUrl = workspace.Server.Url.ToString().TrimEnd('/');
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false });
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(baseUrl + "/")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(baseUrl + "/?token=" + Token[..^1] + "0")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(baseUrl + "/assets/site.css")).StatusCode);
+            using (var bearer = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/audit"))
+            {
+                bearer.Headers.Authorization = new("Bearer", Token);
+                Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(bearer)).StatusCode);
+            }
+
+            var page = await NewPageAsync();
+            await RefusedAsync(page, baseUrl + "/", 401);
+            var opened = await page.GotoAsync(baseUrl + "/?token=" + Token);
+            Assert.Equal(200, opened!.Status);
+            var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "repro_token");
+            Assert.True(cookie.HttpOnly);
+            var next = await page.GotoAsync($"{baseUrl}/runs/{workspace.BaselineId}");
+            Assert.Equal(200, next!.Status);
+            await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("baseline");
+            await Assertions.Expect(page.Locator("header.top")).ToBeVisibleAsync(); // the stylesheet came with the cookie too
+            Assert.Empty(_consoleErrors);
+        }
+        finally
+        {
+            await workspace.StartAsync(null);
+        }
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            var refused = message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal) && _refusedOnPurpose.Any(url => message.Location.StartsWith(url, StringComparison.Ordinal));
+            if (message.Type == "error" && !refused)
+            {
+                _consoleErrors.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => _consoleErrors.Add($"{page.Url}: {error}");
+        page.Dialog += async (_, dialog) =>
+        {
+            _dialogs.Add(dialog.Message);
+            await dialog.DismissAsync();
+        };
+        return page;
+    }
+
+    /// <summary>Opens a page that must answer <paramref name="status"/>, a 4xx the console may then mention.</summary>
+    private async Task RefusedAsync(IPage page, string url, int status)
+    {
+        _refusedOnPurpose.Add(url);
+        var response = await page.GotoAsync(url);
+        Assert.Equal(status, response!.Status);
+    }
+
+    private static async Task ShotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+}
