@@ -71,6 +71,11 @@ try
     {
         rows.AddRange(await LeakBench.RunAsync(options, temp, log, cancel.Token));
     }
+
+    if (options.Only.Contains("ui"))
+    {
+        rows.AddRange(await UiBench.RunAsync(options, temp, log, cancel.Token));
+    }
 }
 catch (OperationCanceledException)
 {

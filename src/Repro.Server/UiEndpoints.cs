@@ -66,7 +66,7 @@ public static class UiEndpoints
 
     private static async Task RunsAsync(HttpContext http, IRunsTableSource table)
     {
-        var query = RunsTableQuery.From(http.Request.Query);
+        var query = RunsTableQuery.Parse(http.Request.Query);
         try
         {
             var page = await table.QueryAsync(query, http.RequestAborted);

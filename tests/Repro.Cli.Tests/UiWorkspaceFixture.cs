@@ -1,5 +1,6 @@
 using Repro.Server;
 using Repro.Storage;
+using Repro.Storage.Sql;
 using Repro.Workspaces;
 
 namespace Repro.Cli.Tests;
@@ -33,6 +34,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
 
     private readonly Workdir _dir = new();
     private SqliteRunStore? _store;
+    private SqlDatabase? _database;
     private ReproServer? _server;
 
     public string Root => _dir.Path;
@@ -79,7 +81,8 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
 
         var workspace = Workspace.Require(_dir.Path);
         _store ??= await SqliteRunStore.OpenAsync(workspace.DatabasePath, CancellationToken.None);
-        var context = new ServerContext { Workspace = workspace, Runs = new SerializedRunStore(_store), Cache = new ContentCache(workspace.CachePath) };
+        _database ??= await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, CancellationToken.None);
+        var context = new ServerContext { Workspace = workspace, Runs = new SerializedRunStore(_store), Database = _database, Cache = new ContentCache(workspace.CachePath) };
         _server = await ReproServer.StartAsync(new ServerOptions { Port = 0, Token = token }, context, CancellationToken.None);
     }
 
@@ -93,6 +96,11 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
         if (_store is not null)
         {
             await _store.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
         }
     }
 

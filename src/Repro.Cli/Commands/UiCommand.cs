@@ -34,7 +34,7 @@ public static class UiCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, stop));
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             await using var runs = new SerializedRunStore(session.Store);
-            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Cache = session.Cache, Time = context.Time };
+            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Database = await session.OpenDatabaseAsync(cancellationToken), Cache = session.Cache, Time = context.Time };
             await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);
             context.Out.WriteLine($"repro ui: serving {server.Url} (Ctrl+C to stop)");
             context.Out.WriteLine($"repro ui: MLflow clients: MLFLOW_TRACKING_URI={server.Url.ToString().TrimEnd('/')}");

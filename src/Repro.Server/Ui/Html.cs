@@ -36,7 +36,12 @@ internal static class Html
         ? "<span class=\"muted\">–</span>"
         : $"<code title=\"{E(sha256)}\">{E(sha256.Length > 12 ? sha256[..12] : sha256)}</code>";
 
-    public static string Status(RunStatus status) => status == RunStatus.Ok ? "<span class=\"ok\">ok</span>" : "<span class=\"failed\">failed</span>";
+    public static string Status(RunStatus status) => status switch
+    {
+        RunStatus.Ok => "<span class=\"ok\">ok</span>",
+        RunStatus.Failed => "<span class=\"failed\">failed</span>",
+        _ => $"<span class=\"partial\">{E(status.ToString().ToLowerInvariant())}</span>",
+    };
 
     public static string Verdict(Verdict verdict)
     {

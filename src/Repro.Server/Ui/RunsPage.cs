@@ -48,7 +48,7 @@ internal static class RunsPage
             metrics.Insert(0, query.Sort["metrics.".Length..]);
         }
 
-        var first = ((query.Page - 1) * query.PageSize) + 1;
+        var first = query.From;
         var last = first + page.Runs.Count - 1;
         html.Append("<p class=\"muted\" id=\"count\">");
         html.Append(page.Runs.Count == 0
@@ -98,15 +98,14 @@ internal static class RunsPage
         }
 
         html.Append("</form>\n<nav class=\"pager\">");
-        if (query.Page > 1)
+        if (query.After.Length > 0)
         {
-            html.Append("<a id=\"previous\" href=\"").Append(E(PageUrl(query, query.Page - 1))).Append("\">← newer page</a>");
+            html.Append("<a id=\"first\" href=\"").Append(E(PageUrl(query, null, 1))).Append("\">← first page</a>");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<span>page {query.Page}</span>");
-        if (page.HasMore)
+        if (page.Next is { } next)
         {
-            html.Append("<a id=\"next\" href=\"").Append(E(PageUrl(query, query.Page + 1))).Append("\">next page →</a>");
+            html.Append("<a id=\"next\" href=\"").Append(E(PageUrl(query, next, last + 1))).Append("\">next page →</a>");
         }
 
         html.Append("</nav>\n");
@@ -122,11 +121,12 @@ internal static class RunsPage
         return $"<th><a href=\"{E(url)}\"{(sorted ? " class=\"sorted\"" : string.Empty)}>{E(label)}{arrow}</a></th>";
     }
 
-    private static string PageUrl(RunsTableQuery query, int page) => Url(
+    private static string PageUrl(RunsTableQuery query, string? after, int from) => Url(
         "/",
         ("filter", query.Filter),
         ("sort", query.Sort == "created" ? null : query.Sort),
         ("dir", query.Descending ? null : "asc"),
         ("size", query.PageSize == RunsTableQuery.DefaultPageSize ? null : Int(query.PageSize)),
-        ("page", Int(page)));
+        ("after", after),
+        ("from", from == 1 ? null : Int(from)));
 }

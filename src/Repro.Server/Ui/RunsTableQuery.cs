@@ -17,15 +17,18 @@ internal sealed record RunsTableQuery
 
     public bool Descending { get; init; } = true;
 
-    /// <summary>1-based.</summary>
-    public int Page { get; init; } = 1;
+    /// <summary>The opaque token of the page before (keyset paging: as fast on page 2,000 as on page 1); empty for the first.</summary>
+    public string After { get; init; } = string.Empty;
+
+    /// <summary>The 1-based position of this page's first run, for the "Runs 51–100 of N" line only.</summary>
+    public int From { get; init; } = 1;
 
     public int PageSize { get; init; } = DefaultPageSize;
 
-    public static RunsTableQuery From(IQueryCollection query)
+    public static RunsTableQuery Parse(IQueryCollection query)
     {
         var sort = query["sort"].ToString();
-        if (!(sort is "created" or "name" or "status" || (sort.StartsWith("metrics.", StringComparison.Ordinal) && sort.Length > "metrics.".Length)))
+        if (!(sort is "created" or "name" or "status" || (sort.StartsWith("metrics.", StringComparison.Ordinal) && sort.Length > "metrics.".Length && !sort.Contains('`', StringComparison.Ordinal))))
         {
             sort = "created";
         }
@@ -35,7 +38,8 @@ internal sealed record RunsTableQuery
             Filter = query["filter"].ToString().Trim(),
             Sort = sort,
             Descending = query["dir"].ToString() != "asc",
-            Page = Math.Max(1, Positive(query["page"].ToString(), 1)),
+            After = query["after"].ToString(),
+            From = Positive(query["from"].ToString(), 1),
             PageSize = Math.Clamp(Positive(query["size"].ToString(), DefaultPageSize), 1, MaxPageSize),
         };
     }

@@ -12,12 +12,10 @@ internal sealed class StoreRunsTableSource(IRunStore store) : IRunsTableSource
     {
         if (query.Filter.Length > 0)
         {
-            throw new RunsFilterException("this store cannot be filtered");
+            throw new RunsFilterException("this server was started without the store's database, so it cannot filter: it lists the newest runs only");
         }
 
-        var skip = (query.Page - 1) * query.PageSize;
-        var runs = await store.ListAsync(new RunQuery { Limit = skip + query.PageSize + 1 }, cancellationToken);
-        var page = runs.Skip(skip).Take(query.PageSize).ToList();
-        return new RunsTablePage(page, runs.Count > skip + query.PageSize, null);
+        var runs = await store.ListAsync(new RunQuery { Limit = query.PageSize }, cancellationToken);
+        return new RunsTablePage(runs, null, null);
     }
 }
