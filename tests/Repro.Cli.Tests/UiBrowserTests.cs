@@ -48,36 +48,43 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
     }
 
     [Fact]
-    public async Task A_user_filters_the_runs_opens_one_compares_two_and_opens_the_study_and_the_audit_log()
+    public async Task The_runs_page_lists_filters_and_sorts_the_runs()
     {
         var page = await NewPageAsync();
-        var baseUrl = workspace.Server.Url.ToString().TrimEnd('/');
-
+        var baseUrl = BaseUrl;
         var response = await page.GotoAsync(baseUrl + "/");
         Assert.Equal(200, response!.Status);
         Assert.Contains("default-src 'none'", response.Headers["content-security-policy"], StringComparison.Ordinal);
-        var rows = page.Locator("#runs tbody tr");
-        Assert.True(await rows.CountAsync() >= 6, "three runs, a study, its three seeds and a verification run are listed");
+        Assert.True(await page.Locator("#runs tbody tr").CountAsync() >= 8, "three runs, a study, its three seeds and a verification run are listed");
         await Assertions.Expect(page.Locator("#runs")).ToContainTextAsync("baseline");
         await Assertions.Expect(page.Locator("#runs")).ToContainTextAsync("tuned");
         await ShotAsync(page, "runs");
 
-        await page.FillAsync("#filter", "params.lr = '0.1' AND metrics.acc > 0.5");
+        // tuned (lr 0.1) ends near acc 0.9; baseline (0.05) near 0.7: only tuned and its re-run match.
+        await page.FillAsync("#filter", "params.lr = '0.1' AND metrics.acc > 0.85");
         await page.ClickAsync("form.filter button[type=submit]");
-        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync("of");
+        await Assertions.Expect(page.Locator("#count")).ToContainTextAsync(" of ");
         Assert.Contains("filter=", page.Url, StringComparison.Ordinal);
         var names = await page.Locator("#runs td.name").AllInnerTextsAsync();
-        Assert.NotEmpty(names);
-        Assert.All(names, name => Assert.Equal("tuned", name));
+        Assert.Contains("tuned", names);
+        Assert.All(names, name => Assert.True(name is "tuned" or "", $"'{name}' does not match the filter"));
         await ShotAsync(page, "runs-filtered");
 
         await page.GotoAsync(baseUrl + "/?sort=metrics.acc&dir=asc");
         await Assertions.Expect(page.Locator("#runs th a.sorted")).ToContainTextAsync("acc");
+        Assert.Equal(UiWorkspaceFixture.XssName, await page.Locator("#runs td.name").First.InnerTextAsync()); // lr 0.02: the lowest acc
 
         await RefusedAsync(page, baseUrl + "/?filter=" + Uri.EscapeDataString("metrics.acc >> 1"), 400);
         await Assertions.Expect(page.Locator("#filter-error")).ToContainTextAsync("bad filter");
+        await Assertions.Expect(page.Locator("#filter")).ToHaveValueAsync("metrics.acc >> 1");
+        Assert.Empty(_consoleErrors);
+    }
 
-        await page.GotoAsync(baseUrl + "/");
+    [Fact]
+    public async Task A_run_page_shows_the_pillars_metrics_outputs_logs_and_verifications()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
         await page.ClickAsync($"#runs a[href='/runs/{workspace.BaselineId}']");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("baseline");
         foreach (var section in new[] { "#code", "#data", "#environment", "#params", "#metrics", "#outputs", "#logs", "#verifications" })
@@ -87,35 +94,58 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
 
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("data.csv");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("model.txt");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("lr");
         await Assertions.Expect(page.Locator("#stdout")).ToContainTextAsync("trained on 50 rows");
         Assert.Equal(2, await page.Locator("svg.chart").CountAsync()); // acc and loss over 8 steps
         await ShotAsync(page, "run");
 
-        await page.GotoAsync($"{baseUrl}/runs/{workspace.TunedId}");
+        await page.GotoAsync($"{BaseUrl}/runs/{workspace.TunedId}");
         await Assertions.Expect(page.Locator("section.verification h3").First).ToContainTextAsync("IDENTICAL");
         await Assertions.Expect(page.Locator("table.outputs")).ToContainTextAsync("model.txt");
+        await Assertions.Expect(page.Locator("table.metrics")).ToContainTextAsync("acc");
         await ShotAsync(page, "run-verified");
 
-        await page.GotoAsync($"{baseUrl}/compare?a={workspace.BaselineId}&b={workspace.TunedId}");
+        await RefusedAsync(page, BaseUrl + "/runs/0000000000000000", 404);
+        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("unknown run");
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task Two_runs_picked_in_the_table_are_compared_pillar_by_pillar()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
+        await page.CheckAsync($"#runs input[name=a][value='{workspace.BaselineId}']");
+        await page.CheckAsync($"#runs input[name=b][value='{workspace.TunedId}']");
+        await page.ClickAsync("#compare");
+        Assert.Contains($"a={workspace.BaselineId}", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#params + .scroll")).ToContainTextAsync("lr");
+        await Assertions.Expect(page.Locator("#params + .scroll")).ToContainTextAsync("0.05");
         await Assertions.Expect(page.Locator("table.metrics")).ToContainTextAsync("acc");
         await Assertions.Expect(page.Locator("ol.causes")).ToContainTextAsync("params");
+        await Assertions.Expect(page.Locator("#data + p")).ToHaveTextAsync("same");
         await ShotAsync(page, "compare");
 
-        await page.GotoAsync(baseUrl + "/");
+        await RefusedAsync(page, BaseUrl + "/compare?a=baseline&b=nosuchrun", 404);
+        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("unknown run 'nosuchrun'");
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task The_study_page_charts_each_seed_and_the_audit_page_says_the_chain_is_intact()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
         await page.ClickAsync("#runs a[href^='/studies/']");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Study");
         await Assertions.Expect(page.Locator("table.statistics")).ToContainTextAsync("acc");
-        Assert.True(await page.Locator("#distribution ~ .charts svg.chart circle.dot").CountAsync() >= 3, "one dot per seed");
+        Assert.Equal(3 * 3, await page.Locator(".charts svg.chart circle.dot").CountAsync()); // 3 seeds × (acc, loss, rows)
         await ShotAsync(page, "study");
 
         await page.ClickAsync("header.top a[href='/audit']");
         await Assertions.Expect(page.Locator("#audit-status")).ToContainTextAsync("INTACT");
+        await Assertions.Expect(page.Locator("table.audit")).ToContainTextAsync("verdict");
         await ShotAsync(page, "audit");
-
-        await RefusedAsync(page, baseUrl + "/runs/0000000000000000", 404);
-        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("unknown run");
-
         Assert.Empty(_consoleErrors);
     }
 
@@ -123,7 +153,7 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
     public async Task A_run_named_like_a_script_tag_shows_as_text_and_runs_nothing()
     {
         var page = await NewPageAsync();
-        var baseUrl = workspace.Server.Url.ToString().TrimEnd('/');
+        var baseUrl = BaseUrl;
         await page.GotoAsync(baseUrl + "/");
         await Assertions.Expect(page.Locator("#runs td.name", new() { HasTextString = UiWorkspaceFixture.XssName })).ToHaveCountAsync(1);
         await page.GotoAsync($"{baseUrl}/runs/{workspace.XssId}");
@@ -172,6 +202,8 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
             await workspace.StartAsync(null);
         }
     }
+
+    private string BaseUrl => workspace.Server.Url.ToString().TrimEnd('/');
 
     private async Task<IPage> NewPageAsync()
     {
