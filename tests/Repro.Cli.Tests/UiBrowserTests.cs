@@ -168,6 +168,31 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
     }
 
     [Fact]
+    public async Task The_stylesheet_the_logs_and_the_patch_are_served_and_unknown_pages_are_404()
+    {
+        using var http = new HttpClient { BaseAddress = workspace.Server.Url };
+        using var css = await http.GetAsync("/assets/site.css");
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("svg.chart", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/assets/missing.css")).StatusCode);
+
+        var stdout = await http.GetStringAsync($"/runs/{workspace.BaselineId}/logs/stdout");
+        Assert.StartsWith("trained on 50 rows", stdout, StringComparison.Ordinal);
+        using var patch = await http.GetAsync($"/runs/{workspace.BaselineId}/diff");
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        Assert.Equal("text/plain", patch.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("diff --git", await patch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var page = await http.GetAsync("/no/such/page");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Contains("there is no page /no/such/page", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var study = await http.GetAsync($"/studies/{workspace.BaselineId}");
+        Assert.Equal(HttpStatusCode.NotFound, study.StatusCode);
+        Assert.Contains("not a seed study", await study.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_is_asked_for_taken_once_from_the_address_and_kept_in_a_cookie()
     {
         const string Token = "0123456789abcdef0123456789abcdef";
