@@ -72,6 +72,11 @@ try
         rows.AddRange(await LeakBench.RunAsync(options, temp, log, cancel.Token));
     }
 
+    if (options.Only.Contains("search"))
+    {
+        rows.AddRange(await SearchBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
     if (options.Only.Contains("ui"))
     {
         rows.AddRange(await UiBench.RunAsync(options, temp, log, cancel.Token));

@@ -20,7 +20,7 @@ public static class UiEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(context);
-        Map(app, context, new StoreRunsTableSource(context.Runs));
+        Map(app, context, context.Database is { } database ? new SearchRunsTableSource(database) : new StoreRunsTableSource(context.Runs));
     }
 
     internal static void Map(IEndpointRouteBuilder app, ServerContext context, IRunsTableSource table)
