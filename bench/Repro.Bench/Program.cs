@@ -96,6 +96,11 @@ try
     {
         rows.AddRange(await MlflowBench.RunAsync(options, temp, log, cancel.Token));
     }
+
+    if (options.Only.Contains("ui"))
+    {
+        rows.AddRange(await UiBench.RunAsync(options, temp, log, cancel.Token));
+    }
 }
 catch (OperationCanceledException)
 {

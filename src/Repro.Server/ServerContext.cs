@@ -1,5 +1,6 @@
 using Repro.Storage;
 using Repro.Tracking;
+using Repro.Storage.Sql;
 using Repro.Workspaces;
 
 namespace Repro.Server;
@@ -11,6 +12,9 @@ public sealed class ServerContext
 
     /// <summary>Safe to call from concurrent requests.</summary>
     public required IRunStore Runs { get; init; }
+
+    /// <summary>The store's database, which the runs page searches (filter, sort, page, count in SQL); without it the page lists the newest runs only.</summary>
+    public SqlDatabase? Database { get; init; }
 
     public required ContentCache Cache { get; init; }
 

@@ -37,7 +37,7 @@ public static class UiCommand
             await using var runs = new SerializedRunStore(session.Store);
             var database = await session.OpenDatabaseAsync(cancellationToken);
             using var tracking = await TrackingStore.OpenAsync(database, runs, context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
-            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Cache = session.Cache, Time = context.Time, Tracking = tracking };
+            var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Database = database, Cache = session.Cache, Time = context.Time, Tracking = tracking };
             await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);
 
             // `repro run` in this workspace finds the server here and hands its command MLFLOW_TRACKING_URI.

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Repro.Domain;
+using Repro.Serialization;
+using Repro.Server;
+using Repro.Storage;
+using Repro.Storage.Sql;
+using Repro.Workspaces;
+
+namespace Repro.Bench;
+
+/// <summary>
+/// The runs page of <c>repro ui</c> over 100,000 runs in a SQLite store: a real server on
+/// loopback, a real HTTP GET, the whole page rendered. The figure is the median request time
+/// seen by the client, so it holds the server's time and a loopback round trip.
+/// </summary>
+public static class UiBench
+{
+    private const double TargetSeconds = 0.3;
+
+    private static readonly string[] Lrs = ["0.1", "0.01", "0.001"];
+    private static readonly string[] Teams = ["vision", "nlp", "tabular"];
+
+    public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
+    {
+        var count = options.Quick ? 20_000 : 100_000;
+        var root = Path.Combine(temp, "ui-ws");
+        var (workspace, _) = Workspace.Init(root);
+        log.WriteLine($"[ui] writing {count:N0} runs with metrics, params and tags into a SQLite store");
+        var watch = Stopwatch.StartNew();
+        await using (var store = await SqliteRunStore.OpenAsync(workspace.DatabasePath, cancellationToken))
+        {
+            // The schema and the audit genesis come from the store itself; the rows go in one transaction.
+            await store.SaveAsync(Manifest(0), cancellationToken);
+        }
+
+        await FillAsync(workspace.DatabasePath, count, cancellationToken);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ui] {count:N0} runs in {watch.Elapsed.TotalSeconds:0.0} s"));
+
+        await using var runs = await SqliteRunStore.OpenAsync(workspace.DatabasePath, cancellationToken);
+        await using var database = await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, cancellationToken);
+        var context = new ServerContext { Workspace = workspace, Runs = new SerializedRunStore(runs), Database = database, Cache = new ContentCache(workspace.CachePath) };
+        await using var server = await ReproServer.StartAsync(new ServerOptions { Port = 0 }, context, cancellationToken);
+        using var http = new HttpClient { BaseAddress = server.Url };
+
+        var cases = new (string Label, string Query)[]
+        {
+            ("filtered by a metric (`metrics.acc > 0.9`), newest first", "/?filter=" + Uri.EscapeDataString("metrics.acc > 0.9")),
+            ("filtered by a metric and a param, sorted by the metric", "/?filter=" + Uri.EscapeDataString("metrics.acc > 0.9 AND params.lr = '0.01'") + "&sort=metrics.acc&dir=desc"),
+            ("no filter, newest first", "/"),
+        };
+        var rows = new List<ResultRow>();
+        double? unfiltered = null;
+        var timings = new List<(string Label, double Seconds)>();
+        foreach (var (label, query) in cases)
+        {
+            await GetAsync(http, query, cancellationToken); // warm: JIT, SQLite page cache
+            var times = new List<double>();
+            for (var i = 0; i < options.ProcessRuns; i++)
+            {
+                times.Add(await Measure.SecondsAsync(() => GetAsync(http, query, cancellationToken)));
+            }
+
+            var median = Measure.Median(times);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ui] {label}: {median * 1000:0} ms"));
+            timings.Add((label, median));
+            if (query == "/")
+            {
+                unfiltered = median;
+            }
+        }
+
+        foreach (var (label, seconds) in timings)
+        {
+            var isBaseline = label.StartsWith("no filter", StringComparison.Ordinal);
+            rows.Add(new ResultRow(
+                string.Create(CultureInfo.InvariantCulture, $"`repro ui` runs page, 50 of {count:N0} runs, {label} (median of {options.ProcessRuns} GETs)"),
+                Ms(seconds),
+                isBaseline ? "-" : $"same page unfiltered: {Ms(unfiltered!.Value)}",
+                isBaseline ? null : unfiltered / seconds,
+                isBaseline ? "-" : string.Create(CultureInfo.InvariantCulture, $"< {TargetSeconds * 1000:0} ms"),
+                isBaseline ? null : seconds < TargetSeconds));
+        }
+
+        return rows;
+    }
+
+    private static string Ms(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:0} ms");
+
+    private static async Task GetAsync(HttpClient http, string query, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(query, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var html = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!html.Contains("id=\"runs\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"the runs page for {query} lists no runs");
+        }
+    }
+
+    /// <summary>
+    /// Rows as the store writes them (runs, params, metrics, tags) with real manifests, in one
+    /// transaction: a SaveAsync each would take minutes. They are not in the audit log.
+    /// </summary>
+    private static async Task FillAsync(string path, int count, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await using var run = connection.CreateCommand();
+        run.Transaction = transaction;
+        run.CommandText = "INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest) VALUES ($id, $name, 'run', NULL, $status, $exit, $created, 1.5, $seed, $digest, $manifest)";
+        var id = run.Parameters.Add("$id", SqliteType.Text);
+        var name = run.Parameters.Add("$name", SqliteType.Text);
+        var status = run.Parameters.Add("$status", SqliteType.Text);
+        var exit = run.Parameters.Add("$exit", SqliteType.Integer);
+        var created = run.Parameters.Add("$created", SqliteType.Text);
+        var seed = run.Parameters.Add("$seed", SqliteType.Integer);
+        var digest = run.Parameters.Add("$digest", SqliteType.Text);
+        var manifest = run.Parameters.Add("$manifest", SqliteType.Text);
+        await using var pair = connection.CreateCommand();
+        pair.Transaction = transaction;
+        pair.CommandText = "INSERT INTO metrics(run_id, key, value) VALUES ($run, 'acc', $acc); INSERT INTO metrics(run_id, key, value) VALUES ($run, 'loss', $loss); INSERT INTO params(run_id, key, value) VALUES ($run, 'lr', $lr); INSERT INTO tags(run_id, key, value) VALUES ($run, 'team', $team)";
+        var pairRun = pair.Parameters.Add("$run", SqliteType.Text);
+        var acc = pair.Parameters.Add("$acc", SqliteType.Real);
+        var loss = pair.Parameters.Add("$loss", SqliteType.Real);
+        var lr = pair.Parameters.Add("$lr", SqliteType.Text);
+        var team = pair.Parameters.Add("$team", SqliteType.Text);
+        var random = new Random(8);
+        for (var i = 1; i <= count; i++)
+        {
+            var accuracy = random.NextDouble();
+            var m = Manifest(i, accuracy) with { Status = i % 20 == 0 ? RunStatus.Failed : RunStatus.Ok };
+            var json = CanonicalJson.Serialize(m);
+            id.Value = m.Id;
+            name.Value = m.Name;
+            status.Value = m.Status == RunStatus.Ok ? "ok" : "failed";
+            exit.Value = m.Status == RunStatus.Ok ? 0 : 1;
+            created.Value = m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture); // as SqliteRunStore writes it
+            seed.Value = m.Seed;
+            digest.Value = Repro.Hashing.Sha256Hasher.HashBytes(json);
+            manifest.Value = System.Text.Encoding.UTF8.GetString(json);
+            await run.ExecuteNonQueryAsync(cancellationToken);
+            pairRun.Value = m.Id;
+            acc.Value = accuracy;
+            loss.Value = 1 - accuracy;
+            lr.Value = Lrs[i % 3];
+            team.Value = Teams[i % 3];
+            await pair.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static RunManifest Manifest(int i, double acc = 0.5)
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i * 7);
+        return new RunManifest
+        {
+            Id = Convert.ToHexStringLower(BitConverter.GetBytes((long)i + (1L << 40))) + "0000000000000000",
+            Name = "exp-" + (i % 500).ToString(CultureInfo.InvariantCulture),
+            Status = RunStatus.Ok,
+            CreatedAt = at,
+            Seed = i,
+            Code = new CodeSnapshot { Kind = "git", Commit = new string('a', 40), Branch = "main" },
+            Deps = [],
+            Outputs = [],
+            Params = new Dictionary<string, string> { ["lr"] = Lrs[i % 3] },
+            ParamsFiles = [],
+            Determinism = new DeterminismProfile(),
+            Environment = new EnvironmentSnapshot(),
+            Metrics = new MetricsRecord { Values = new Dictionary<string, double> { ["acc"] = acc, ["loss"] = 1 - acc } },
+            Execution = new ExecutionRecord
+            {
+                Argv = ["python", "train.py"],
+                Command = ["python", "train.py"],
+                WorkingDir = ".",
+                StartedAt = at,
+                EndedAt = at.AddSeconds(1.5),
+                WallSeconds = 1.5,
+                Stdout = new CapturedOutput(),
+                Stderr = new CapturedOutput(),
+            },
+            Tags = new Dictionary<string, string> { ["team"] = Teams[i % 3] },
+            Warnings = [],
+        };
+    }
+}
