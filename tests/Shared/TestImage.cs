@@ -112,10 +112,13 @@ public static partial class TestImage
             ["usr/bin/python3"] = python,
             [$"usr/bin/{Path.GetFileName(python)}"] = python,
             ["bin/sh"] = "/bin/dash",
-            ["bin/true"] = "/usr/bin/true",
         };
+        foreach (var tool in CoreTools)
+        {
+            files[$"bin/{tool}"] = $"/usr/bin/{tool}";
+        }
 
-        var ldd = await ProcessCapture.RunAsync("ldd", [python, "/bin/dash"], null, null, CancellationToken.None)
+        var ldd = await ProcessCapture.RunAsync("ldd", [python, "/bin/dash", .. CoreTools.Select(t => $"/usr/bin/{t}")], null, null, CancellationToken.None)
             ?? throw new InvalidOperationException("ldd is missing");
         foreach (Match match in LibraryPath().Matches(ldd.StdoutText))
         {
