@@ -33,7 +33,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
         """;
 
     private readonly Workdir _dir = new();
-    private SqliteRunStore? _store;
+    private SqlRunStore? _store;
     private SqlDatabase? _database;
     private ReproServer? _server;
 

@@ -13,13 +13,13 @@ namespace Repro.Cli.Tests.Mlflow;
 public sealed class TrackingServer : IAsyncDisposable
 {
     private readonly Workdir _dir;
-    private readonly SqliteRunStore _store;
+    private readonly SqlRunStore _store;
     private readonly SerializedRunStore _runs;
     private readonly SqlDatabase _database;
     private readonly TrackingStore _tracking;
     private readonly ReproServer _server;
 
-    private TrackingServer(Workdir dir, Workspace workspace, SqliteRunStore store, SerializedRunStore runs, SqlDatabase database, TrackingStore tracking, ReproServer server, string? token)
+    private TrackingServer(Workdir dir, Workspace workspace, SqlRunStore store, SerializedRunStore runs, SqlDatabase database, TrackingStore tracking, ReproServer server, string? token)
     {
         _dir = dir;
         Workspace = workspace;
