@@ -281,11 +281,7 @@ public sealed partial class TrackingStore
             }
         }
 
-        // Many rows a statement: per-statement cost, not per-row cost, dominates SQLite inserts.
-        foreach (var chunk in metrics.Chunk(InsertRows))
-        {
-            await InsertPointsAsync(connection, transaction, runId, chunk, cancellationToken);
-        }
+        await InsertPointsAsync(connection, transaction, runId, metrics, cancellationToken);
 
         foreach (var (key, candidate) in best)
         {
@@ -331,35 +327,30 @@ public sealed partial class TrackingStore
         }
     }
 
-    private const int InsertRows = 100;
-
-    private static async Task InsertPointsAsync(DbConnection connection, DbTransaction transaction, string runId, MlflowMetric[] points, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every point into the history and the step table: two prepared statements reused row by
+    /// row (SQLite keeps them compiled; binding a few parameters a row stays linear).
+    /// </summary>
+    private static async Task InsertPointsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
     {
-        await using var history = Sql(connection, transaction, string.Empty, ("run", runId));
-        await using var steps = Sql(connection, transaction, string.Empty, ("run", runId));
-        var historyValues = new System.Text.StringBuilder("INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES ");
-        var stepValues = new System.Text.StringBuilder("INSERT INTO metric_steps(run_id, key, step, value) VALUES ");
-        for (var i = 0; i < points.Length; i++)
+        await using var history = Sql(connection, transaction, "INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES (@run, @k, @s, @t, @v, @n)", ("run", runId));
+        await using var steps = Sql(connection, transaction, "INSERT INTO metric_steps(run_id, key, step, value) VALUES (@run, @k, @s, @v)", ("run", runId));
+        var (hk, hs, ht, hv, hn) = (SqlDatabase.AddParameter(history, "k", string.Empty), SqlDatabase.AddParameter(history, "s", 0L), SqlDatabase.AddParameter(history, "t", 0L), SqlDatabase.AddParameter(history, "v", 0.0), SqlDatabase.AddParameter(history, "n", 0L));
+        var (sk, ss, sv) = (SqlDatabase.AddParameter(steps, "k", string.Empty), SqlDatabase.AddParameter(steps, "s", 0L), SqlDatabase.AddParameter(steps, "v", 0.0));
+        await history.PrepareAsync(cancellationToken);
+        await steps.PrepareAsync(cancellationToken);
+        foreach (var point in points)
         {
-            var point = points[i];
             var nan = double.IsNaN(point.Value);
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            historyValues.Append(i == 0 ? string.Empty : ", ").Append("(@run, @k").Append(n).Append(", @s").Append(n).Append(", @t").Append(n).Append(", @v").Append(n).Append(", @n").Append(n).Append(')');
-            stepValues.Append(i == 0 ? string.Empty : ", ").Append("(@run, @k").Append(n).Append(", @s").Append(n).Append(", @v").Append(n).Append(')');
-            SqlDatabase.AddParameter(history, "k" + n, point.Key);
-            SqlDatabase.AddParameter(history, "s" + n, point.Step);
-            SqlDatabase.AddParameter(history, "t" + n, point.Timestamp);
-            SqlDatabase.AddParameter(history, "v" + n, nan ? 0.0 : point.Value);
-            SqlDatabase.AddParameter(history, "n" + n, nan ? 1L : 0L);
-            SqlDatabase.AddParameter(steps, "k" + n, point.Key);
-            SqlDatabase.AddParameter(steps, "s" + n, point.Step);
-            SqlDatabase.AddParameter(steps, "v" + n, nan ? null : point.Value);
+            hk.Value = sk.Value = point.Key;
+            hs.Value = ss.Value = point.Step;
+            ht.Value = point.Timestamp;
+            hv.Value = nan ? 0.0 : point.Value;
+            hn.Value = nan ? 1L : 0L;
+            sv.Value = nan ? DBNull.Value : point.Value;
+            await history.ExecuteNonQueryAsync(cancellationToken);
+            await steps.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        history.CommandText = historyValues.ToString();
-        steps.CommandText = stepValues.ToString();
-        await history.ExecuteNonQueryAsync(cancellationToken);
-        await steps.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>MLflow's latest metric: the greatest (step, timestamp, value), NaN below every number.</summary>
