@@ -48,7 +48,7 @@ public sealed class ModelEndToEndTests
         Assert.Equal(1, version.GetProperty("version").GetInt64());
         Assert.Equal(commit, version.GetProperty("code").GetProperty("commit").GetString());
         Assert.False(version.GetProperty("code").GetProperty("dirty").GetBoolean());
-        Assert.Equal(ReproProcess.Sha256("4\n"), version.GetProperty("output").GetProperty("sha256").GetString());
+        Assert.Equal(ReproProcess.Sha256("3\n"), version.GetProperty("output").GetProperty("sha256").GetString());
         Assert.Equal("data.csv", version.GetProperty("data")[0].GetProperty("path").GetString());
         Assert.Equal((await dir.ManifestAsync("train")).GetProperty("id").GetString(), version.GetProperty("run").GetProperty("id").GetString());
 
