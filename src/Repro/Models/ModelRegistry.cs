@@ -16,7 +16,8 @@ namespace Repro.Models;
 /// </summary>
 public sealed class ModelRegistry
 {
-    private const string WriteLock = "repro.models";
+    // The audit link is written in the same transaction, so the registry takes the run store's lock.
+    private const string WriteLock = SqlRunStore.WriteLock;
 
     private static readonly string[] Migrations =
     [
@@ -156,19 +157,15 @@ public sealed class ModelRegistry
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            // The version and its audit links commit together: nothing registered goes unlogged.
+            await SqlRunStore.AppendAuditAsync(connection, transaction, "model", string.Create(CultureInfo.InvariantCulture, $"{name}/{version.Version}"), digest, now, cancellationToken);
             foreach (var alias in aliases)
             {
                 await UpsertAliasAsync(connection, transaction, name, alias, version.Version, now, cancellationToken);
+                await AppendAliasAuditAsync(connection, transaction, name, alias, version.Version, now, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
-        }
-
-        // The store's own write follows the registry's commit (one writer at a time on SQLite).
-        await _store.AppendAuditAsync("model", string.Create(CultureInfo.InvariantCulture, $"{name}/{version.Version}"), digest, now, cancellationToken);
-        foreach (var alias in aliases)
-        {
-            await AppendAliasAuditAsync(name, alias, version.Version, now, cancellationToken);
         }
 
         return new RegisteredModelVersion(version, digest, await AliasesOfAsync(name, version.Version, cancellationToken));
@@ -215,10 +212,10 @@ public sealed class ModelRegistry
             }
 
             await UpsertAliasAsync(connection, transaction, name, alias, version, now, cancellationToken);
+            await AppendAliasAuditAsync(connection, transaction, name, alias, version, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await AppendAliasAuditAsync(name, alias, version, now, cancellationToken);
         return previous;
     }
 
@@ -402,8 +399,10 @@ public sealed class ModelRegistry
     }
 
     /// <summary>An alias move is logged too: its digest is the SHA-256 of "NAME/VERSION" it now points at.</summary>
-    private Task<Repro.Audit.AuditEntry> AppendAliasAuditAsync(string name, string alias, long version, DateTimeOffset at, CancellationToken cancellationToken) =>
-        _store.AppendAuditAsync(
+    private static Task<Repro.Audit.AuditEntry> AppendAliasAuditAsync(DbConnection connection, DbTransaction transaction, string name, string alias, long version, DateTimeOffset at, CancellationToken cancellationToken) =>
+        SqlRunStore.AppendAuditAsync(
+            connection,
+            transaction,
             "model-alias",
             $"{name}@{alias}",
             Sha256Hasher.HashBytes(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{name}/{version}"))),
