@@ -96,7 +96,7 @@ public sealed class RunRecorder
             }
         }
 
-        var id = RunId.New();
+        var id = request.Id ?? RunId.New();
         var scratch = Path.Combine(_workspace.TempPath, id);
         Directory.CreateDirectory(scratch);
         try
