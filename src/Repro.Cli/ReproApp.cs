@@ -47,6 +47,7 @@ public static class ReproApp
             CheckCommand.Create(context),
             KeyCommand.Create(context),
             UiCommand.Create(context),
+            SlurmTaskCommand.Create(context),
         };
         root.Options.Add(verbose);
 
