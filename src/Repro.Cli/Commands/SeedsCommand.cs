@@ -30,6 +30,16 @@ public static class SeedsCommand
             run, count, seeds, seedStart, jobs, claims, higher, lower, json,
         };
         options.AddTo(command);
+        // Until --executor is shared by run, verify and seeds (ExecutorFlags on the exec branch).
+        var executorName = new Option<string>("--executor") { DefaultValueFactory = _ => "local" };
+        var partition = new Option<string?>("--partition");
+        var time = new Option<string?>("--time");
+        var cpus = new Option<int?>("--cpus-per-task");
+        var retries = new Option<int?>("--retries");
+        foreach (var option in new Option[] { executorName, partition, time, cpus, retries })
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,6 +89,19 @@ public static class SeedsCommand
                 HigherIsBetter = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : null,
                 Environment = RunCommand.CurrentEnvironment(),
             };
+
+            if (parse.GetValue(executorName) == "slurm")
+            {
+                var slurm = new Slurm.SlurmOptions
+                {
+                    Partition = parse.GetValue(partition),
+                    Time = parse.GetValue(time),
+                    CpusPerTask = parse.GetValue(cpus),
+                    Retries = parse.GetValue(retries) ?? 0,
+                    Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null,
+                };
+                return await SlurmStudyWait.SubmitAndWaitAsync(context, session, request, slurm, parse.GetValue(json), cancellationToken);
+            }
 
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));

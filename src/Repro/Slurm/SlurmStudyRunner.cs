@@ -111,19 +111,19 @@ public sealed class SlurmStudyRunner
         {
             var (tasks, ended, problem) = await PollAsync(spec, none);
             var latest = Latest(tasks);
-            var retry = latest.Values.Where(t => t.State is not null && !IsFinal(t) && t.Batch < spec.Options.Retries).ToList();
+            var retry = latest.Values.Where(t => t.State is not null && !IsFinal(t) && Attempts(tasks, t.Seed) <= spec.Options.Retries).ToList();
             if (retry.Count > 0)
             {
                 var batch = tasks.Max(t => t.Batch) + 1;
-                var again = retry.OrderBy(t => t.TaskIndex).Select((t, index) => NewTask(spec.Id, batch, index, t.Seed)).ToList();
-                await _studies.AddBatchAsync(again, none);
+                var again = retry.OrderBy(t => t.Seed).Select((t, index) => NewTask(spec.Id, batch, index, t.Seed)).ToList();
+                await RetryAsync("store the resubmission", async () => { await _studies.AddBatchAsync(again, none); return string.Empty; }, null, none);
                 await SubmitBatchAsync(spec, batch, again.Count, environment, none);
                 tasks = [.. tasks, .. again];
                 latest = Latest(tasks);
             }
 
             var settled = latest.Values.Where(t => t.State is not null).ToList();
-            var jobs = await _studies.JobsAsync(spec.Id, none);
+            var jobs = await RetryAsync("read the study's jobs", () => _studies.JobsAsync(spec.Id, none), null, none);
             progress?.Report(new SlurmStudyProgress
             {
                 Seeds = spec.Seeds.Count,
@@ -159,8 +159,8 @@ public sealed class SlurmStudyRunner
     /// <summary>One look at Slurm and the store: records how each task that ended since the last look ended.</summary>
     private async Task<(List<SlurmSeedTask> Tasks, List<SlurmSeedTask> Ended, string? Problem)> PollAsync(SlurmStudySpec spec, CancellationToken cancellationToken)
     {
-        var tasks = (await _studies.TasksAsync(spec.Id, cancellationToken)).ToList();
-        var jobs = await _studies.JobsAsync(spec.Id, cancellationToken);
+        var tasks = (await RetryAsync("read the study's tasks", () => _studies.TasksAsync(spec.Id, cancellationToken), null, cancellationToken)).ToList();
+        var jobs = await RetryAsync("read the study's jobs", () => _studies.JobsAsync(spec.Id, cancellationToken), null, cancellationToken);
         var shown = new Dictionary<(int Batch, int Index), SlurmTask>();
         var forgotten = new HashSet<int>();
         string? problem = null;
@@ -210,7 +210,7 @@ public sealed class SlurmStudyRunner
             }
 
             // Slurm is read before the store: a task writes its run before it exits, so an ended task without a run never wrote one.
-            var run = await _store.GetAsync(task.RunId, cancellationToken);
+            var run = await RetryAsync("read a run", () => _store.GetAsync(task.RunId, cancellationToken), null, cancellationToken);
             var done = task with
             {
                 State = state?.State ?? SlurmStates.Forgotten,
@@ -225,7 +225,7 @@ public sealed class SlurmStudyRunner
                 done = done with { Recorded = false, State = done.State == "COMPLETED" ? "CANCELLED" : done.State };
             }
 
-            await _studies.SetEndedAsync(done, cancellationToken);
+            await RetryAsync("store how a task ended", async () => { await _studies.SetEndedAsync(done, cancellationToken); return string.Empty; }, null, cancellationToken);
             tasks[i] = done;
             ended.Add(done);
         }
@@ -238,9 +238,17 @@ public sealed class SlurmStudyRunner
         var none = CancellationToken.None;
         var jobs = await _studies.JobsAsync(spec.Id, none);
         var notes = new List<string>();
-        foreach (var failed in tasks.Where(t => latest[t.Seed] != t).OrderBy(t => t.Batch).ThenBy(t => t.Seed))
+        foreach (var group in tasks.GroupBy(t => t.Seed).OrderBy(g => g.Key))
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {failed.Seed}: attempt {failed.Batch + 1} ({Describe(failed, jobs)}) did not finish; submitted again"));
+            var attempt = 0;
+            foreach (var failed in group.OrderBy(t => t.Batch))
+            {
+                attempt++;
+                if (failed != latest[failed.Seed])
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {failed.Seed}: attempt {attempt} ({Describe(failed, jobs)}) did not finish; submitted again"));
+                }
+            }
         }
 
         var children = new List<RunManifest>();
@@ -254,7 +262,7 @@ public sealed class SlurmStudyRunner
                 continue;
             }
 
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {Describe(task, jobs)} after {task.Batch + 1} attempt(s), no run recorded: left out of the statistics"));
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {Describe(task, jobs)} after {Attempts(tasks, seed)} attempt(s), no run recorded: left out of the statistics"));
             unrecorded.Add(new StudyChild
             {
                 RunId = task.RunId,
@@ -304,6 +312,12 @@ public sealed class SlurmStudyRunner
     /// <summary>A seed's attempt that needs no other: it recorded a run that was not interrupted (a script that failed is a result too).</summary>
     private static bool IsFinal(SlurmSeedTask task) => task.Recorded;
 
+    /// <summary>Store calls of the waiter retry like a task's do: a briefly unreachable store must not kill it.</summary>
+    private Task<T> RetryAsync<T>(string what, Func<Task<T>> call, Func<Task<T?>>? alreadyDone, CancellationToken cancellationToken)
+        where T : class? => RetryingRunStore.Retry(_time, TimeSpan.FromMinutes(10), null, what, call, alreadyDone, cancellationToken);
+
+    private static int Attempts(IEnumerable<SlurmSeedTask> tasks, long seed) => tasks.Count(t => t.Seed == seed);
+
     private static Dictionary<long, SlurmSeedTask> Latest(IEnumerable<SlurmSeedTask> tasks) =>
         tasks.GroupBy(t => t.Seed).ToDictionary(g => g.Key, g => g.MaxBy(t => t.Batch)!);
 
@@ -340,7 +354,7 @@ public sealed class SlurmStudyRunner
                 Environment = JobEnvironment(environment),
             },
             cancellationToken);
-        await _studies.SetJobAsync(spec.Id, batch, job, cancellationToken);
+        await RetryAsync("store the job id", async () => { await _studies.SetJobAsync(spec.Id, batch, job, CancellationToken.None); return string.Empty; }, null, CancellationToken.None);
     }
 
     /// <summary>The tasks' environment: everything but credentials, which Slurm would keep in its state files.</summary>

@@ -39,10 +39,32 @@ public sealed class SlurmStudyStore
 
     private SlurmStudyStore(SqlDatabase database) => _database = database;
 
+    /// <summary>Opens the tables, migrating them first if needed (a task on a node only reads, so it can start while a writer holds the store).</summary>
     public static async Task<SlurmStudyStore> OpenAsync(SqlDatabase database, CancellationToken cancellationToken)
     {
-        await database.MigrateAsync(Module, Migrations, cancellationToken);
+        if (await VersionAsync(database, cancellationToken) != Migrations.Length)
+        {
+            await database.MigrateAsync(Module, Migrations, cancellationToken);
+        }
+
         return new SlurmStudyStore(database);
+    }
+
+    private static async Task<long?> VersionAsync(SqlDatabase database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await using var read = connection.CreateCommand();
+            read.CommandText = "SELECT version FROM schema_modules WHERE module = @module";
+            SqlDatabase.AddParameter(read, "module", Module);
+            return await read.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull ? Convert.ToInt64(version, CultureInfo.InvariantCulture) : null;
+        }
+        catch (DbException)
+        {
+            // No schema_modules table yet: migrating creates it.
+            return null;
+        }
     }
 
     /// <summary>Saves a new study and its first batch of tasks in one transaction.</summary>

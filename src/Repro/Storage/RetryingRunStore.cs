@@ -51,7 +51,11 @@ public sealed class RetryingRunStore(IRunStore inner, TimeProvider time, IProgre
     /// Runs <paramref name="call"/> until it succeeds or patience runs out. After a failure,
     /// <paramref name="alreadyDone"/> (when given) is asked first whether the write landed anyway.
     /// </summary>
-    public async Task<T> RetryAsync<T>(string what, Func<Task<T>> call, Func<Task<T?>>? alreadyDone, CancellationToken cancellationToken)
+    public Task<T> RetryAsync<T>(string what, Func<Task<T>> call, Func<Task<T?>>? alreadyDone, CancellationToken cancellationToken)
+        where T : class? => Retry(time, Patience, retrying, what, call, alreadyDone, cancellationToken);
+
+    /// <summary>The retry loop itself, for callers that are not a run store (the Slurm study tables).</summary>
+    public static async Task<T> Retry<T>(TimeProvider time, TimeSpan patience, IProgress<string>? retrying, string what, Func<Task<T>> call, Func<Task<T?>>? alreadyDone, CancellationToken cancellationToken)
         where T : class?
     {
         var started = time.GetTimestamp();
@@ -68,7 +72,7 @@ public sealed class RetryingRunStore(IRunStore inner, TimeProvider time, IProgre
 
                 return await call();
             }
-            catch (Exception ex) when (IsTransient(ex) && time.GetElapsedTime(started) < Patience)
+            catch (Exception ex) when (IsTransient(ex) && time.GetElapsedTime(started) < patience)
             {
                 failed = true;
                 retrying?.Report($"{what}: {ex.Message.Split('\n')[0]}; trying again in {wait.TotalSeconds:0.##} s");
