@@ -67,6 +67,11 @@ try
         rows.AddRange(await VerifyBench.RunAsync(options, temp, log, cancel.Token));
     }
 
+    if (options.Only.Contains("executor"))
+    {
+        rows.AddRange(await ExecutorBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
     if (options.Only.Contains("leak"))
     {
         rows.AddRange(await LeakBench.RunAsync(options, temp, log, cancel.Token));

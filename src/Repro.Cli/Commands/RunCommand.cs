@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
+using Repro.Execution;
 using Repro.Runs;
 using Repro.Storage;
 
@@ -20,6 +21,8 @@ public static class RunCommand
             seed, quiet,
         };
         options.AddTo(command);
+        var executor = new ExecutorFlags();
+        executor.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -28,8 +31,9 @@ public static class RunCommand
                 throw ReproException.Usage("no command given: repro run [OPTIONS] -- COMMAND [ARGS...]");
             }
 
+            var chosen = ExecutorFactory.Create(executor.ToOptions(parse));
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            var request = options.ToRequest(parse, context.Trailing, parse.GetValue(seed));
+            var request = options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen };
 
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, interrupt));

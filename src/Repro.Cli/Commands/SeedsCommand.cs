@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Domain;
+using Repro.Execution;
 using Repro.Runs;
 using Repro.Serialization;
 using Repro.Storage;
@@ -30,16 +31,8 @@ public static class SeedsCommand
             run, count, seeds, seedStart, jobs, claims, higher, lower, json,
         };
         options.AddTo(command);
-        // Until --executor is shared by run, verify and seeds (ExecutorFlags on the exec branch).
-        var executorName = new Option<string>("--executor") { DefaultValueFactory = _ => "local" };
-        var partition = new Option<string?>("--partition");
-        var time = new Option<string?>("--time");
-        var cpus = new Option<int?>("--cpus-per-task");
-        var retries = new Option<int?>("--retries");
-        foreach (var option in new Option[] { executorName, partition, time, cpus, retries })
-        {
-            command.Options.Add(option);
-        }
+        var executor = new ExecutorFlags();
+        executor.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,6 +53,8 @@ public static class SeedsCommand
             }
 
             var seedList = SeedList.Build(parse.GetValue(count), parse.GetValue(seeds), parse.GetValue(seedStart));
+            var executorOptions = executor.ToOptions(parse);
+            ExecutorFactory.Create(executorOptions);
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StoredRun? source = null;
             RunRequest? template = null;
@@ -88,18 +83,13 @@ public static class SeedsCommand
                 Claims = parse.GetValue(claims) ?? [],
                 HigherIsBetter = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : null,
                 Environment = RunCommand.CurrentEnvironment(),
+                Executor = executorOptions,
             };
 
-            if (parse.GetValue(executorName) == "slurm")
+            if (executorOptions.Name == "slurm")
             {
-                var slurm = new Slurm.SlurmOptions
-                {
-                    Partition = parse.GetValue(partition),
-                    Time = parse.GetValue(time),
-                    CpusPerTask = parse.GetValue(cpus),
-                    Retries = parse.GetValue(retries) ?? 0,
-                    Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null,
-                };
+                // One job array for the whole study; -j, when given, caps the tasks running at once.
+                var slurm = Slurm.SlurmOptions.From(executorOptions) with { Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null };
                 return await SlurmStudyWait.SubmitAndWaitAsync(context, session, request, slurm, parse.GetValue(json), cancellationToken);
             }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Comparison;
+using Repro.Execution;
 using Repro.Runs;
 using Repro.Serialization;
 using Repro.Storage;
@@ -29,6 +30,8 @@ public static class VerifyCommand
         {
             run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, json, junit,
         };
+        var executor = new ExecutorFlags();
+        executor.AddTo(command);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +40,9 @@ public static class VerifyCommand
                 throw ReproException.Usage("--k needs --tolerance-from STUDY");
             }
 
+            // Checked before anything runs: an executor missing here is not a failed verification.
+            var executorOptions = executor.ToOptions(parse);
+            ExecutorFactory.Create(executorOptions);
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StudyTolerance? fromStudy = null;
             if (parse.GetValue(toleranceFrom) is { } studyText)
@@ -54,6 +60,7 @@ public static class VerifyCommand
                 parse.GetValue(metricTol) ?? [],
                 parse.GetValue(minAgreement),
                 fromStudy);
+            options = options with { Executor = executorOptions };
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
 

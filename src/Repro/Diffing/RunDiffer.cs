@@ -240,6 +240,7 @@ public sealed class RunDiffer
             ("cuda", e => e.Gpu.Cuda),
             ("os", e => e.Os?.Name),
             ("kernel", e => e.Kernel),
+            ("executor", e => e.Executor?.Name ?? "local"),
         };
         return fields
             .Where(f => f.Read(a) != f.Read(b))

@@ -30,6 +30,10 @@ public sealed record EnvironmentSnapshot
 
     public PythonInfo? Python { get; init; }
 
+    /// <summary>Where the command ran (local, sandbox, container, slurm). Absent from manifests written before executors, which ran locally.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ExecutorInfo? Executor { get; init; }
+
     /// <summary>Values of the allowlisted, result-affecting variables (credentials as "[redacted]").</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 

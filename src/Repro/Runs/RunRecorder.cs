@@ -166,6 +166,17 @@ public sealed class RunRecorder
         var executable = ExecutableResolver.Find(command[0], environment.GetValueOrDefault("PATH"), request.WorkingDirectory)
             ?? throw ReproException.CannotExecute($"cannot start '{command[0]}': not found{(command[0].Contains('/', StringComparison.Ordinal) ? " or not executable" : " on PATH")}");
 
+        // The executor checks it can run here before anything is recorded.
+        var spec = new ExecutionSpec
+        {
+            Command = command,
+            Process = new ChildProcessSpec { Executable = executable, Arguments = command.Skip(1).ToList(), WorkingDirectory = request.WorkingDirectory, Environment = environment },
+            WorkspaceRoot = _workspace.Root,
+            WritablePaths = request.Outs.Select(Full).Concat(request.MetricsFiles.Select(Full)).Append(metricsLog).ToList(),
+            ReadOnlyPaths = [_cache.Root],
+        };
+        await request.Executor.PrepareAsync(spec, none);
+
         // 3. Code and data, before the command can change them.
         var declared = deps.Concat(request.Outs.Select(Full)).Concat(request.MetricsFiles.Select(Full)).ToList();
         var code = await CaptureCodeAsync(declared, progress, none);
@@ -185,12 +196,7 @@ public sealed class RunRecorder
         // repro's own per-run variables are recorded elsewhere in the manifest; keeping them out
         // of the environment pillar keeps two runs' environments comparable.
         var system = SystemProbe.CaptureAsync(environment.Where(v => v.Key is not ("REPRO_RUN_ID" or "REPRO_DIR" or "REPRO_METRICS_FILE")), none);
-        var result = await ProcessRunner.RunAsync(
-            new ChildProcessSpec { Executable = executable, Arguments = command.Skip(1).ToList(), WorkingDirectory = request.WorkingDirectory, Environment = environment },
-            stdout,
-            stderr,
-            _time,
-            interrupt);
+        var result = await request.Executor.RunAsync(spec, stdout, stderr, _time, interrupt);
 
         // 5. Outputs, metrics, interpreter.
         var outputs = new List<ArtifactRecord>();
@@ -208,7 +214,9 @@ public sealed class RunRecorder
 
         var metrics = await ReadMetricsAsync(request.MetricsFiles.Select(f => (f, Full(f))).ToList(), metricsLog, warnings, none);
 
-        var environmentSnapshot = await system;
+        // An executor that ran the command on another machine (a Slurm node) probed that machine there.
+        var local = await system;
+        var environmentSnapshot = (request.Executor is IRemoteExecutor { RemoteEnvironment: { } remote } ? remote : local) with { Executor = request.Executor.Describe() };
         var python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null);
         if (python is not null)
         {
@@ -257,6 +265,7 @@ public sealed class RunRecorder
                 PeakRssBytes = result.PeakRssBytes,
                 ExitCode = result.ExitCode,
                 Cancelled = result.Cancelled,
+                Executor = request.Executor.Name,
                 Stdout = Captured(result.Stdout, stdoutBlob),
                 Stderr = Captured(result.Stderr, stderrBlob),
             },

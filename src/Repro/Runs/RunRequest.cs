@@ -1,3 +1,5 @@
+using Repro.Execution;
+
 namespace Repro.Runs;
 
 /// <summary>Everything <c>repro run</c> was asked to do, before anything is checked.</summary>
@@ -43,4 +45,7 @@ public sealed record RunRequest
     public string? Id { get; init; }
 
     public string Kind { get; init; } = "run";
+
+    /// <summary>Where the command runs (<c>--executor</c>); a fresh instance per run, see <see cref="ExecutorFactory"/>.</summary>
+    public IExecutor Executor { get; init; } = LocalExecutor.Instance;
 }

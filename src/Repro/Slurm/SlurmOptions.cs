@@ -17,6 +17,15 @@ public sealed record SlurmOptions
     /// <summary>At most this many tasks of one array at once (sbatch's <c>%N</c>); null lets Slurm run as many as fit.</summary>
     public int? Throttle { get; init; }
 
+    /// <summary>The Slurm part of <c>--executor slurm</c>'s options.</summary>
+    public static SlurmOptions From(Execution.ExecutorOptions options) => new()
+    {
+        Partition = options.Partition,
+        Time = options.Time,
+        CpusPerTask = options.CpusPerTask,
+        Retries = options.Retries ?? 0,
+    };
+
     /// <summary>The sbatch arguments these options stand for.</summary>
     public IReadOnlyList<string> SbatchArguments()
     {

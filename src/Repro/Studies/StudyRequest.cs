@@ -1,3 +1,4 @@
+using Repro.Execution;
 using Repro.Runs;
 using Repro.Storage;
 
@@ -28,4 +29,7 @@ public sealed record StudyRequest
 
     /// <summary>The environment the children inherit (for re-runs of a recorded run).</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    /// <summary>Where each seed runs (<c>--executor</c>); every child gets its own executor instance.</summary>
+    public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Domain;
+using Repro.Execution;
 using Repro.Hashing;
 using Repro.Runs;
 using Repro.Statistics;
@@ -210,7 +211,7 @@ public sealed class StudyRunner
     {
         if (request.Source is { } source)
         {
-            var replay = new ReplayRequest { Kind = "run", ParentId = studyId, OverrideSeed = true, Seed = seed, ExtraTags = [$"study={studyId}"] };
+            var replay = new ReplayRequest { Kind = "run", ParentId = studyId, OverrideSeed = true, Seed = seed, ExtraTags = [$"study={studyId}"], Executor = request.Executor };
             return await replayer.ReplayAsync(source.Manifest, replay, request.Environment, stdout, stderr, notes, interrupt);
         }
 
@@ -222,6 +223,7 @@ public sealed class StudyRunner
             ParentId = studyId,
             Seed = seed,
             Tags = command.Tags.Append($"study={studyId}").ToList(),
+            Executor = ExecutorFactory.Create(request.Executor),
         };
         var recorder = new RunRecorder(_workspace, store, _cache, _statCache(), _time);
         var outcome = await recorder.RecordAsync(child, stdout, stderr, null, interrupt);

@@ -1,3 +1,5 @@
+using Repro.Execution;
+
 namespace Repro.Verification;
 
 /// <summary>How to re-run a recorded run: where, with which seed, and what the new run is to the old one.</summary>
@@ -22,4 +24,7 @@ public sealed record ReplayRequest
 
     /// <summary>Tags added to the recorded ones (KEY=VALUE).</summary>
     public IReadOnlyList<string> ExtraTags { get; init; } = [];
+
+    /// <summary>Where the re-run runs: by default locally, whatever the original recorded.</summary>
+    public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
 }

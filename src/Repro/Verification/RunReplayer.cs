@@ -1,5 +1,6 @@
 using Repro.Capture;
 using Repro.Domain;
+using Repro.Execution;
 using Repro.Hashing;
 using Repro.Runs;
 using Repro.Storage;
@@ -81,8 +82,19 @@ public sealed class RunReplayer
 
             string Relative(string recorded) => Path.IsPathRooted(recorded) ? recorded : Path.GetRelativePath(workingDirectory, Path.Combine(workspace.Root, recorded));
 
+            var executor = ExecutorFactory.Create(replay.Executor);
+            if (executor.Name == "sandbox")
+            {
+                // A folder output is bound into the sandbox, so it must exist as a folder before the command starts.
+                foreach (var output in run.Outputs.Where(o => o.Kind == ArtifactKind.Dir && !Path.IsPathRooted(o.Path)))
+                {
+                    Directory.CreateDirectory(Path.Combine(workspace.Root, output.Path));
+                }
+            }
+
             var request = new RunRequest
             {
+                Executor = executor,
                 Name = null,
                 Kind = replay.Kind,
                 ParentId = replay.ParentId,

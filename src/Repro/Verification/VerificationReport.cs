@@ -26,6 +26,10 @@ public sealed record VerificationReport
     /// <summary>"scratch" (recorded code and data restored in a scratch folder) or "in-place".</summary>
     public required string Mode { get; init; }
 
+    /// <summary>Where the re-runs ran. Absent from reports written before executors, which re-ran locally.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Domain.ExecutorInfo? Executor { get; init; }
+
     public required DateTimeOffset VerifiedAt { get; init; }
 
     public required string Tolerance { get; init; }

@@ -73,7 +73,7 @@ public sealed class Verifier
             status?.Report(options.Runs == 1 ? "re-running" : string.Create(CultureInfo.InvariantCulture, $"re-running ({k + 1} of {options.Runs})"));
             try
             {
-                reproductions.Add(await _replayer.ReplayAsync(run, new ReplayRequest { InPlace = options.InPlace, Kind = "verification", ParentId = run.Id, ExtraTags = [$"verifies={run.Id}"] }, environment, stdout, stderr, notes, interrupt));
+                reproductions.Add(await _replayer.ReplayAsync(run, new ReplayRequest { InPlace = options.InPlace, Kind = "verification", ParentId = run.Id, ExtraTags = [$"verifies={run.Id}"], Executor = options.Executor }, environment, stdout, stderr, notes, interrupt));
             }
             catch (ReproException ex) when (ex.Code == ExitCode.CannotExecute)
             {
@@ -110,6 +110,7 @@ public sealed class Verifier
             RunDigest = original.Digest,
             ReproductionRuns = reproductions.Select(r => r.Id).ToList(),
             Mode = options.InPlace ? "in-place" : "scratch",
+            Executor = first.Environment.Executor,
             VerifiedAt = _time.GetUtcNow(),
             Tolerance = options.Tolerance.ToString(),
             ToleranceSource = options.ToleranceSource,
@@ -132,6 +133,7 @@ public sealed class Verifier
         RunDigest = original.Digest,
         ReproductionRuns = reproductions.Select(r => r.Id).ToList(),
         Mode = options.InPlace ? "in-place" : "scratch",
+        Executor = reproductions.FirstOrDefault()?.Environment.Executor ?? new ExecutorInfo { Name = options.Executor.Name },
         VerifiedAt = _time.GetUtcNow(),
         Tolerance = options.Tolerance.ToString(),
         ToleranceSource = options.ToleranceSource,

@@ -1,4 +1,5 @@
 using Repro.Comparison;
+using Repro.Execution;
 
 namespace Repro.Verification;
 
@@ -28,4 +29,7 @@ public sealed record VerifyOptions
 
     /// <summary>What the tolerance settings could not do (a study metric without spread), for the report.</summary>
     public IReadOnlyList<string> ToleranceNotes { get; init; } = [];
+
+    /// <summary>Where the re-runs run (<c>--executor</c>): local unless asked, whatever the original recorded.</summary>
+    public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
 }
