@@ -17,10 +17,10 @@ public sealed record BenchOptions
     /// <summary>Where the temporary folder is made (--temp DIR); the system's temp folder by default.</summary>
     public string TempRoot { get; init; } = Path.GetTempPath();
 
-    /// <summary>The benchmarks to run (--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui); all by default.</summary>
+    /// <summary>The benchmarks to run (--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm); all by default.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Names, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify", "data", "leak", "lint", "container", "pgstore", "executor", "search", "mlflow", "ui"];
+    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify", "data", "leak", "lint", "container", "pgstore", "executor", "search", "mlflow", "ui", "slurm"];
 
     public long BigFileBytes => Quick ? 256L << 20 : 1L << 30;
 
@@ -70,7 +70,7 @@ public sealed record BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui] [--temp DIR] --repro-dll PATH --results FILE [--python PATH]");
+                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] --repro-dll PATH --results FILE [--python PATH]");
             }
         }
 

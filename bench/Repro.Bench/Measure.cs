@@ -26,7 +26,7 @@ public static class Measure
     }
 
     /// <summary>Runs a program to its end; throws when it fails. Seconds are wall time from start to exit.</summary>
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken, bool check = true)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -42,7 +42,17 @@ public static class Measure
         }
 
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
+        }
+        catch (System.ComponentModel.Win32Exception) when (!check)
+        {
+            return new ProcessResult(127, 0, string.Empty, $"{fileName} not found");
+        }
+
+        using var started = process;
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         try
@@ -57,7 +67,7 @@ public static class Measure
 
         var seconds = watch.Elapsed.TotalSeconds;
         var result = new ProcessResult(process.ExitCode, seconds, await stdout, await stderr);
-        if (result.ExitCode != 0)
+        if (check && result.ExitCode != 0)
         {
             throw new InvalidOperationException($"{fileName} {string.Join(' ', info.ArgumentList)} exited with {result.ExitCode}: {result.Stderr.Trim()}");
         }

@@ -77,6 +77,11 @@ try
         rows.AddRange(await ContainerBench.RunAsync(options, temp, log, cancel.Token));
     }
 
+    if (options.Only.Contains("slurm"))
+    {
+        rows.AddRange(await SlurmBench.RunAsync(options, temp, log, cancel.Token));
+    }
+
     if (options.Only.Contains("executor"))
     {
         rows.AddRange(await ExecutorBench.RunAsync(options, temp, log, cancel.Token));

@@ -48,6 +48,7 @@ public static class ReproApp
             KeyCommand.Create(context),
             UiCommand.Create(context),
             ModelCommand.Create(context),
+            SlurmTaskCommand.Create(context),
         };
         root.Options.Add(verbose);
 

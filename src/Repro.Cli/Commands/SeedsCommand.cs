@@ -86,6 +86,13 @@ public static class SeedsCommand
                 Executor = executorOptions,
             };
 
+            if (executorOptions.Name == "slurm")
+            {
+                // One job array for the whole study; -j, when given, caps the tasks running at once.
+                var slurm = Slurm.SlurmOptions.From(executorOptions) with { Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null };
+                return await SlurmStudyWait.SubmitAndWaitAsync(context, session, request, slurm, parse.GetValue(json), cancellationToken);
+            }
+
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));

@@ -5,17 +5,41 @@ using Repro.Studies;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro study RUN [--json]</c>: a finished seed study again, without running anything.</summary>
+/// <summary>
+/// <c>repro study RUN [--json] [--wait]</c>: a finished seed study again, without running
+/// anything; with <c>--wait</c>, re-attaches to a Slurm study whose jobs may still be running.
+/// </summary>
 public static class StudyCommand
 {
     public static Command Create(CliContext context)
     {
         var run = new Argument<string>("run") { Description = "The study: id, prefix, @last, or a name (its newest study)." };
         var json = new Option<bool>("--json") { Description = "Print the study as JSON." };
-        var command = new Command("study", "Show a seed study recorded by `repro seeds`: statistics of every metric, claims, and each seed's run.") { run, json };
+        var wait = new Option<bool>("--wait") { Description = "A study submitted to Slurm: wait for its remaining tasks (resubmitting failed ones), then report it." };
+        var command = new Command("study", "Show a seed study recorded by `repro seeds`: statistics of every metric, claims, and each seed's run.") { run, json, wait };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            if (parse.GetValue(wait))
+            {
+                var runner = await SlurmStudyWait.RunnerAsync(context, session, cancellationToken);
+                var studies = await Slurm.SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
+                var text = parse.GetValue(run)!;
+                var found = await studies.FindAsync(text == Runs.RunId.Last ? string.Empty : text, cancellationToken);
+                if (found.Count > 1 && Runs.RunId.IsHex(text))
+                {
+                    throw ReproException.Usage($"'{text}' names {found.Count} Slurm studies: give more of the id ({string.Join(", ", found.Take(5).Select(f => f[..8]))})");
+                }
+
+                if (found.Count == 0)
+                {
+                    var local = await StudyResolver.ResolveAsync(session.Store, text, cancellationToken);
+                    throw ReproException.Usage($"study {local.Manifest.Id[..8]} did not run on Slurm: there is nothing to wait for (`repro study {local.Manifest.Id[..8]}` shows it)");
+                }
+
+                return await SlurmStudyWait.WaitAsync(context, runner, found[0], parse.GetValue(json));
+            }
+
             var stored = await StudyResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             if (parse.GetValue(json))
             {

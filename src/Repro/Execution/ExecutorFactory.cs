@@ -24,7 +24,7 @@ public static class ExecutorFactory
                 Network = options.Network ?? ContainerSettings.NoNetwork,
                 RecordedAs = options.RecordedImage,
             }),
-            "slurm" => throw ReproException.CannotExecute("the slurm executor is not available in this build"),
+            "slurm" => new Slurm.SlurmExecutor(Slurm.SlurmOptions.From(options), Slurm.ReproLauncher.Current()),
             _ => throw ReproException.Usage($"unknown executor '{options.Name}'"),
         };
     }

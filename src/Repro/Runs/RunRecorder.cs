@@ -219,7 +219,9 @@ public sealed class RunRecorder
 
         var metrics = await ReadMetricsAsync(request.MetricsFiles.Select(f => (f, Full(f))).ToList(), metricsLog, warnings, none);
 
-        var environmentSnapshot = (await system) with { Executor = request.Executor.Describe() };
+        // An executor that ran the command on another machine (a Slurm node) probed that machine there.
+        var local = await system;
+        var environmentSnapshot = (request.Executor is IRemoteExecutor { RemoteEnvironment: { } remote } ? remote : local) with { Executor = request.Executor.Describe() };
         var python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null);
         if (python is not null)
         {

@@ -38,6 +38,12 @@ public sealed record RunRequest
 
     public string? ParentId { get; init; }
 
+    /// <summary>
+    /// The new run's id; null draws a random one. A Slurm task derives it from study, seed and
+    /// attempt, so a task that runs twice can never store its seed twice.
+    /// </summary>
+    public string? Id { get; init; }
+
     public string Kind { get; init; } = "run";
 
     /// <summary>Where the command runs (<c>--executor</c>); a fresh instance per run, see <see cref="ExecutorFactory"/>.</summary>

@@ -44,7 +44,7 @@ public sealed class StudyRunner
     /// </summary>
     public async Task<StudyOutcome> RunAsync(StudyRequest request, Stream stdout, Stream stderr, IProgress<StudyChild>? finished, CancellationToken interrupt)
     {
-        var claims = ParseClaims(request.Claims);
+        _ = ParseClaims(request.Claims);
         Check(request);
 
         var studyId = RunId.New();
@@ -99,13 +99,34 @@ public sealed class StudyRunner
             throw new ReproException(ExitCode.Cancelled, "cancelled before the first seed ran: nothing recorded");
         }
 
+        return await SaveStudyAsync(request, studyId, started, children, [], null, notes, interrupt.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// Summarises the children into the study (kind "study") and saves it under
+    /// <paramref name="studyId"/>: the local path and the Slurm path share it, so a study reads
+    /// the same wherever its seeds ran. <paramref name="unrecorded"/> are seeds whose every
+    /// attempt ended without a run (a Slurm task killed or crashed): reported, never counted.
+    /// </summary>
+    internal async Task<StudyOutcome> SaveStudyAsync(
+        StudyRequest request,
+        string studyId,
+        DateTimeOffset started,
+        IReadOnlyList<RunManifest> children,
+        IReadOnlyList<StudyChild> unrecorded,
+        RunManifest? fallbackTemplate,
+        IReadOnlyList<string> notes,
+        bool cancelled)
+    {
+        var claims = ParseClaims(request.Claims);
         var warnings = new List<string>(notes);
-        var study = Summarise(request, children, claims, warnings);
-        var template = children.FirstOrDefault(c => c.Status == RunStatus.Ok) ?? children[0];
+        var study = Summarise(request, children.ToList(), unrecorded, claims, warnings);
+        var template = children.FirstOrDefault(c => c.Status == RunStatus.Ok) ?? (children.Count > 0 ? children[0] : fallbackTemplate)
+            ?? throw new ArgumentException("a study needs one child run or a template", nameof(fallbackTemplate));
         var empty = await _cache.AddBytesAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None);
         var ended = _time.GetUtcNow();
         var okCount = children.Count(c => c.Status == RunStatus.Ok);
-        if (children.Count < request.Seeds.Count)
+        if (children.Count + unrecorded.Count < request.Seeds.Count)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"interrupted: {children.Count} of {request.Seeds.Count} seeds ran"));
         }
@@ -137,8 +158,8 @@ public sealed class StudyRunner
                 WallSeconds = (ended - started).TotalSeconds,
                 CpuSeconds = children.All(c => c.Execution.CpuSeconds is not null) ? children.Sum(c => c.Execution.CpuSeconds!.Value) : null,
                 PeakRssBytes = children.Max(c => c.Execution.PeakRssBytes),
-                ExitCode = children.All(c => c.Status == RunStatus.Ok) ? 0 : 1,
-                Cancelled = interrupt.IsCancellationRequested,
+                ExitCode = children.All(c => c.Status == RunStatus.Ok) && unrecorded.Count == 0 ? 0 : 1,
+                Cancelled = cancelled,
                 Stdout = new CapturedOutput { Sha256 = empty.Sha256 },
                 Stderr = new CapturedOutput { Sha256 = empty.Sha256 },
             },
@@ -218,7 +239,7 @@ public sealed class StudyRunner
         Metrics = run.Metrics.Values,
     };
 
-    private static StudyRecord Summarise(StudyRequest request, List<RunManifest> children, List<(string Key, double Value)> claims, List<string> warnings)
+    private static StudyRecord Summarise(StudyRequest request, List<RunManifest> children, IReadOnlyList<StudyChild> unrecorded, List<(string Key, double Value)> claims, List<string> warnings)
     {
         var ok = children.Where(c => c.Status == RunStatus.Ok).ToList();
         foreach (var failed in children.Where(c => c.Status != RunStatus.Ok))
@@ -279,14 +300,27 @@ public sealed class StudyRunner
             Seeds = request.Seeds,
             Parallelism = request.Parallelism,
             Mode = request.Source is null ? "in-place" : "scratch",
-            Children = children.Select(ChildOf).ToList(),
+            Children = children.Select(ChildOf).Concat(unrecorded).OrderBy(c => SeedOrder(request.Seeds, c.Seed)).ToList(),
             Statistics = statistics,
             Claims = placed,
             Bootstrap = BootstrapDescription,
         };
     }
 
-    private static List<(string Key, double Value)> ParseClaims(IReadOnlyList<string> claims)
+    private static int SeedOrder(IReadOnlyList<long> seeds, long seed)
+    {
+        for (var i = 0; i < seeds.Count; i++)
+        {
+            if (seeds[i] == seed)
+            {
+                return i;
+            }
+        }
+
+        return seeds.Count;
+    }
+
+    internal static List<(string Key, double Value)> ParseClaims(IReadOnlyList<string> claims)
     {
         var result = new List<(string, double)>();
         foreach (var (key, text) in KeyValueArguments.Parse(claims, "--claim"))

@@ -19,6 +19,9 @@ public sealed record ReplayRequest
     /// <summary>The new run's parent: the run verified, or the study a seed run belongs to.</summary>
     public required string ParentId { get; init; }
 
+    /// <summary>The new run's id (a Slurm task's, derived from study, seed and attempt); null draws a random one.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>Tags added to the recorded ones (KEY=VALUE).</summary>
     public IReadOnlyList<string> ExtraTags { get; init; } = [];
 

@@ -13,7 +13,8 @@ namespace Repro.Verification;
 /// result-affecting variables: in a scratch checkout of the recorded code and data (the
 /// default, the user's tree untouched) or in place. Verification and seed studies both use it.
 /// Safe to call concurrently: scratch checkouts are created and removed one at a time, since
-/// git serialises worktree changes with a lock file that a second writer would fail on.
+/// git serialises worktree changes with a lock file that a second writer would fail on; a file
+/// lock extends that to other processes (Slurm tasks of one study on one node).
 /// </summary>
 public sealed class RunReplayer
 {
@@ -55,6 +56,7 @@ public sealed class RunReplayer
                 await CheckoutLock.WaitAsync(CancellationToken.None);
                 try
                 {
+                    await using var held = await FileLock.AcquireAsync(Path.Combine(_workspace.TempPath, "checkout.lock"), CancellationToken.None);
                     scratch = await ScratchCheckout.CreateAsync(run, _workspace.Root, _workspace.TempPath, _cache, CancellationToken.None, new CommitSnapshots(_workspace.ReproDirectory));
                 }
                 finally
@@ -96,6 +98,7 @@ public sealed class RunReplayer
                 Name = null,
                 Kind = replay.Kind,
                 ParentId = replay.ParentId,
+                Id = replay.RunId,
                 Deps = run.Deps.Select(d => Relative(d.Path)).ToList(),
                 Outs = run.Outputs.Select(o => Relative(o.Path)).ToList(),
                 MetricsFiles = run.Metrics.Sources.Where(s => s.Path != "$REPRO_METRICS_FILE").Select(s => Relative(s.Path)).ToList(),
@@ -122,6 +125,7 @@ public sealed class RunReplayer
                 await CheckoutLock.WaitAsync(CancellationToken.None);
                 try
                 {
+                    await using var held = await FileLock.AcquireAsync(Path.Combine(_workspace.TempPath, "checkout.lock"), CancellationToken.None);
                     await scratch.DisposeAsync();
                 }
                 finally

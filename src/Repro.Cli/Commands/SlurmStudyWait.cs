@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+using Repro.Cli.Rendering;
+using Repro.Serialization;
+using Repro.Slurm;
+using Repro.Storage;
+using Repro.Studies;
+
+namespace Repro.Cli.Commands;
+
+/// <summary>
+/// Submitting a seed study to Slurm and waiting for it, shared by <c>repro seeds --executor slurm</c>
+/// and <c>repro study STUDY --wait</c> (which re-attaches to one whose waiter was killed).
+/// </summary>
+public static class SlurmStudyWait
+{
+    public static async Task<SlurmStudyRunner> RunnerAsync(CliContext context, WorkspaceSession session, CancellationToken cancellationToken)
+    {
+        var studies = await SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
+        return new SlurmStudyRunner(session.Workspace, session.Store, studies, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), new SlurmClient(), context.Time)
+        {
+            PollInterval = PollInterval(),
+        };
+    }
+
+    /// <summary>Submits the study's first array and waits for it.</summary>
+    public static async Task<int> SubmitAndWaitAsync(CliContext context, WorkspaceSession session, StudyRequest request, SlurmOptions options, bool json, CancellationToken cancellationToken)
+    {
+        var launcher = ReproLauncher.Current() ?? throw ReproException.CannotExecute("cannot tell how to start repro on a node: run the repro tool itself");
+        var runner = await RunnerAsync(context, session, cancellationToken);
+        var spec = await runner.SubmitAsync(request, options, launcher, cancellationToken);
+        Terminal.Note(context.Error, $"study {spec.Id[..8]}: {spec.Seeds.Count} seeds submitted to Slurm as one job array; Ctrl+C stops waiting (the jobs go on), `repro study {spec.Id[..8]} --wait` re-attaches");
+        return await WaitAsync(context, runner, spec.Id, json);
+    }
+
+    /// <summary>Waits for every seed to settle, then prints the study like <c>repro seeds</c> does.</summary>
+    public static async Task<int> WaitAsync(CliContext context, SlurmStudyRunner runner, string studyId, bool json)
+    {
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+        StudyOutcome outcome;
+        using (var progress = new SlurmProgressBar(context.Error))
+        {
+            outcome = await runner.WaitAsync(studyId, RunCommand.CurrentEnvironment(), progress, interrupt.Token);
+        }
+
+        var study = outcome.Study;
+        if (json)
+        {
+            context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(StudyReport.For(study, outcome.Digest), indented: true)));
+            context.Out.WriteLine();
+            foreach (var warning in study.Warnings)
+            {
+                Terminal.Warning(context.Error, warning);
+            }
+        }
+        else
+        {
+            StudyRenderer.Render(context.Out, study, outcome.Digest);
+        }
+
+        return SeedsCommand.ExitFor(study, cancelled: false);
+    }
+
+    /// <summary>REPRO_SLURM_POLL_MS shortens the poll for tests and small clusters (default 1000 ms).</summary>
+    private static TimeSpan PollInterval() =>
+        int.TryParse(Environment.GetEnvironmentVariable("REPRO_SLURM_POLL_MS"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromSeconds(1);
+}

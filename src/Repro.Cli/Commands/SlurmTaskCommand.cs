@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Repro.Capture;
+using Repro.Cli.Rendering;
+using Repro.Serialization;
+using Repro.Slurm;
+using Repro.Storage;
+
+namespace Repro.Cli.Commands;
+
+/// <summary>
+/// <c>repro slurm-task STUDY --batch B</c>: what a Slurm array task runs on its node (hidden; the
+/// job scripts repro submits call it). With <c>--probe-environment FILE</c> it writes the node's
+/// environment pillar instead, for a single run or verification on Slurm.
+/// </summary>
+public static class SlurmTaskCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = new Argument<string?>("study") { Arity = ArgumentArity.ZeroOrOne };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 0 };
+        var task = new Option<int?>("--task") { Description = "The array index (default: SLURM_ARRAY_TASK_ID)." };
+        var probe = new Option<string?>(SlurmExecutor.ProbeOption);
+        var command = new Command(SlurmStudyRunner.TaskCommand, "Run one seed of a Slurm study on this node (used by the job scripts repro submits).") { study, batch, task, probe };
+        command.Hidden = true;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(probe) is { } file)
+            {
+                var snapshot = await SystemProbe.CaptureAsync(RunCommand.CurrentEnvironment(), cancellationToken);
+                await AtomicFile.WriteAllTextAsync(file, System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(snapshot)), cancellationToken);
+                return 0;
+            }
+
+            var studyId = parse.GetValue(study) ?? throw ReproException.Usage("give the study id");
+            var index = parse.GetValue(task)
+                ?? (int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var slurmIndex) ? slurmIndex
+                : throw ReproException.Usage("no --task and no SLURM_ARRAY_TASK_ID: this command runs inside a Slurm array task"));
+
+            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            var studies = await new RetryingRunStore(session.Store, context.Time).RetryAsync(
+                "open the study tables",
+                async () => await SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(CancellationToken.None), CancellationToken.None),
+                null,
+                CancellationToken.None);
+
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+            var runner = new SlurmSeedRunner(session.Workspace, session.Store, studies, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
+            var retrying = new SynchronousProgress<string>(message => Terminal.Warning(context.Error, message));
+            var run = await runner.RunAsync(studyId, parse.GetValue(batch), index, RunCommand.CurrentEnvironment(), WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), retrying, interrupt.Token);
+            if (run is null)
+            {
+                Terminal.Note(context.Error, "this seed's run is already recorded: nothing to do");
+                return 0;
+            }
+
+            Terminal.Note(context.Error, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
+            return run.Execution.Cancelled ? (int)ExitCode.Cancelled : Math.Clamp(run.Execution.ExitCode, 0, 255);
+        });
+        return command;
+    }
+}

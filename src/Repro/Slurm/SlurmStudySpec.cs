@@ -1,0 +1,28 @@
+namespace Repro.Slurm;
+
+/// <summary>
+/// A seed study submitted to Slurm, as kept in the store before any task runs: enough to
+/// re-attach, retry and summarise it from another process (<c>repro study ID --wait</c>).
+/// </summary>
+public sealed record SlurmStudySpec
+{
+    public required string Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>The recorded run each task re-runs with its seed.</summary>
+    public required string SourceRun { get; init; }
+
+    public required IReadOnlyList<long> Seeds { get; init; }
+
+    public IReadOnlyList<string> Claims { get; init; } = [];
+
+    public bool? HigherIsBetter { get; init; }
+
+    public required SlurmOptions Options { get; init; }
+
+    /// <summary>The command that starts repro on a node (the repro binary, or dotnet and repro.dll).</summary>
+    public required IReadOnlyList<string> Launcher { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+}
