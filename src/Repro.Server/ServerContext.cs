@@ -1,6 +1,6 @@
 using Repro.Storage;
-using Repro.Tracking;
 using Repro.Storage.Sql;
+using Repro.Tracking;
 using Repro.Workspaces;
 
 namespace Repro.Server;

@@ -40,7 +40,8 @@ public sealed record RunRequest
 
     /// <summary>
     /// The new run's id; null draws a random one. A Slurm task derives it from study, seed and
-    /// attempt, so a task that runs twice can never store its seed twice.
+    /// attempt, so a task that runs twice can never store its seed twice; a run an MLflow script
+    /// logs onto is created (live) beforehand with it.
     /// </summary>
     public string? Id { get; init; }
 
@@ -48,6 +49,4 @@ public sealed record RunRequest
 
     /// <summary>Where the command runs (<c>--executor</c>); a fresh instance per run, see <see cref="ExecutorFactory"/>.</summary>
     public IExecutor Executor { get; init; } = LocalExecutor.Instance;
-    /// <summary>The run's id when it is chosen beforehand (a live MLflow run the command logs onto); null: a new one.</summary>
-    public string? Id { get; init; }
 }

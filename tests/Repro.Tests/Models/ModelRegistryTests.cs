@@ -10,7 +10,7 @@ namespace Repro.Tests.Models;
 public sealed class ModelRegistryTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private SqliteRunStore _store = null!;
+    private SqlRunStore _store = null!;
     private SqlDatabase _database = null!;
     private ModelRegistry _registry = null!;
     private RunManifest _run = null!;
