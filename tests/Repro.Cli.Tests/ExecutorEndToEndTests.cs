@@ -109,8 +109,8 @@ public sealed class ExecutorEndToEndTests
     [InlineData("--image needs --executor container", 2, "run", "--image", "alpine", "--", "true")]
     [InlineData("--partition needs --executor slurm", 2, "run", "--executor", "sandbox", "--partition", "debug", "--", "true")]
     [InlineData("--retries needs --executor slurm", 2, "verify", "@last", "--retries", "2")]
-    [InlineData("the container executor is not available in this build", 3, "run", "--executor", "container", "--image", "alpine", "--", "true")]
-    [InlineData("the slurm executor is not available in this build", 3, "seeds", "-n", "2", "--executor", "slurm", "--", "true")]
+    [InlineData("image repro-no-such-image:0 is not present locally", 3, "run", "--executor", "container", "--image", "repro-no-such-image:0", "--", "true")]
+    [InlineData("on Slurm a study re-runs a recorded run", 2, "seeds", "-n", "2", "--executor", "slurm", "--", "true")]
     public async Task Executor_options_that_do_not_fit_are_refused_before_anything_runs(string message, int exit, params string[] args)
     {
         using var dir = new Workdir();
