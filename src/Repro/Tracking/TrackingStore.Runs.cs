@@ -348,8 +348,17 @@ public sealed partial class TrackingStore
             hv.Value = nan ? 0.0 : point.Value;
             hn.Value = nan ? 1L : 0L;
             sv.Value = nan ? DBNull.Value : point.Value;
-            await history.ExecuteNonQueryAsync(cancellationToken);
-            await steps.ExecuteNonQueryAsync(cancellationToken);
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection)
+            {
+                // SQLite's async calls run synchronously anyway; the sync call saves a Task per row.
+                history.ExecuteNonQuery();
+                steps.ExecuteNonQuery();
+            }
+            else
+            {
+                await history.ExecuteNonQueryAsync(cancellationToken);
+                await steps.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
     }
 
