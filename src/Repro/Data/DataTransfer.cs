@@ -129,41 +129,8 @@ public sealed class DataTransfer
         return stream is not null && await _cache.AddStreamAsync(stream, sha256, cancellationToken) is null;
     }
 
-    private async Task FetchAsync(List<(string Sha256, string Label)> blobs, ConcurrentBag<string> missing, ConcurrentBag<string> corrupt, long[] counters, CancellationToken cancellationToken)
-    {
-        var todo = new List<(string Sha256, string Label)>();
-        foreach (var blob in blobs)
-        {
-            if (_cache.Contains(blob.Sha256))
-            {
-                Interlocked.Increment(ref counters[2]);
-            }
-            else
-            {
-                todo.Add(blob);
-            }
-        }
-
-        await Parallel.ForEachAsync(todo, Options(cancellationToken), async (blob, ct) =>
-        {
-            await using var stream = await _remote.OpenReadAsync(blob.Sha256, ct);
-            if (stream is null)
-            {
-                missing.Add($"{blob.Label} ({blob.Sha256[..12]})");
-                return;
-            }
-
-            var actual = await _cache.AddStreamAsync(stream, blob.Sha256, ct);
-            if (actual is not null)
-            {
-                corrupt.Add($"{blob.Label} ({blob.Sha256[..12]}: the remote sent bytes hashing to {actual[..12]})");
-                return;
-            }
-
-            Interlocked.Increment(ref counters[0]);
-            Interlocked.Add(ref counters[1], new FileInfo(_cache.PathFor(blob.Sha256)).Length);
-        });
-    }
+    private Task FetchAsync(List<(string Sha256, string Label)> blobs, ConcurrentBag<string> missing, ConcurrentBag<string> corrupt, long[] counters, CancellationToken cancellationToken) =>
+        BlobFetch.FetchAsync(_cache, _remote, Options(cancellationToken), blobs, missing, corrupt, counters);
 
     private ParallelOptions Options(CancellationToken cancellationToken) => new() { MaxDegreeOfParallelism = _jobs, CancellationToken = cancellationToken };
 }

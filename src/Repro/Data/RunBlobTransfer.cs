@@ -81,43 +81,16 @@ public sealed class RunBlobTransfer
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var pass = 0; pass < 2; pass++)
         {
-            var todo = new List<BlobUse>();
+            var todo = new List<(string Sha256, string Label)>();
             foreach (var use in await RunBlobs.CollectAsync(run, _cache, cancellationToken))
             {
-                if (!seen.Add(use.Sha256))
+                if (seen.Add(use.Sha256))
                 {
-                    continue;
-                }
-
-                if (_cache.Contains(use.Sha256))
-                {
-                    counters[2]++;
-                }
-                else
-                {
-                    todo.Add(use);
+                    todo.Add((use.Sha256, use.What));
                 }
             }
 
-            await Parallel.ForEachAsync(todo, Options(cancellationToken), async (use, ct) =>
-            {
-                await using var stream = await _remote.OpenReadAsync(use.Sha256, ct);
-                if (stream is null)
-                {
-                    missing.Add($"{use.What} ({use.Sha256[..12]})");
-                    return;
-                }
-
-                var actual = await _cache.AddStreamAsync(stream, use.Sha256, ct);
-                if (actual is not null)
-                {
-                    corrupt.Add($"{use.What} ({use.Sha256[..12]}: the remote sent bytes hashing to {actual[..12]})");
-                    return;
-                }
-
-                Interlocked.Increment(ref counters[0]);
-                Interlocked.Add(ref counters[1], new FileInfo(_cache.PathFor(use.Sha256)).Length);
-            });
+            await BlobFetch.FetchAsync(_cache, _remote, Options(cancellationToken), todo, missing, corrupt, counters);
         }
 
         return new TransferResult
