@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Repro.Tests.Shared;
 
 namespace Repro.Bench;
 
@@ -7,8 +8,9 @@ namespace Repro.Bench;
 /// What the Slurm path costs per task: a 50-seed study of a `true`-like run
 /// (`repro seeds RUN -n 50 --executor slurm`) against the same study run locally with `-j`
 /// equal to the cores, and against Slurm's own floor, a bare `sbatch --array=0-49` of
-/// /bin/true. Needs a Slurm controller that answers (the tests' single-node cluster, or a real
-/// one); without one the row says so.
+/// /bin/true. Uses the Slurm controller that answers (a real cluster's, or the tests'); when none
+/// does, starts the tests' single-node cluster (<see cref="SlurmCluster"/>: root, Debian's
+/// slurm-wlm and munge) and stops what it started when done.
 /// </summary>
 public static class SlurmBench
 {
@@ -16,12 +18,29 @@ public static class SlurmBench
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
     {
-        var sinfo = await Measure.RunAsync("sinfo", ["-h", "-o", "%t"], temp, cancellationToken, check: false);
-        if (sinfo.ExitCode != 0)
+        var cluster = new SlurmCluster();
+        try
         {
-            return [new ResultRow("slurm: per-task overhead", "skipped: no Slurm controller answers (start one: README, Slurm executor)", "-", null, "-", null)];
+            log.WriteLine("[slurm] starting (or joining) the single-node cluster");
+            await cluster.StartAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException or IOException)
+        {
+            return [new ResultRow("slurm: per-task overhead", "skipped: no Slurm controller answers and none could be started here: " + ex.Message.Split('\n')[0], "-", null, "-", null)];
         }
 
+        try
+        {
+            return await MeasureAsync(options, temp, log, cancellationToken);
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+    }
+
+    private static async Task<IReadOnlyList<ResultRow>> MeasureAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
+    {
         var work = Path.Combine(temp, "slurm");
         Directory.CreateDirectory(work);
         await Measure.RunAsync("dotnet", [options.ReproDll, "init"], work, cancellationToken);

@@ -36,6 +36,23 @@ public sealed class SlurmEndToEndTests(SlurmClusterFixture cluster)
             open(os.path.join(marks, "done-" + str(seed)), "w").close()
         """;
 
+    // A parallel sum: its rounding depends on how many threads split it (a pool of 4 unless OMP_NUM_THREADS says otherwise).
+    private const string Reduction = """
+        import json, os, random
+        threads = int(os.environ.get("OMP_NUM_THREADS") or 4)
+        random.seed(7)
+        values = [random.random() for _ in range(100000)]
+        chunk = -(-len(values) // threads)
+        json.dump({"total": sum(sum(values[i:i + chunk]) for i in range(0, len(values), chunk))}, open("metrics.json", "w"))
+        """;
+
+    // A seeded metric written where the command line says.
+    private const string Seeded = """
+        import json, os, random, sys
+        random.seed(int(os.environ["REPRO_SEED"]))
+        json.dump({"acc": 0.8 + random.gauss(0, 0.01)}, open(sys.argv[1], "w"))
+        """;
+
     private static readonly Dictionary<string, string?> FastPolling = new() { ["REPRO_SLURM_POLL_MS"] = "200" };
 
     private static async Task<Workdir> ProjectAsync()
@@ -141,6 +158,77 @@ public sealed class SlurmEndToEndTests(SlurmClusterFixture cluster)
         var child = await dir.ManifestAsync(children[0].Id);
         Assert.Equal(cluster.Node, child.GetProperty("environment").GetProperty("hostname").GetString());
         Assert.Contains("study=" + id, child.GetProperty("tags").EnumerateObject().Select(t => t.Name + "=" + t.Value.GetString()));
+    }
+
+    [Fact]
+    public async Task Verify_on_Slurm_probes_the_node_so_a_thread_variable_only_the_node_sets_is_a_cause()
+    {
+        using var dir = await ProjectAsync();
+        dir.Write("reduce.py", Reduction);
+        await ReproProcess.GitAsync(dir.Path, "add", ".");
+        await ReproProcess.GitAsync(dir.Path, "commit", "-qm", "reduce");
+
+        // Recorded on the login machine, where OMP_NUM_THREADS is not set; the node's task prolog sets it (SlurmCluster).
+        var login = new Dictionary<string, string?>(FastPolling) { ["OMP_NUM_THREADS"] = null };
+        var record = await ReproProcess.RunWithAsync(dir.Path, login, null, "run", "--name", "reduce", "--metrics", "metrics.json", "--", Python, "reduce.py");
+        Assert.True(record.ExitCode == 0, record.ToString());
+        var original = await dir.ManifestAsync("reduce");
+        Assert.False(original.GetProperty("environment").GetProperty("variables").TryGetProperty("OMP_NUM_THREADS", out _));
+
+        var verify = await ReproProcess.RunWithAsync(dir.Path, login, null, "verify", "reduce", "--executor", "slurm", "--json");
+        Assert.True(verify.ExitCode == 1, verify.ToString());
+        var report = JsonDocument.Parse(verify.Stdout).RootElement;
+        var causes = report.GetProperty("causes").EnumerateArray().Select(c => (Pillar: c.GetProperty("pillar").GetString(), Detail: c.GetProperty("detail").GetString()!)).ToList();
+        Assert.Contains(causes, c => c.Pillar == "threads" && c.Detail.Contains("OMP_NUM_THREADS (unset) → 1", StringComparison.Ordinal));
+
+        // The reproduction's pillar was probed in the job, on the node: its variables, its interpreter and packages.
+        var rerun = await dir.ManifestAsync(report.GetProperty("reproduction_runs")[0].GetString()!);
+        var environment = rerun.GetProperty("environment");
+        Assert.Equal("1", environment.GetProperty("variables").GetProperty("OMP_NUM_THREADS").GetString());
+        Assert.Equal("slurm", environment.GetProperty("executor").GetProperty("name").GetString());
+        Assert.Equal(cluster.Node, environment.GetProperty("executor").GetProperty("details").GetProperty("node").GetString());
+        Assert.Equal(cluster.Node, environment.GetProperty("hostname").GetString());
+        Assert.Equal(Python, environment.GetProperty("python").GetProperty("executable").GetString());
+        Assert.Equal(
+            original.GetProperty("environment").GetProperty("python").GetProperty("packages").EnumerateObject().Select(p => p.Name),
+            environment.GetProperty("python").GetProperty("packages").EnumerateObject().Select(p => p.Name));
+        Assert.DoesNotContain(rerun.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("environment pillar", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_study_of_a_command_on_Slurm_runs_each_seed_as_an_array_task_in_place()
+    {
+        using var dir = await ProjectAsync();
+        dir.Write(".gitignore", "metrics.json\nmarks/\nm-*.json\n");
+        dir.Write("seeded.py", Seeded);
+        await ReproProcess.GitAsync(dir.Path, "add", ".");
+        await ReproProcess.GitAsync(dir.Path, "commit", "-qm", "seeded");
+
+        string[] command = ["-n", "3", "--name", "seeded", "--metrics", "m-{seed}.json", "--json", "--", Python, "seeded.py", "m-{seed}.json"];
+        var slurm = await ReproProcess.RunWithAsync(dir.Path, FastPolling, null, ["seeds", "--executor", "slurm", .. command]);
+        Assert.True(slurm.ExitCode == 0, slurm.ToString());
+        var study = JsonDocument.Parse(slurm.Stdout).RootElement;
+        var local = await ReproProcess.RunWithAsync(dir.Path, null, null, ["seeds", .. command]);
+        Assert.True(local.ExitCode == 0, local.ToString());
+        var localStudy = JsonDocument.Parse(local.Stdout).RootElement;
+
+        Assert.Equal("in-place", study.GetProperty("mode").GetString());
+        Assert.Equal(JsonValueKind.Null, study.GetProperty("source_run").ValueKind);
+        Assert.Equal("seeded", study.GetProperty("name").GetString());
+        Assert.Equal([1L, 2, 3], Seeds(study));
+        Assert.Equal(
+            localStudy.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("metrics").GetProperty("acc").GetDouble()),
+            study.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("metrics").GetProperty("acc").GetDouble()));
+
+        // Every seed is one task of one array, recorded once, on the node, in this folder.
+        var id = study.GetProperty("study").GetString()!;
+        var children = await ChildRunsAsync(dir, id);
+        Assert.Equal([1L, 2, 3], children.Select(c => c.Seed));
+        Assert.Single(Directory.GetFiles(dir.Combine(".repro", "slurm", id), "batch-*.sh"));
+        var child = await dir.ManifestAsync(children[2].Id);
+        Assert.Equal(cluster.Node, child.GetProperty("environment").GetProperty("hostname").GetString());
+        Assert.Equal("m-3.json", child.GetProperty("metrics").GetProperty("sources")[0].GetProperty("path").GetString());
+        Assert.True(File.Exists(dir.Combine("m-3.json")));
     }
 
     [Fact]

@@ -22,13 +22,29 @@ public static class SlurmTaskCommand
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 0 };
         var task = new Option<int?>("--task") { Description = "The array index (default: SLURM_ARRAY_TASK_ID)." };
         var probe = new Option<string?>(SlurmExecutor.ProbeOption);
-        var command = new Command(SlurmStudyRunner.TaskCommand, "Run one seed of a Slurm study on this node (used by the job scripts repro submits).") { study, batch, task, probe };
+        var probePython = new Option<string?>(SlurmExecutor.ProbePythonOption);
+        var command = new Command(SlurmStudyRunner.TaskCommand, "Run one seed of a Slurm study on this node (used by the job scripts repro submits).") { study, batch, task, probe, probePython };
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(probe) is { } file)
             {
-                var snapshot = await SystemProbe.CaptureAsync(RunCommand.CurrentEnvironment(), cancellationToken);
+                var variables = RunCommand.CurrentEnvironment();
+                var snapshot = await SystemProbe.CaptureAsync(variables, cancellationToken);
+                if (parse.GetValue(probePython) is { } python)
+                {
+                    // The interpreter as the command will find it here: on the job's PATH, from the job's folder.
+                    var here = Environment.CurrentDirectory;
+                    var (info, error) = await PythonProbe.ProbeAsync(
+                        ExecutableResolver.Find(python, variables.GetValueOrDefault("PATH"), here) ?? python,
+                        here,
+                        variables.ToDictionary(v => v.Key, v => (string?)v.Value),
+                        cancellationToken);
+                    snapshot = info is not null
+                        ? snapshot with { Python = info }
+                        : snapshot with { Unknown = new SortedDictionary<string, string>(snapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };
+                }
+
                 await AtomicFile.WriteAllTextAsync(file, System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(snapshot)), cancellationToken);
                 return 0;
             }

@@ -17,4 +17,11 @@ public sealed record ExecutionSpec
 
     /// <summary>Absolute paths mounted read-only besides the workspace (the content cache).</summary>
     public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
+
+    /// <summary>
+    /// The Python interpreter whose packages the environment pillar records (as given: a name
+    /// looked up on the command's PATH, or a path); null when the command is not Python. An
+    /// executor that probes its machine itself (<see cref="IRemoteExecutor"/>) probes it there.
+    /// </summary>
+    public string? Python { get; init; }
 }

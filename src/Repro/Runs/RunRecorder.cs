@@ -179,6 +179,7 @@ public sealed class RunRecorder
             WorkspaceRoot = _workspace.Root,
             WritablePaths = request.Outs.Select(Full).Concat(request.MetricsFiles.Select(Full)).Append(metricsLog).ToList(),
             ReadOnlyPaths = [_cache.Root],
+            Python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null),
         };
         await request.Executor.PrepareAsync(spec, none);
 
@@ -221,9 +222,16 @@ public sealed class RunRecorder
 
         // An executor that ran the command on another machine (a Slurm node) probed that machine there.
         var local = await system;
-        var environmentSnapshot = (request.Executor is IRemoteExecutor { RemoteEnvironment: { } remote } ? remote : local) with { Executor = request.Executor.Describe() };
-        var python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null);
-        if (python is not null)
+        var remote = (request.Executor as IRemoteExecutor)?.RemoteEnvironment;
+        var environmentSnapshot = (remote ?? local) with { Executor = request.Executor.Describe() };
+        if (request.Executor is IRemoteExecutor { RemoteProblem: { } problem } && remote is null)
+        {
+            warnings.Add($"the environment pillar is this machine's ({local.Hostname}), not that of the machine the command ran on: {problem}");
+        }
+
+        // The node probed its interpreter too: the login machine's Python may not be the node's.
+        var python = spec.Python;
+        if (python is not null && !(remote is not null && (remote.Python is not null || remote.Unknown.ContainsKey("python"))))
         {
             var (info, error) = image is not null
                 ? await image.ProbePythonAsync(spec, python, none)

@@ -19,6 +19,9 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
     /// <summary>The hidden switch of <c>repro slurm-task</c> that writes the node's environment pillar to a file.</summary>
     public const string ProbeOption = "--probe-environment";
 
+    /// <summary>With <see cref="ProbeOption"/>: the Python interpreter whose packages the node's pillar records.</summary>
+    public const string ProbePythonOption = "--probe-python";
+
     private readonly SlurmOptions _options;
     private readonly IReadOnlyList<string>? _launcher;
     private readonly SlurmClient _slurm;
@@ -38,6 +41,8 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public EnvironmentSnapshot? RemoteEnvironment { get; private set; }
+
+    public string? RemoteProblem { get; private set; }
 
     public async Task PrepareAsync(ExecutionSpec spec, CancellationToken cancellationToken)
     {
@@ -104,16 +109,23 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
         var stdoutFile = Path.Combine(folder, "stdout");
         var stderrFile = Path.Combine(folder, "stderr");
         var environmentFile = Path.Combine(folder, "environment.json");
-        var script = new StringBuilder("#!/bin/sh\n# repro run on a Slurm node: probe the node, then the command itself.\n");
+        var probeErrors = Path.Combine(folder, "probe.log");
+        var script = new StringBuilder("#!/bin/sh\n# repro run on a Slurm node: probe the node (machine, variables, Python) in the job's environment, then the command itself.\n")
+            .Append("cd ").Append(SlurmStudyRunner.ShellQuote(spec.Process.WorkingDirectory)).Append(" || exit 127\n");
         if (_launcher is { Count: > 0 })
         {
             script.Append("env -u REPRO_RUN_ID -u REPRO_DIR -u REPRO_METRICS_FILE ")
                 .Append(string.Join(' ', _launcher.Select(SlurmStudyRunner.ShellQuote)))
-                .Append(CultureInfo.InvariantCulture, $" {SlurmStudyRunner.TaskCommand} {ProbeOption} {SlurmStudyRunner.ShellQuote(environmentFile)} >/dev/null 2>&1\n");
+                .Append(CultureInfo.InvariantCulture, $" {SlurmStudyRunner.TaskCommand} {ProbeOption} {SlurmStudyRunner.ShellQuote(environmentFile)}");
+            if (spec.Python is { } python)
+            {
+                script.Append(CultureInfo.InvariantCulture, $" {ProbePythonOption} {SlurmStudyRunner.ShellQuote(python)}");
+            }
+
+            script.Append(CultureInfo.InvariantCulture, $" >/dev/null 2>{SlurmStudyRunner.ShellQuote(probeErrors)}\n");
         }
 
-        script.Append("cd ").Append(SlurmStudyRunner.ShellQuote(spec.Process.WorkingDirectory)).Append(" || exit 127\n")
-            .Append("exec ").Append(string.Join(' ', new[] { spec.Process.Executable }.Concat(spec.Process.Arguments).Select(SlurmStudyRunner.ShellQuote))).Append('\n');
+        script.Append("exec ").Append(string.Join(' ', new[] { spec.Process.Executable }.Concat(spec.Process.Arguments).Select(SlurmStudyRunner.ShellQuote))).Append('\n');
         var scriptFile = Path.Combine(folder, "job.sh");
         await AtomicFile.WriteAllTextAsync(scriptFile, script.ToString(), CancellationToken.None);
         await File.WriteAllBytesAsync(stdoutFile, [], CancellationToken.None);
@@ -180,17 +192,7 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
         // The node may flush its last bytes just as the job ends.
         await outFollower.PumpAsync();
         await errFollower.PumpAsync();
-        if (File.Exists(environmentFile))
-        {
-            try
-            {
-                RemoteEnvironment = CanonicalJson.Deserialize<EnvironmentSnapshot>(await File.ReadAllTextAsync(environmentFile, CancellationToken.None));
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                RemoteEnvironment = null;
-            }
-        }
+        (RemoteEnvironment, RemoteProblem) = await ReadProbeAsync(environmentFile, probeErrors);
 
         var ended = _last!;
         var exit = ended.Signal > 0 ? 128 + ended.Signal : ended.ExitCode;
@@ -209,6 +211,30 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
             Stdout = stdout,
             Stderr = stderr,
         };
+    }
+
+    /// <summary>The node's pillar the job's probe wrote, or why there is none.</summary>
+    private async Task<(EnvironmentSnapshot? Snapshot, string? Problem)> ReadProbeAsync(string environmentFile, string probeErrors)
+    {
+        if (_launcher is not { Count: > 0 })
+        {
+            return (null, "repro cannot start itself on the node (it does not run as the repro tool)");
+        }
+
+        if (File.Exists(environmentFile))
+        {
+            try
+            {
+                return (CanonicalJson.Deserialize<EnvironmentSnapshot>(await File.ReadAllTextAsync(environmentFile, CancellationToken.None)), null);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return (null, "the node's probe wrote an unreadable file: " + ex.Message);
+            }
+        }
+
+        var errors = File.Exists(probeErrors) ? (await File.ReadAllTextAsync(probeErrors, CancellationToken.None)).Trim() : string.Empty;
+        return (null, errors.Length > 0 ? "the node's probe failed: " + errors.Split('\n')[^1].Trim() : "the node's probe wrote nothing (did the job start?)");
     }
 
     /// <summary>Copies what a job appended to one of its output files since the last look.</summary>

@@ -1,5 +1,6 @@
 using Repro.Domain;
 using Repro.Hashing;
+using Repro.Runs;
 using Repro.Storage;
 using Repro.Verification;
 using Repro.Workspaces;
@@ -8,7 +9,8 @@ namespace Repro.Slurm;
 
 /// <summary>
 /// The node side of a Slurm study: one array task re-runs the study's recorded run with its
-/// seed in its own scratch checkout and records it in the shared store, under the id its attempt
+/// seed in its own scratch checkout (or records the study's command with its seed, in place)
+/// and records it in the shared store, under the id its attempt
 /// was given. Reads and the final write retry while the store is unreachable; a task whose run
 /// is already stored (Slurm ran it twice) records nothing.
 /// </summary>
@@ -49,8 +51,25 @@ public sealed class SlurmSeedRunner
 
         var spec = await store.RetryAsync("read the study", () => _studies.GetAsync(studyId, none), null, none)
             ?? throw ReproException.CannotExecute($"no Slurm study {studyId}");
-        var source = await store.GetAsync(spec.SourceRun, none)
-            ?? throw ReproException.CannotExecute($"the study's source run {spec.SourceRun[..8]} is not in the store");
+        if (spec.Command is { } command)
+        {
+            // A study of a command: recorded in place, in the folder the nodes share, as `repro seeds -- COMMAND` does.
+            var child = command.ToRequest(environment) with
+            {
+                Name = null,
+                Kind = "run",
+                ParentId = studyId,
+                Id = task.RunId,
+                Seed = task.Seed,
+                Tags = command.Tags.Append($"study={studyId}").ToList(),
+            };
+            var recorder = new RunRecorder(_workspace, store, _cache, _statCache(), _time);
+            return (await recorder.RecordAsync(child, stdout, stderr, null, interrupt)).Manifest;
+        }
+
+        var sourceRun = spec.SourceRun ?? throw ReproException.CannotExecute($"study {studyId[..8]} names neither a run nor a command");
+        var source = await store.GetAsync(sourceRun, none)
+            ?? throw ReproException.CannotExecute($"the study's source run {sourceRun[..8]} is not in the store");
         var replayer = new RunReplayer(_workspace, store, _cache, _statCache, _time);
         var replay = new ReplayRequest
         {

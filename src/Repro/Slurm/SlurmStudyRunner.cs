@@ -14,7 +14,8 @@ namespace Repro.Slurm;
 /// <summary>
 /// Runs a seed study as Slurm job arrays: one array task per seed, each running repro itself on
 /// its node (<c>repro slurm-task</c>) to re-run the recorded run with its seed in its own scratch
-/// checkout, recording into the shared store. The study, its batches and every seed's expected
+/// checkout (or, for a study of a command, to record the command with its seed in place),
+/// recording into the shared store. The study, its batches and every seed's expected
 /// child are stored before anything is waited for; the waiter only polls Slurm and the store, so
 /// killing it loses nothing and <see cref="WaitAsync"/> from another process picks up where it
 /// was. Failed attempts (killed, timed out, crashed before recording) are submitted again as a
@@ -54,12 +55,12 @@ public sealed class SlurmStudyRunner
     /// </summary>
     public async Task<SlurmStudySpec> SubmitAsync(StudyRequest request, SlurmOptions options, IReadOnlyList<string> launcher, CancellationToken cancellationToken)
     {
-        if (request.Source is not { } source)
+        if ((request.Source is null) == (request.Command is null))
         {
-            throw ReproException.Usage("on Slurm a study re-runs a recorded run, each seed in its own scratch checkout: record it first (repro run ... -- COMMAND), then `repro seeds RUN -n N --executor slurm`");
+            throw new ArgumentException("a study needs a command or a recorded run, not both", nameof(request));
         }
 
-        if (source.Manifest.Kind == "study")
+        if (request.Source is { } source && source.Manifest.Kind == "study")
         {
             throw ReproException.Usage($"run {source.Manifest.Id[..8]} is itself a study: give one of its seeds' runs, or the run it studied");
         }
@@ -69,6 +70,12 @@ public sealed class SlurmStudyRunner
             throw ReproException.Usage("a study needs at least one seed");
         }
 
+        if (request.Command is { } command && (options.Throttle ?? request.Seeds.Count) > 1)
+        {
+            // Array tasks run at once, each in this very folder (the nodes share it).
+            StudyRunner.CheckSideBySide(command, "on Slurm the seeds run side by side in this folder, one array task each", "add -j 1 (one task at a time), or record the run first and use `repro seeds RUN --executor slurm`");
+        }
+
         options.Validate();
         _ = StudyRunner.ParseClaims(request.Claims);
         await _slurm.CheckAsync(cancellationToken);
@@ -76,8 +83,9 @@ public sealed class SlurmStudyRunner
         var spec = new SlurmStudySpec
         {
             Id = RunId.New(),
-            Name = request.Name ?? source.Manifest.Name,
-            SourceRun = source.Manifest.Id,
+            Name = request.Name ?? request.Source?.Manifest.Name ?? request.Command?.Name,
+            SourceRun = request.Source?.Manifest.Id,
+            Command = request.Command is { } given ? SlurmStudyCommand.From(given) : null,
             Seeds = request.Seeds,
             Claims = request.Claims,
             HigherIsBetter = request.HigherIsBetter,
@@ -105,8 +113,13 @@ public sealed class SlurmStudyRunner
             return new StudyOutcome(saved.Manifest, saved.Digest);
         }
 
-        var source = await _store.GetAsync(spec.SourceRun, none)
-            ?? throw ReproException.CannotExecute($"the study's source run {spec.SourceRun[..8]} is no longer in the store");
+        StoredRun? source = null;
+        if (spec.SourceRun is { } sourceRun)
+        {
+            source = await _store.GetAsync(sourceRun, none)
+                ?? throw ReproException.CannotExecute($"the study's source run {sourceRun[..8]} is no longer in the store");
+        }
+
         while (true)
         {
             var (tasks, ended, problem) = await PollAsync(spec, none);
@@ -233,7 +246,7 @@ public sealed class SlurmStudyRunner
         return (tasks, ended, problem);
     }
 
-    private async Task<StudyOutcome> SaveAsync(SlurmStudySpec spec, StoredRun source, List<SlurmSeedTask> tasks, Dictionary<long, SlurmSeedTask> latest)
+    private async Task<StudyOutcome> SaveAsync(SlurmStudySpec spec, StoredRun? source, List<SlurmSeedTask> tasks, Dictionary<long, SlurmSeedTask> latest)
     {
         var none = CancellationToken.None;
         var jobs = await _studies.JobsAsync(spec.Id, none);
@@ -273,9 +286,16 @@ public sealed class SlurmStudyRunner
             });
         }
 
+        if (source is null && children.Count == 0)
+        {
+            // A study of a command summarises its children; with none there is nothing to save it from.
+            throw ReproException.CannotExecute($"no seed of study {spec.Id[..8]} recorded a run: {string.Join("; ", notes.Where(n => n.Contains("no run recorded", StringComparison.Ordinal)))}");
+        }
+
         var request = new StudyRequest
         {
             Source = source,
+            Command = source is null ? spec.Command!.ToRequest(new Dictionary<string, string>()) : null,
             Seeds = spec.Seeds,
             Parallelism = spec.Options.Throttle ?? spec.Seeds.Count,
             Name = spec.Name,
@@ -286,7 +306,7 @@ public sealed class SlurmStudyRunner
         var runner = new StudyRunner(_workspace, _store, _cache, _statCache, _time);
         try
         {
-            return await runner.SaveStudyAsync(request, spec.Id, spec.StartedAt, children, unrecorded, source.Manifest, notes, cancelled: false);
+            return await runner.SaveStudyAsync(request, spec.Id, spec.StartedAt, children, unrecorded, source?.Manifest, notes, cancelled: false);
         }
         catch (DbException)
         {

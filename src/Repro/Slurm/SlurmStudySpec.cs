@@ -10,8 +10,11 @@ public sealed record SlurmStudySpec
 
     public string? Name { get; init; }
 
-    /// <summary>The recorded run each task re-runs with its seed.</summary>
-    public required string SourceRun { get; init; }
+    /// <summary>The recorded run each task re-runs with its seed in a scratch checkout; null for a study of a command.</summary>
+    public string? SourceRun { get; init; }
+
+    /// <summary>The command each task records with its seed, in place; null for a study of a recorded run.</summary>
+    public SlurmStudyCommand? Command { get; init; }
 
     public required IReadOnlyList<long> Seeds { get; init; }
 

@@ -196,14 +196,23 @@ public sealed class StudyRunner
 
         if (request.Command is { } command && request.Parallelism > 1)
         {
-            // Side by side in one folder, children would overwrite each other's outputs.
-            var shared = command.Outs.Concat(command.MetricsFiles).Where(p => !p.Contains(DeterminismSettings.SeedPlaceholder, StringComparison.Ordinal)).ToList();
-            if (shared.Count > 0)
-            {
-                throw ReproException.Usage(
-                    $"with -j {request.Parallelism} the seeds run side by side in this folder and would overwrite {string.Join(", ", shared)}: " +
-                    "put {seed} in every --out and --metrics path (e.g. --out model-{seed}.pkl), or record the run first and use `repro seeds RUN -j J`, which gives each seed its own scratch checkout");
-            }
+            CheckSideBySide(command, $"with -j {request.Parallelism.ToString(CultureInfo.InvariantCulture)} the seeds run side by side in this folder", "record the run first and use `repro seeds RUN -j J`");
+        }
+    }
+
+    /// <summary>
+    /// Side by side in one folder, children would overwrite each other's outputs: every --out
+    /// and --metrics path must name its seed. <paramref name="why"/> says why they run side by
+    /// side, <paramref name="instead"/> the way round it.
+    /// </summary>
+    internal static void CheckSideBySide(RunRequest command, string why, string instead)
+    {
+        var shared = command.Outs.Concat(command.MetricsFiles).Where(p => !p.Contains(DeterminismSettings.SeedPlaceholder, StringComparison.Ordinal)).ToList();
+        if (shared.Count > 0)
+        {
+            throw ReproException.Usage(
+                $"{why} and would overwrite {string.Join(", ", shared)}: " +
+                $"put {{seed}} in every --out and --metrics path (e.g. --out model-{{seed}}.pkl), or {instead}, which gives each seed its own scratch checkout");
         }
     }
 

@@ -1,209 +1,23 @@
-using System.Diagnostics;
-using System.Globalization;
+using Repro.Tests.Shared;
 
 namespace Repro.Tests.Slurm;
 
-/// <summary>
-/// A real single-node Slurm on this machine for the tests: writes the minimal slurm.conf
-/// (only if there is none, or the one there is this fixture's), creates the munge key if absent,
-/// starts munged, slurmctld and slurmd directly (no systemd), and waits until the node is idle.
-/// A cluster that already answers is used as it is. Several test processes may share it: each
-/// registers itself, and the last one out stops the daemons a fixture started, by the pids in
-/// /run. Needs root and Debian's slurm-wlm and munge (scripts/setup installs them).
-/// </summary>
+/// <summary>The tests' single-node Slurm (<see cref="SlurmCluster"/>), started once for every test that submits jobs.</summary>
 public sealed class SlurmClusterFixture : IAsyncLifetime
 {
     public const string Collection = "slurm";
 
-    private const string ConfPath = "/etc/slurm/slurm.conf";
-    private const string Marker = "# written by the repro test fixture (SlurmClusterFixture)";
-    private const string StartedMarker = "/run/repro-test-slurm.started";
-    private const string UsersDirectory = "/run/repro-test-slurm.users";
-    private const string LockPath = "/run/repro-test-slurm.lock";
-
-    private static readonly string[] Pids = ["/run/slurmd.pid", "/run/slurmctld.pid", "/run/munge/munged.pid"];
-
-    private string? _registration;
+    private readonly SlurmCluster _cluster = new();
 
     /// <summary>The node's name, as Slurm knows it (this machine's hostname).</summary>
-    public string Node { get; private set; } = string.Empty;
-
-    public async Task InitializeAsync()
-    {
-        await using var held = await Repro.Storage.FileLock.AcquireAsync(LockPath, CancellationToken.None);
-        Directory.CreateDirectory(UsersDirectory);
-        _registration = Path.Combine(UsersDirectory, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        await File.WriteAllTextAsync(_registration, string.Empty);
-        Node = (await RunAsync("hostname", [])).Stdout.Trim();
-        if (await IdleAsync())
-        {
-            return;
-        }
-
-        foreach (var tool in new[] { "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/bin/sbatch" })
-        {
-            if (!File.Exists(tool))
-            {
-                throw new InvalidOperationException($"{tool} is missing: install Debian's slurm-wlm and munge (scripts/setup does)");
-            }
-        }
-
-        var conf = Conf(Node);
-        if (File.Exists(ConfPath))
-        {
-            var existing = await File.ReadAllTextAsync(ConfPath);
-            if (!existing.StartsWith(Marker, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"{ConfPath} exists and was not written by the tests, and no cluster answers: not touching it");
-            }
-        }
-
-        if (!File.Exists(ConfPath) || await File.ReadAllTextAsync(ConfPath) != conf)
-        {
-            await File.WriteAllTextAsync(ConfPath + ".tmp", conf);
-            File.Move(ConfPath + ".tmp", ConfPath, overwrite: true);
-        }
-
-        if (!File.Exists("/etc/munge/munge.key"))
-        {
-            Directory.CreateDirectory("/etc/munge");
-            await File.WriteAllBytesAsync("/etc/munge/munge.key", System.Security.Cryptography.RandomNumberGenerator.GetBytes(1024));
-            await MustAsync("chown", ["munge:munge", "/etc/munge/munge.key"]);
-            await MustAsync("chmod", ["0400", "/etc/munge/munge.key"]);
-        }
-
-        await MustAsync("install", ["-d", "-o", "munge", "-g", "munge", "-m", "0755", "/run/munge"]);
-        foreach (var dir in new[] { "/var/log/slurm", "/var/lib/slurm/slurmctld", "/var/lib/slurm/slurmd" })
-        {
-            await MustAsync("install", ["-d", "-o", "slurm", "-g", "slurm", "-m", "0755", dir]);
-        }
-
-        await File.WriteAllTextAsync(StartedMarker, string.Empty);
-        if (!Alive("/run/munge/munged.pid"))
-        {
-            await MustAsync("runuser", ["-u", "munge", "--", "/usr/sbin/munged"]);
-        }
-
-        if (!Alive("/run/slurmctld.pid"))
-        {
-            await MustAsync("/usr/sbin/slurmctld", []);
-        }
-
-        if (!Alive("/run/slurmd.pid"))
-        {
-            await MustAsync("/usr/sbin/slurmd", []);
-        }
-
-        for (var i = 0; i < 300; i++)
-        {
-            if (await IdleAsync())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException("Slurm did not report an idle node within 30 s (see /var/log/slurm/)");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await using var held = await Repro.Storage.FileLock.AcquireAsync(LockPath, CancellationToken.None);
-        if (_registration is not null)
-        {
-            File.Delete(_registration);
-        }
-
-        var others = Directory.EnumerateFiles(UsersDirectory)
-            .Where(f => int.TryParse(Path.GetFileName(f), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && ProcessExists(pid))
-            .Any();
-        if (others || !File.Exists(StartedMarker))
-        {
-            return;
-        }
-
-        foreach (var pidFile in Pids)
-        {
-            if (ReadPid(pidFile) is { } pid && ProcessExists(pid))
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-        }
-
-        File.Delete(StartedMarker);
-    }
+    public string Node => _cluster.Node;
 
     /// <summary>The states of a job's tasks, as Slurm reports them (for tests that watch a job).</summary>
-    public static async Task<string> ShowJobAsync(string job) => (await RunAsync("scontrol", ["-o", "show", "job", job])).Stdout;
+    public static Task<string> ShowJobAsync(string job) => SlurmCluster.ShowJobAsync(job);
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> arguments) => SlurmCluster.RunAsync(file, arguments);
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    public Task InitializeAsync() => _cluster.StartAsync();
 
-    private static string Conf(string host) => $"""
-        {Marker}
-        ClusterName=ci
-        SlurmctldHost={host}
-        SlurmUser=slurm
-        AuthType=auth/munge
-        MailProg=/bin/true
-        ProctrackType=proctrack/linuxproc
-        TaskPlugin=task/none
-        SelectType=select/cons_tres
-        SelectTypeParameters=CR_Core
-        MpiDefault=none
-        ReturnToService=2
-        SlurmctldPidFile=/run/slurmctld.pid
-        SlurmdPidFile=/run/slurmd.pid
-        SlurmctldLogFile=/var/log/slurm/slurmctld.log
-        SlurmdLogFile=/var/log/slurm/slurmd.log
-        StateSaveLocation=/var/lib/slurm/slurmctld
-        SlurmdSpoolDir=/var/lib/slurm/slurmd
-        AccountingStorageType=accounting_storage/none
-        JobAcctGatherType=jobacct_gather/none
-        NodeName={host} CPUs={Environment.ProcessorCount} State=UNKNOWN
-        PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-
-        """;
-
-    private static async Task<bool> IdleAsync()
-    {
-        if (!File.Exists("/usr/bin/sinfo"))
-        {
-            return false;
-        }
-
-        var (exit, stdout, _) = await RunAsync("sinfo", ["-h", "-o", "%t"]);
-        return exit == 0 && stdout.Split('\n', StringSplitOptions.TrimEntries).Any(s => s is "idle" or "mix" or "alloc");
-    }
-
-    private static async Task MustAsync(string file, string[] arguments)
-    {
-        var (exit, stdout, stderr) = await RunAsync(file, arguments);
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with {exit}: {stderr}{stdout}");
-        }
-    }
-
-    private static int? ReadPid(string path) =>
-        File.Exists(path) && int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-
-    private static bool Alive(string pidFile) => ReadPid(pidFile) is { } pid && ProcessExists(pid);
-
-    private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
+    public Task DisposeAsync() => _cluster.StopAsync();
 }
