@@ -27,6 +27,19 @@ public sealed class SlurmExecutorTests(SlurmClusterFixture cluster) : ExecutorCo
     }
 
     [Fact]
+    public async Task A_node_side_probe_that_cannot_start_says_why_and_the_command_still_runs()
+    {
+        using var dir = new TempDirectory();
+        var executor = new SlurmExecutor(new SlurmOptions(), ["/nonexistent/repro"]) { PollInterval = TimeSpan.FromMilliseconds(100) };
+        var (result, stdout, _) = await RunAsync(executor, Spec(dir, "printf ran"));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("ran", stdout);
+        Assert.Null(executor.RemoteEnvironment);
+        Assert.StartsWith("the node's probe failed", executor.RemoteProblem, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/repro", executor.RemoteProblem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Credential_looking_variables_are_not_handed_to_slurm()
     {
         using var dir = new TempDirectory();
