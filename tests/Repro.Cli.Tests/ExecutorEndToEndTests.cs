@@ -110,7 +110,7 @@ public sealed class ExecutorEndToEndTests
     [InlineData("--partition needs --executor slurm", 2, "run", "--executor", "sandbox", "--partition", "debug", "--", "true")]
     [InlineData("--retries needs --executor slurm", 2, "verify", "@last", "--retries", "2")]
     [InlineData("image repro-no-such-image:0 is not present locally", 3, "run", "--executor", "container", "--image", "repro-no-such-image:0", "--", "true")]
-    [InlineData("on Slurm the seeds run side by side in this folder, one array task each and would overwrite metrics.json", 2, "seeds", "-n", "2", "--executor", "slurm", "--metrics", "metrics.json", "--", "true")]
+    [InlineData("on Slurm the seeds run side by side in this folder, one array task each, and would overwrite metrics.json", 2, "seeds", "-n", "2", "--executor", "slurm", "--metrics", "metrics.json", "--", "true")]
     public async Task Executor_options_that_do_not_fit_are_refused_before_anything_runs(string message, int exit, params string[] args)
     {
         using var dir = new Workdir();

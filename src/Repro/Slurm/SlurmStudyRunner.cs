@@ -73,7 +73,7 @@ public sealed class SlurmStudyRunner
         if (request.Command is { } command && (options.Throttle ?? request.Seeds.Count) > 1)
         {
             // Array tasks run at once, each in this very folder (the nodes share it).
-            StudyRunner.CheckSideBySide(command, "on Slurm the seeds run side by side in this folder, one array task each", "add -j 1 (one task at a time), or record the run first and use `repro seeds RUN --executor slurm`");
+            StudyRunner.CheckSideBySide(command, "on Slurm the seeds run side by side in this folder, one array task each,", "add -j 1 (one task at a time), or record the run first and use `repro seeds RUN --executor slurm`");
         }
 
         options.Validate();
