@@ -11,9 +11,10 @@ using Repro.Workspaces;
 namespace Repro.Bench;
 
 /// <summary>
-/// The runs page of <c>repro ui</c> over 100,000 runs in a SQLite store: a real server on
-/// loopback, a real HTTP GET, the whole page rendered. The figure is the median request time
-/// seen by the client, so it holds the server's time and a loopback round trip.
+/// The runs page and the audit page of <c>repro ui</c> over 100,000 runs in a SQLite store (each
+/// run a link of the audit chain): a real server on loopback, a real HTTP GET, the whole page
+/// rendered. The figure is the median request time seen by the client, so it holds the server's
+/// time and a loopback round trip.
 /// </summary>
 public static class UiBench
 {
@@ -40,9 +41,9 @@ public static class UiBench
 
         await using var runs = await SqliteRunStore.OpenAsync(workspace.DatabasePath, cancellationToken);
         await using var database = await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, cancellationToken);
-        var context = new ServerContext { Workspace = workspace, Runs = new SerializedRunStore(runs), Database = database, Cache = new ContentCache(workspace.CachePath) };
+        var context = new ServerContext { Workspace = workspace, Runs = runs, Database = database, Cache = new ContentCache(workspace.CachePath) };
         await using var server = await ReproServer.StartAsync(new ServerOptions { Port = 0 }, context, cancellationToken);
-        using var http = new HttpClient { BaseAddress = server.Url };
+        using var http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(15) };
 
         var cases = new (string Label, string Query)[]
         {
@@ -71,6 +72,18 @@ public static class UiBench
             }
         }
 
+        // The audit page: a page of links and the log's size, against the full check it offers (once; it re-reads every run).
+        await GetAsync(http, "/audit", cancellationToken, "id=\"audit-status\"");
+        var auditTimes = new List<double>();
+        for (var i = 0; i < options.ProcessRuns; i++)
+        {
+            auditTimes.Add(await Measure.SecondsAsync(() => GetAsync(http, "/audit", cancellationToken, "id=\"audit-status\"")));
+        }
+
+        var audit = Measure.Median(auditTimes);
+        var full = await Measure.SecondsAsync(() => GetAsync(http, "/audit?verify=1", cancellationToken, "INTACT"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ui] audit page: {audit * 1000:0} ms; full check: {full:0.0} s"));
+
         foreach (var (label, seconds) in timings)
         {
             var isBaseline = label.StartsWith("no filter", StringComparison.Ordinal);
@@ -83,25 +96,32 @@ public static class UiBench
                 isBaseline ? null : seconds < TargetSeconds));
         }
 
+        rows.Add(new ResultRow(
+            string.Create(CultureInfo.InvariantCulture, $"`repro ui` audit page, 100 newest of {count + 1:N0} links, each re-hashed (median of {options.ProcessRuns} GETs)"),
+            Ms(audit),
+            string.Create(CultureInfo.InvariantCulture, $"the full check it offers (`/audit?verify=1`, once): {full:0.0} s"),
+            full / audit,
+            string.Create(CultureInfo.InvariantCulture, $"< {TargetSeconds * 1000:0} ms"),
+            audit < TargetSeconds));
         return rows;
     }
 
     private static string Ms(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1000:0} ms");
 
-    private static async Task GetAsync(HttpClient http, string query, CancellationToken cancellationToken)
+    private static async Task GetAsync(HttpClient http, string query, CancellationToken cancellationToken, string expected = "id=\"runs\"")
     {
         using var response = await http.GetAsync(query, cancellationToken);
         response.EnsureSuccessStatusCode();
         var html = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!html.Contains("id=\"runs\"", StringComparison.Ordinal))
+        if (!html.Contains(expected, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"the runs page for {query} lists no runs");
+            throw new InvalidOperationException($"the page {query} lacks {expected}");
         }
     }
 
     /// <summary>
-    /// Rows as the store writes them (runs, params, metrics, tags) with real manifests, in one
-    /// transaction: a SaveAsync each would take minutes. They are not in the audit log.
+    /// Rows as the store writes them (runs, params, metrics, tags, and each run's audit link) with
+    /// real manifests, in one transaction: a SaveAsync each would take minutes.
     /// </summary>
     private static async Task FillAsync(string path, int count, CancellationToken cancellationToken)
     {
@@ -127,6 +147,27 @@ public static class UiBench
         var loss = pair.Parameters.Add("$loss", SqliteType.Real);
         var lr = pair.Parameters.Add("$lr", SqliteType.Text);
         var team = pair.Parameters.Add("$team", SqliteType.Text);
+        await using var link = connection.CreateCommand();
+        link.Transaction = transaction;
+        link.CommandText = "INSERT INTO audit(seq, at, kind, subject, digest, previous, hash) VALUES ($seq, $at, 'run', $subject, $digest, $previous, $hash)";
+        var linkSeq = link.Parameters.Add("$seq", SqliteType.Integer);
+        var linkAt = link.Parameters.Add("$at", SqliteType.Text);
+        var linkSubject = link.Parameters.Add("$subject", SqliteType.Text);
+        var linkDigest = link.Parameters.Add("$digest", SqliteType.Text);
+        var linkPrevious = link.Parameters.Add("$previous", SqliteType.Text);
+        var linkHash = link.Parameters.Add("$hash", SqliteType.Text);
+        await using var head = connection.CreateCommand();
+        head.Transaction = transaction;
+        head.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+        long seq;
+        string previous;
+        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            seq = reader.GetInt64(0);
+            previous = reader.GetString(1);
+        }
+
         var random = new Random(8);
         for (var i = 1; i <= count; i++)
         {
@@ -148,6 +189,15 @@ public static class UiBench
             lr.Value = Lrs[i % 3];
             team.Value = Teams[i % 3];
             await pair.ExecuteNonQueryAsync(cancellationToken);
+            var entry = Repro.Audit.AuditChain.Link(++seq, m.CreatedAt, m.Kind, m.Id, (string)digest.Value, previous);
+            linkSeq.Value = entry.Seq;
+            linkAt.Value = Repro.Audit.AuditChain.FormatTime(entry.At);
+            linkSubject.Value = entry.Subject;
+            linkDigest.Value = entry.Digest;
+            linkPrevious.Value = entry.Previous;
+            linkHash.Value = entry.Hash;
+            await link.ExecuteNonQueryAsync(cancellationToken);
+            previous = entry.Hash;
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -60,6 +60,7 @@ public sealed class MlflowRunLink : IDisposable
                 environment.GetValueOrDefault("MLFLOW_EXPERIMENT_ID"),
                 request.Name,
                 Environment.UserName,
+                RunOwner.Current,
                 cancellationToken);
             var variables = new Dictionary<string, string>(environment.ToDictionary(), StringComparer.Ordinal)
             {
@@ -77,8 +78,13 @@ public sealed class MlflowRunLink : IDisposable
 
     public Task<Domain.RunManifest> CompleteAsync(Domain.RunManifest manifest, CancellationToken cancellationToken) => _store.CompleteLinkedAsync(manifest, cancellationToken);
 
-    /// <summary>Removes the live run when the command recorded nothing.</summary>
-    public Task DiscardAsync() => _store.DiscardLinkedAsync(RunId, CancellationToken.None);
+    /// <summary>
+    /// When repro fails before recording the run: what the script logged is sealed as a FAILED
+    /// (KILLED when <paramref name="cancelled"/>) run, never left live; a run nothing was logged
+    /// onto (its command could not start) is removed.
+    /// </summary>
+    public Task AbandonAsync(bool cancelled, string reason) =>
+        _store.AbandonLinkedAsync(RunId, cancelled ? MlflowStatus.Killed : MlflowStatus.Failed, $"repro run failed before recording this run ({reason}): what the script logged is kept, code, data and environment were not recorded", CancellationToken.None);
 
     public void Dispose() => _store.Dispose();
 }

@@ -161,6 +161,42 @@ public static class MlflowEndpoints
             }
         });
 
+        Both(api, context, "artifacts/list", async (store, r, w, ct) =>
+        {
+            // A run's artifacts are its declared outputs, one folder level at a time as MLflow lists them;
+            // each file downloads from /runs/RUN/outputs/PATH.
+            var run = await store.GetRunAsync(r.RunId(), ct);
+            IReadOnlyList<Repro.Domain.ArtifactRecord> outputs = (await context.Runs.GetAsync(run.Info.RunId, ct))?.Manifest.Outputs ?? [];
+            var folder = (r.String("path") ?? string.Empty).Trim('/');
+            var prefix = folder.Length == 0 ? string.Empty : folder + "/";
+            w.WriteString("root_uri", run.Info.ArtifactUri);
+            w.WriteStartArray("files");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var output in outputs.Where(o => o.Kind != Repro.Domain.ArtifactKind.Missing && o.Path.StartsWith(prefix, StringComparison.Ordinal) && !Path.IsPathRooted(o.Path)).OrderBy(o => o.Path, StringComparer.Ordinal))
+            {
+                var rest = output.Path[prefix.Length..];
+                var slash = rest.IndexOf('/', StringComparison.Ordinal);
+                var isDir = slash >= 0 || output.Kind == Repro.Domain.ArtifactKind.Dir;
+                var path = prefix + (slash >= 0 ? rest[..slash] : rest);
+                if (rest.Length == 0 || !seen.Add(path))
+                {
+                    continue;
+                }
+
+                w.WriteStartObject();
+                w.WriteString("path", path);
+                w.WriteBoolean("is_dir", isDir);
+                if (!isDir && output.Size is { } size)
+                {
+                    w.WriteNumber("file_size", size);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+
         api.Map("{**path}", (HttpContext http) => WriteErrorAsync(http, 404, "ENDPOINT_NOT_FOUND", $"No API endpoint {http.Request.Method} {http.Request.Path}"));
     }
 

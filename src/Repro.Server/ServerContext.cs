@@ -22,4 +22,7 @@ public sealed class ServerContext
     public TrackingStore? Tracking { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Up to this many audit links every visit to /audit checks the whole chain; beyond it the page checks when asked (?verify=1).</summary>
+    public long AuditAutoVerifyLimit { get; init; } = 10_000;
 }

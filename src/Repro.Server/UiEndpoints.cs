@@ -1,9 +1,10 @@
-using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Repro.Audit;
 using Repro.Diffing;
+using Repro.Models;
 using Repro.Runs;
 using Repro.Server.Ui;
 using Repro.Storage;
@@ -25,9 +26,18 @@ public static class UiEndpoints
 
     internal static void Map(IEndpointRouteBuilder app, ServerContext context, IRunsTableSource table)
     {
+        // The registry lives in the store's database; it is opened (and its tables migrated) on the first page that needs it.
+        var registry = context.Database is { } database
+            ? new Lazy<Task<ModelRegistry>>(() => ModelRegistry.OpenAsync(database, context.Runs, context.Time, CancellationToken.None))
+            : null;
+        var audit = new AuditLogSource(context.Runs, context.Database);
+        var lastCheck = new StrongBox<AuditCheck?>();
         app.MapGet("/assets/{name}", AssetAsync);
         app.MapGet("/", (HttpContext http) => RunsAsync(http, table));
-        app.MapGet("/runs/{id}", (HttpContext http, string id) => RunAsync(http, context, id));
+        app.MapGet("/runs/{id}", (HttpContext http, string id) => RunAsync(http, context, registry, id));
+        app.MapGet("/runs/{id}/outputs/{**path}", (HttpContext http, string id, string path) => OutputAsync(http, context, id, path));
+        app.MapGet("/models", (HttpContext http) => ModelsAsync(http, registry));
+        app.MapGet("/models/{name}", (HttpContext http, string name) => ModelAsync(http, context, registry, name));
         app.MapGet("/runs/{id}/diff", (HttpContext http, string id) => RawAsync(http, context, id, run => run.Code.Diff?.Sha256, "patch"));
         app.MapGet("/runs/{id}/logs/{stream}", (HttpContext http, string id, string stream) => stream switch
         {
@@ -37,7 +47,7 @@ public static class UiEndpoints
         });
         app.MapGet("/compare", (HttpContext http) => CompareAsync(http, context));
         app.MapGet("/studies/{id}", (HttpContext http, string id) => StudyAsync(http, context, id));
-        app.MapGet("/audit", (HttpContext http) => AuditAsync(http, context));
+        app.MapGet("/audit", (HttpContext http) => AuditAsync(http, context, audit, lastCheck));
         app.MapGet("/{**path}", (HttpContext http) => http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
             ? WriteJsonAsync(http, StatusCodes.Status404NotFound, new ErrorBody("ENDPOINT_NOT_FOUND", $"no endpoint {http.Request.Path}"))
             : UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Not found", $"there is no page {http.Request.Path}"));
@@ -78,7 +88,7 @@ public static class UiEndpoints
         }
     }
 
-    private static async Task RunAsync(HttpContext http, ServerContext context, string id)
+    private static async Task RunAsync(HttpContext http, ServerContext context, Lazy<Task<ModelRegistry>>? registry, string id)
     {
         var stored = await FindAsync(http, context, id);
         if (stored is null)
@@ -87,7 +97,8 @@ public static class UiEndpoints
         }
 
         var verifications = await context.Runs.ListVerificationsAsync(stored.Manifest.Id, 20, http.RequestAborted);
-        var body = await RunPage.RenderAsync(stored, verifications, context.Cache, http.RequestAborted);
+        IReadOnlyList<(string Name, long Version)> models = registry is null ? [] : await (await registry.Value).VersionsOfRunAsync(stored.Manifest.Id, http.RequestAborted);
+        var body = await RunPage.RenderAsync(stored, verifications, models, context.Cache, http.RequestAborted);
         await UiPage.WriteAsync(http, StatusCodes.Status200OK, stored.Manifest.Name ?? Html.ShortId(stored.Manifest.Id), "/", body);
     }
 
@@ -155,11 +166,128 @@ public static class UiEndpoints
         await UiPage.WriteAsync(http, StatusCodes.Status200OK, "Study " + (stored.Manifest.Name ?? Html.ShortId(stored.Manifest.Id)), "/", StudyPage.Render(stored.Manifest, stored.Digest));
     }
 
-    private static async Task AuditAsync(HttpContext http, ServerContext context)
+    /// <summary>A declared output of a run, from the cache by its recorded hash; the path from the request only picks among the run's outputs.</summary>
+    private static async Task OutputAsync(HttpContext http, ServerContext context, string id, string path)
     {
-        var result = await AuditVerifier.VerifyAsync(context.Runs, http.RequestAborted);
-        var entries = await context.Runs.ReadAuditAsync(http.RequestAborted);
-        await UiPage.WriteAsync(http, StatusCodes.Status200OK, "Audit", "/audit", AuditPage.Render(result, entries));
+        var stored = await FindAsync(http, context, id);
+        if (stored is null)
+        {
+            return;
+        }
+
+        var run = stored.Manifest;
+        var output = OutputDownload.Find(run, path);
+        if (output is null)
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Not found", $"run {Html.ShortId(run.Id)} declared no output '{path}'" + (run.Outputs.Count == 0 ? string.Empty : $" (its outputs: {string.Join(", ", run.Outputs.Select(o => o.Path))})"));
+            return;
+        }
+
+        if (output.Kind != Repro.Domain.ArtifactKind.File || output.Sha256 is null)
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Not found", output.Kind == Repro.Domain.ArtifactKind.Dir
+                ? $"the output '{output.Path}' of run {Html.ShortId(run.Id)} is a folder: `repro data checkout` restores it"
+                : $"the output '{output.Path}' of run {Html.ShortId(run.Id)} was missing when the run ended");
+            return;
+        }
+
+        if (!await OutputDownload.WriteAsync(http, context.Cache, output))
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Not in the cache", $"the output '{output.Path}' of run {Html.ShortId(run.Id)} (sha256 {output.Sha256[..12]}) is not in this machine's cache: `repro data pull` fetches it");
+        }
+    }
+
+    private static async Task ModelsAsync(HttpContext http, Lazy<Task<ModelRegistry>>? registry)
+    {
+        if (registry is null)
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status503ServiceUnavailable, "Models", "this server was started without the store's database, which holds the model registry");
+            return;
+        }
+
+        var models = await (await registry.Value).ListAsync(http.RequestAborted);
+        await UiPage.WriteAsync(http, StatusCodes.Status200OK, "Models", "/models", ModelsPage.RenderList(models));
+    }
+
+    private static async Task ModelAsync(HttpContext http, ServerContext context, Lazy<Task<ModelRegistry>>? registry, string name)
+    {
+        if (registry is null)
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status503ServiceUnavailable, "Models", "this server was started without the store's database, which holds the model registry");
+            return;
+        }
+
+        IReadOnlyList<RegisteredModelVersion> versions;
+        try
+        {
+            versions = await (await registry.Value).ListVersionsAsync(ModelNames.RequireName(name), http.RequestAborted);
+        }
+        catch (ReproException ex)
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Model not found", ex.Message);
+            return;
+        }
+
+        if (versions.Count == 0)
+        {
+            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Model not found", $"unknown model '{name}': see /models");
+            return;
+        }
+
+        // What the store says of each version's run now: verifications made since, and whether its manifest changed.
+        var views = new List<ModelVersionView>(versions.Count);
+        var runs = new Dictionary<string, (IReadOnlyList<ModelVerification> Since, string? Digest)>(StringComparer.Ordinal);
+        foreach (var registered in versions)
+        {
+            var runId = registered.Version.Run.Id;
+            if (!runs.TryGetValue(runId, out var now))
+            {
+                var current = await context.Runs.ListVerificationsAsync(runId, 0, http.RequestAborted);
+                var digest = (await context.Runs.GetAsync(runId, http.RequestAborted))?.Digest;
+                now = (current.OrderBy(v => v.Report.VerifiedAt).Select(v => new ModelVerification
+                {
+                    Id = v.Report.Id,
+                    Verdict = v.Report.Verdict.ToString().ToUpperInvariant(),
+                    VerifiedAt = v.Report.VerifiedAt,
+                    Summary = v.Report.Summary,
+                    Digest = v.Digest,
+                }).ToList(), digest);
+                runs[runId] = now;
+            }
+
+            var known = registered.Version.Verifications.Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+            views.Add(new ModelVersionView(registered, now.Since.Where(v => !known.Contains(v.Id)).ToList(), now.Digest));
+        }
+
+        await UiPage.WriteAsync(http, StatusCodes.Status200OK, "Model " + name, "/models", ModelsPage.RenderModel(name, views));
+    }
+
+    private static async Task AuditAsync(HttpContext http, ServerContext context, AuditLogSource audit, StrongBox<AuditCheck?> lastCheck)
+    {
+        var query = http.Request.Query;
+        long? before = null;
+        if (query.TryGetValue("before", out var text) && text.ToString().Length > 0)
+        {
+            if (!long.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq))
+            {
+                await UiPage.ErrorAsync(http, StatusCodes.Status400BadRequest, "Audit", $"before= takes an entry number, got '{text}'");
+                return;
+            }
+
+            before = seq;
+        }
+
+        var (count, head) = await audit.SummaryAsync(http.RequestAborted);
+        var checkNow = query["verify"].ToString() == "1" || count <= context.AuditAutoVerifyLimit;
+        var check = lastCheck.Value;
+        if (checkNow)
+        {
+            check = new AuditCheck(await AuditVerifier.VerifyAsync(context.Runs, http.RequestAborted), context.Time.GetUtcNow());
+            lastCheck.Value = check;
+        }
+
+        var page = await audit.PageAsync(before, AuditPage.Shown + 1, http.RequestAborted);
+        await UiPage.WriteAsync(http, StatusCodes.Status200OK, "Audit", "/audit", AuditPage.Render(count, head, page, before, check, checkNow));
     }
 
     /// <summary>The run an id (or prefix, or name) means; else writes the 404 page and returns null.</summary>

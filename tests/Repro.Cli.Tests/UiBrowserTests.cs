@@ -144,9 +144,119 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
 
         await page.ClickAsync("header.top a[href='/audit']");
         await Assertions.Expect(page.Locator("#audit-status")).ToContainTextAsync("INTACT");
+        await Assertions.Expect(page.Locator("#audit-status")).ToContainTextAsync("checked now");
+        await Assertions.Expect(page.Locator("#page-links")).ToContainTextAsync("re-hash to their recorded hashes");
         await Assertions.Expect(page.Locator("table.audit")).ToContainTextAsync("verdict");
+        await Assertions.Expect(page.Locator("table.audit a[href^='/models/']").First).ToContainTextAsync(UiWorkspaceFixture.Model + "/2");
         await ShotAsync(page, "audit");
         Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task The_models_page_lists_the_registry_and_a_model_page_shows_every_versions_lineage()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
+        await page.ClickAsync("header.top a[href='/models']");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Models");
+        var row = page.Locator("table.models tbody tr", new() { HasTextString = UiWorkspaceFixture.Model });
+        await Assertions.Expect(row).ToContainTextAsync("@champion → 2");
+        await Assertions.Expect(row).ToContainTextAsync("@staging → 1");
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("2");
+        await ShotAsync(page, "models");
+
+        await page.ClickAsync($"table.models a[href='/models/{UiWorkspaceFixture.Model}']");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Model " + UiWorkspaceFixture.Model);
+        Assert.Equal(["v2", "v1"], await page.Locator("section.model-version").EvaluateAllAsync<string[]>("sections => sections.map(s => s.id)"));
+        var tuned = (await ManifestAsync(workspace.TunedId)).RootElement;
+        var v2 = page.Locator("section#v2");
+        await Assertions.Expect(v2.Locator("h2")).ToContainTextAsync("@champion");
+        await Assertions.Expect(v2).ToContainTextAsync(tuned.GetProperty("outputs")[0].GetProperty("sha256").GetString()!);
+        await Assertions.Expect(v2).ToContainTextAsync(tuned.GetProperty("code").GetProperty("commit").GetString()!);
+        await Assertions.Expect(v2).ToContainTextAsync(tuned.GetProperty("deps")[0].GetProperty("sha256").GetString()!);
+        await Assertions.Expect(v2).ToContainTextAsync("Python " + tuned.GetProperty("environment").GetProperty("python").GetProperty("version").GetString());
+        await Assertions.Expect(v2).ToContainTextAsync("unchanged since registration");
+        await Assertions.Expect(v2.Locator("table.verifications")).ToContainTextAsync("IDENTICAL");
+        await Assertions.Expect(v2.Locator("table.verifications")).ToContainTextAsync("at registration");
+        await Assertions.Expect(page.Locator("section#v1")).ToContainTextAsync("Not verified");
+        await ShotAsync(page, "model");
+
+        var download = await page.Locator("section#v2 a.download").GetAttributeAsync("href");
+        Assert.Equal($"/runs/{workspace.TunedId}/outputs/model.txt", download);
+        await page.ClickAsync($"section#v2 a[href='/runs/{workspace.TunedId}']");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("tuned");
+        await Assertions.Expect(page.Locator("table.facts").First).ToContainTextAsync($"{UiWorkspaceFixture.Model} version 2");
+        await Assertions.Expect(page.Locator("table.run-outputs a.download")).ToHaveTextAsync("model.txt");
+
+        await RefusedAsync(page, BaseUrl + "/models/nosuchmodel", 404);
+        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("unknown model 'nosuchmodel'");
+        await RefusedAsync(page, BaseUrl + "/models/" + Uri.EscapeDataString("<b>x</b>"), 404);
+        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("is not a valid model name");
+        Assert.Equal(0, await page.Locator("main b").CountAsync());
+        Assert.Empty(_consoleErrors);
+    }
+
+    [Fact]
+    public async Task An_output_downloads_from_the_cache_by_its_recorded_hash_and_nothing_else()
+    {
+        using var http = new HttpClient { BaseAddress = workspace.Server.Url };
+        var manifest = (await ManifestAsync(workspace.BaselineId)).RootElement;
+        var sha = manifest.GetProperty("outputs")[0].GetProperty("sha256").GetString()!;
+        using var response = await http.GetAsync($"/runs/{workspace.BaselineId}/outputs/model.txt");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal("model.txt", response.Content.Headers.ContentDisposition.FileName);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(sha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        Assert.StartsWith("weights ", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+
+        // The path only picks among the run's declared outputs: an input, a traversal and an unknown name are 404.
+        foreach (var path in new[] { "data.csv", "..%2F..%2F.repro%2Frepro.db", "%2Fetc%2Fpasswd", "train.py" })
+        {
+            using var refused = await http.GetAsync($"/runs/{workspace.BaselineId}/outputs/{path}");
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Contains("declared no output", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/runs/0000000000000000/outputs/model.txt")).StatusCode);
+
+        // The XSS run's model file is its own blob: move it away (404), then alter it (the download breaks off).
+        var xss = (await ManifestAsync(workspace.XssId)).RootElement.GetProperty("outputs")[0].GetProperty("sha256").GetString()!;
+        var blob = Path.Combine(workspace.Root, ".repro", "cache", "sha256", xss[..2], xss[2..]);
+        Assert.True(File.Exists(blob), blob);
+        var original = await File.ReadAllBytesAsync(blob);
+        File.Move(blob, blob + ".away");
+        try
+        {
+            using var missing = await http.GetAsync($"/runs/{workspace.XssId}/outputs/model.txt");
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Contains("is not in this machine&#x27;s cache", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            var altered = (byte[])original.Clone();
+            altered[0] ^= 0x20;
+            await File.WriteAllBytesAsync(blob, altered);
+            var error = await Record.ExceptionAsync(() => http.GetByteArrayAsync($"/runs/{workspace.XssId}/outputs/model.txt"));
+            Assert.True(error is HttpRequestException or IOException, $"an altered blob must not download whole: {error?.GetType().Name ?? "it did"}");
+        }
+        finally
+        {
+            File.Delete(blob);
+            File.Move(blob + ".away", blob);
+        }
+
+        Assert.Equal(original, await http.GetByteArrayAsync($"/runs/{workspace.XssId}/outputs/model.txt"));
+
+        // MLflow's artifact listing names the same outputs.
+        var listing = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/api/2.0/mlflow/artifacts/list?run_id={workspace.BaselineId}")).RootElement;
+        var file = Assert.Single(listing.GetProperty("files").EnumerateArray());
+        Assert.Equal("model.txt", file.GetProperty("path").GetString());
+        Assert.False(file.GetProperty("is_dir").GetBoolean());
+        Assert.Equal(bytes.Length, file.GetProperty("file_size").GetInt64());
+        Assert.EndsWith($"{workspace.BaselineId}/artifacts", listing.GetProperty("root_uri").GetString(), StringComparison.Ordinal);
+        using var unknown = await http.GetAsync("/api/2.0/mlflow/artifacts/list?run_id=0000000000000000");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]
@@ -229,6 +339,13 @@ public sealed class UiBrowserTests(UiWorkspaceFixture workspace) : IClassFixture
     }
 
     private string BaseUrl => workspace.Server.Url.ToString().TrimEnd('/');
+
+    private async Task<System.Text.Json.JsonDocument> ManifestAsync(string id)
+    {
+        var show = await ReproProcess.RunAsync(workspace.Root, "show", id, "--json");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        return System.Text.Json.JsonDocument.Parse(show.Stdout);
+    }
 
     private async Task<IPage> NewPageAsync()
     {

@@ -7,13 +7,15 @@ namespace Repro.Cli.Tests;
 
 /// <summary>
 /// A workspace with real recorded runs (two named runs with step metrics, a run named like a
-/// script tag, a three-seed study and a verification, all by the real <c>repro</c>), served by a
+/// script tag, a three-seed study, a verification and a model with two versions, all by the real
+/// <c>repro</c>), served by a
 /// real <see cref="ReproServer"/> on a free loopback port, once for a test class.
 /// </summary>
 public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
 {
     public const string Python = "/usr/bin/python3";
     public const string XssName = "<script>alert(1)</script>";
+    public const string Model = "fraud";
 
     // Logs loss and acc at every epoch to the step log, writes the final metrics and a model file.
     private const string Train = """
@@ -35,6 +37,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
     private readonly Workdir _dir = new();
     private SqlRunStore? _store;
     private SqlDatabase? _database;
+    private Repro.Tracking.TrackingStore? _tracking;
     private ReproServer? _server;
 
     public string Root => _dir.Path;
@@ -67,6 +70,11 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
         StudyId = System.Text.Json.JsonDocument.Parse(seeds.Stdout).RootElement.GetProperty("study").GetString()!;
         var verify = await _dir.ReproAsync("verify", "tuned");
         Assert.True(verify.ExitCode is 0 or 1, verify.ToString());
+        foreach (var (run, alias) in new[] { ("baseline", "staging"), ("tuned", "champion") })
+        {
+            var register = await _dir.ReproAsync("model", "register", Model, run, "--out", "model.txt", "--alias", alias);
+            Assert.True(register.ExitCode == 0, register.ToString());
+        }
 
         await StartAsync(null);
     }
@@ -82,7 +90,8 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
         var workspace = Workspace.Require(_dir.Path);
         _store ??= await SqliteRunStore.OpenAsync(workspace.DatabasePath, CancellationToken.None);
         _database ??= await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, CancellationToken.None);
-        var context = new ServerContext { Workspace = workspace, Runs = new SerializedRunStore(_store), Database = _database, Cache = new ContentCache(workspace.CachePath) };
+        _tracking ??= await Repro.Tracking.TrackingStore.OpenAsync(_database, _store, TimeProvider.System, Repro.Tracking.TrackingStore.ArtifactRootFor(workspace.ReproDirectory), CancellationToken.None);
+        var context = new ServerContext { Workspace = workspace, Runs = _store, Database = _database, Cache = new ContentCache(workspace.CachePath), Tracking = _tracking };
         _server = await ReproServer.StartAsync(new ServerOptions { Port = 0, Token = token }, context, CancellationToken.None);
     }
 
@@ -93,6 +102,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
             await _server.DisposeAsync();
         }
 
+        _tracking?.Dispose();
         if (_store is not null)
         {
             await _store.DisposeAsync();

@@ -50,9 +50,9 @@ public static class RunCommand
             {
                 outcome = await recorder.RecordAsync(link?.Request ?? request, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
             }
-            catch when (link is not null)
+            catch (Exception ex) when (link is not null)
             {
-                await link.DiscardAsync();
+                await link.AbandonAsync(ex is OperationCanceledException, ex.Message.Split('\n')[0]);
                 throw;
             }
 

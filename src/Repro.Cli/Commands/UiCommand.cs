@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Repro.Server;
-using Repro.Storage;
 using Repro.Tracking;
 
 namespace Repro.Cli.Commands;
@@ -34,11 +33,13 @@ public static class UiCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, stop));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, stop));
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            await using var runs = new SerializedRunStore(session.Store);
+            // SqlRunStore borrows a pooled connection per call: requests are served at once, not in turn.
+            var runs = session.Store;
             var database = await session.OpenDatabaseAsync(cancellationToken);
             using var tracking = await TrackingStore.OpenAsync(database, runs, context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
             var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Database = database, Cache = session.Cache, Time = context.Time, Tracking = tracking };
             await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);
+            await EndOrphanedRunsAsync(context, tracking, cancellationToken);
 
             // `repro run` in this workspace finds the server here and hands its command MLFLOW_TRACKING_URI.
             await TrackingServerFile.WriteAsync(session.Workspace, new TrackingServerFile { Url = server.Url.ToString(), Pid = Environment.ProcessId, TokenRequired = options.Token is not null }, cancellationToken);
@@ -52,7 +53,12 @@ public static class UiCommand
             context.Out.Flush();
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token);
+                // A `repro run` killed outright leaves its live MLflow run behind: look for such runs now and then.
+                while (true)
+                {
+                    await Task.Delay(OrphanSweep, context.Time, stop.Token);
+                    await EndOrphanedRunsAsync(context, tracking, stop.Token);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -65,5 +71,17 @@ public static class UiCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>How often a running server looks for live runs whose <c>repro run</c> is gone.</summary>
+    internal static TimeSpan OrphanSweep { get; } = TimeSpan.FromSeconds(10);
+
+    private static async Task EndOrphanedRunsAsync(CliContext context, TrackingStore tracking, CancellationToken cancellationToken)
+    {
+        foreach (var (runId, owner) in await tracking.EndOrphanedRunsAsync(Environment.MachineName, RunOwner.IsAlive, cancellationToken))
+        {
+            context.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"repro ui: run {runId[..8]} was left running by repro run (pid {owner.Pid}), which is gone: ended it as KILLED"));
+            context.Out.Flush();
+        }
     }
 }

@@ -16,7 +16,7 @@ internal static class RunPage
     /// <summary>How much of stdout and stderr a page shows; the whole log is one link away.</summary>
     public const int LogCap = 64 * 1024;
 
-    public static async Task<string> RenderAsync(StoredRun stored, IReadOnlyList<StoredVerification> verifications, ContentCache cache, CancellationToken cancellationToken)
+    public static async Task<string> RenderAsync(StoredRun stored, IReadOnlyList<StoredVerification> verifications, IReadOnlyList<(string Name, long Version)> models, ContentCache cache, CancellationToken cancellationToken)
     {
         var run = stored.Manifest;
         var id = Uri.EscapeDataString(run.Id);
@@ -43,6 +43,11 @@ internal static class RunPage
         if (run.Kind == "study")
         {
             facts.Add(("Study", $"<a href=\"/studies/{id}\">seed distribution and statistics</a>"));
+        }
+
+        if (models.Count > 0)
+        {
+            facts.Add(("Registered as", string.Join(", ", models.Select(m => $"<a href=\"{ModelsPage.ModelUrl(m.Name)}#v{Int(m.Version)}\">{E(m.Name)} version {E(Int(m.Version))}</a>"))));
         }
 
         Facts(html, facts);
@@ -131,16 +136,19 @@ internal static class RunPage
         }
     }
 
-    private static void Artifacts(StringBuilder html, IReadOnlyList<ArtifactRecord> artifacts) =>
+    /// <summary>Inputs or outputs; with <paramref name="downloadFrom"/> (a run id) each cached file links to its download.</summary>
+    private static void Artifacts(StringBuilder html, IReadOnlyList<ArtifactRecord> artifacts, string? downloadFrom = null, string? cssClass = null) =>
         Table(html, ["Path", "Kind", "SHA-256", "Size", "Files", "Cached"], artifacts.Select(a => (IReadOnlyList<string>)
         [
-            $"<code>{E(a.Path)}</code>",
+            downloadFrom is not null && a is { Kind: ArtifactKind.File, Sha256: not null, Cached: true }
+                ? $"<a class=\"download\" href=\"{ModelsPage.OutputUrl(downloadFrom, a.Path)}\"><code>{E(a.Path)}</code></a>"
+                : $"<code>{E(a.Path)}</code>",
             E(a.Kind.ToString().ToLowerInvariant()),
             a.Sha256 is null ? "<span class=\"failed\">missing</span>" : Hash(a.Sha256),
             E(Bytes(a.Size)),
             a.Files is { } files ? E(Int(files)) : string.Empty,
             a.Cached ? "yes" : "no",
-        ]));
+        ]), cssClass);
 
     private static void Environment(StringBuilder html, RunManifest run)
     {
@@ -250,7 +258,11 @@ internal static class RunPage
             return;
         }
 
-        Artifacts(html, run.Outputs);
+        Artifacts(html, run.Outputs, run.Id, "run-outputs");
+        if (run.Outputs.Any(o => o is { Kind: ArtifactKind.File, Cached: true }))
+        {
+            html.Append("<p class=\"help\">A file's path downloads it from this machine's cache, its SHA-256 checked as it is sent.</p>\n");
+        }
     }
 
     private static async Task LogsAsync(StringBuilder html, RunManifest run, ContentCache cache, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ internal static class UiPage
 {
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    private static readonly (string Path, string Label)[] Navigation = [("/", "Runs"), ("/compare", "Compare"), ("/audit", "Audit")];
+    private static readonly (string Path, string Label)[] Navigation = [("/", "Runs"), ("/compare", "Compare"), ("/models", "Models"), ("/audit", "Audit")];
 
     public static string Render(string title, string active, string body)
     {

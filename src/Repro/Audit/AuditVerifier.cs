@@ -18,6 +18,9 @@ public static class AuditVerifier
 
     public static async Task<AuditResult> VerifyAsync(IRunStore store, CancellationToken cancellationToken)
     {
+        // Runs first, then the log: a run is saved with its link in one transaction, so every run
+        // listed has its link in the log read after; a run saved in between is not a false alarm.
+        var listed = await store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken);
         var entries = await store.ReadAuditAsync(cancellationToken);
         var problems = new List<AuditProblem>();
         var previous = AuditChain.Genesis;
@@ -54,7 +57,7 @@ public static class AuditVerifier
             expected = entry.Seq + 1;
         }
 
-        foreach (var run in await store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
+        foreach (var run in listed)
         {
             // A live MLflow run is logged when it is sealed, not before.
             if (!logged.Contains(run.Id) && run.Status != RunStatus.Running)

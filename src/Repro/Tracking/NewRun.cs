@@ -20,5 +20,8 @@ public sealed record NewRun
     /// <summary>Owned by a <c>repro run</c>, which seals it when its command ends.</summary>
     public bool Linked { get; init; }
 
+    /// <summary>The process that owns a linked run, recorded so a run whose owner died can be ended (<see cref="TrackingStore.EndOrphanedRunsAsync"/>).</summary>
+    public RunOwner? Owner { get; init; }
+
     public string Status { get; init; } = MlflowStatus.Running;
 }

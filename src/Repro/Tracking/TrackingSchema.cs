@@ -51,5 +51,9 @@ internal static class TrackingSchema
         INSERT INTO tracking_experiments(experiment_id, number, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
         VALUES ('0', 0, 'Default', '', 'active', 0, 0);
         """,
+        """
+        ALTER TABLE tracking_runs ADD COLUMN owner_host TEXT;
+        ALTER TABLE tracking_runs ADD COLUMN owner_pid BIGINT;
+        """,
     ];
 }

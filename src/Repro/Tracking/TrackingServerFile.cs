@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Repro.Storage;
@@ -46,7 +45,7 @@ public sealed record TrackingServerFile
             return null;
         }
 
-        return file is not null && IsAlive(file.Pid) && Uri.TryCreate(file.Url, UriKind.Absolute, out _) ? file : null;
+        return file is not null && RunOwner.IsAlive(file.Pid) && Uri.TryCreate(file.Url, UriKind.Absolute, out _) ? file : null;
     }
 
     /// <summary>Removes the file if it still names <paramref name="pid"/> (another server may have replaced it).</summary>
@@ -63,23 +62,6 @@ public sealed record TrackingServerFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 }

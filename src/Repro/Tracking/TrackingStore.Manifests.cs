@@ -171,7 +171,7 @@ public sealed partial class TrackingStore
     /// repro run's id and is sealed by <see cref="CompleteLinkedAsync"/>, not by the script's end_run.
     /// <paramref name="experimentName"/> is created if it does not exist.
     /// </summary>
-    public async Task<MlflowRun> CreateLinkedRunAsync(string runId, string? experimentName, string? experimentId, string? runName, string? userId, CancellationToken cancellationToken)
+    public async Task<MlflowRun> CreateLinkedRunAsync(string runId, string? experimentName, string? experimentId, string? runName, string? userId, RunOwner owner, CancellationToken cancellationToken)
     {
         var experiment = experimentId ?? DefaultExperimentId;
         if (experimentId is null && !string.IsNullOrEmpty(experimentName))
@@ -181,7 +181,7 @@ public sealed partial class TrackingStore
         }
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["mlflow.source.type"] = "LOCAL" };
-        return await CreateRunAsync(new NewRun { RunId = runId, ExperimentId = experiment, RunName = runName, UserId = userId, Linked = true, Tags = tags }, cancellationToken);
+        return await CreateRunAsync(new NewRun { RunId = runId, ExperimentId = experiment, RunName = runName, UserId = userId, Linked = true, Tags = tags, Owner = owner }, cancellationToken);
     }
 
     /// <summary>

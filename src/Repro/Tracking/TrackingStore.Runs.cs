@@ -82,9 +82,11 @@ public sealed partial class TrackingStore
             connection,
             transaction,
             """
-            INSERT INTO tracking_runs(run_id, experiment_id, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, linked)
-            VALUES (@id, @experiment, @user, @status, @start, NULL, 'active', @artifacts, @linked)
+            INSERT INTO tracking_runs(run_id, experiment_id, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, linked, owner_host, owner_pid)
+            VALUES (@id, @experiment, @user, @status, @start, NULL, 'active', @artifacts, @linked, @host, @pid)
             """,
+            ("host", run.Owner?.Host),
+            ("pid", run.Owner is { } owner ? (long?)owner.Pid : null),
             ("id", id),
             ("experiment", experiment.ExperimentId),
             ("user", run.UserId ?? string.Empty),
