@@ -36,12 +36,18 @@ public static class CellNormalizer
         number = 0;
         textLength = 0;
         var cell = Trim(raw);
-        if (cell.Length == 0 || IsMissingMarker(cell))
+        if (cell.Length == 0)
         {
             return CellKind.Missing;
         }
 
+        // Every missing marker starts with an n (NA, N/A, NaN, null, None).
         var first = cell[0];
+        if ((first | 0x20) == 'n' && IsMissingMarker(cell))
+        {
+            return CellKind.Missing;
+        }
+
         if ((first is >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'+' or (byte)'.') && TryParseNumber(cell, out number))
         {
             if (double.IsNaN(number))

@@ -23,7 +23,7 @@ public static class LeakChecker
         var testColumns = await ReadHeaderAsync(test, options.TestPath, cancellationToken);
         var testIndex = MapColumns(columns, testColumns, options);
         var layout = ColumnLayout.Resolve(columns, options);
-        var state = new PassState(columns, layout, options);
+        using var state = new PassState(columns, layout, options);
 
         var identity = Enumerable.Range(0, columns.Length).ToArray();
         var trainRows = await RowPipeline.RunAsync(train, identity, layout, options.TrainPath, trainSeparator, state.AddTrain, cancellationToken);

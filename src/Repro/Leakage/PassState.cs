@@ -10,7 +10,7 @@ namespace Repro.Leakage;
 /// the train row hashes, groups and newest time, the per-feature profiles, and the counts and
 /// examples of each finding. <see cref="Report"/> turns it into findings at the end.
 /// </summary>
-internal sealed class PassState
+internal sealed class PassState : IDisposable
 {
     private const int TargetClassCap = 1000;
 
@@ -62,6 +62,15 @@ internal sealed class PassState
     }
 
     public string[] Columns { get; }
+
+    public void Dispose()
+    {
+        _trainRows.Dispose();
+        _testRows.Dispose();
+        _trainGroups.Dispose();
+        _testGroups.Dispose();
+        _sharedGroups.Dispose();
+    }
 
     /// <summary>Counts a batch of train rows, in order.</summary>
     public void AddTrain(RowBatch batch)
@@ -157,8 +166,7 @@ internal sealed class PassState
         foreach (var profile in _profiles)
         {
             var c = profile.Index;
-            var text = Text(c);
-            profile.Add(true, Kind(c), Number(c), text, text, classIndex);
+            profile.Add(true, Kind(c), Number(c), Text(c), classIndex);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -192,8 +200,7 @@ internal sealed class PassState
         foreach (var profile in _profiles)
         {
             var c = profile.Index;
-            var text = Text(c);
-            profile.Add(false, Kind(c), Number(c), text, text, -1);
+            profile.Add(false, Kind(c), Number(c), Text(c), -1);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -561,14 +568,13 @@ internal sealed class PassState
     private TimeValue? Time(string path, long line, int[] map)
     {
         var c = _layout.Time;
-        var kind = Kind(c);
-        if (kind == CellKind.Missing)
+        if (Kind(c) == CellKind.Missing)
         {
             _timeMissing++;
             return null;
         }
 
-        if (!TimeValue.TryParse(kind, Number(c), Text(c), out var value))
+        if (!TimeValue.TryParse(Kind(c), Number(c), Text(c), out var value))
         {
             throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(Text(c))}', neither an ISO-8601 date/time nor a number"));
         }

@@ -71,10 +71,7 @@ internal sealed class RowBatch
 
     public bool[] HasGroup { get; } = new bool[Capacity];
 
-    /// <summary>
-    /// The normalised text of a cell: for text the whitespace-collapsed value, for a number the
-    /// trimmed cell as written (the name of its category), empty when missing.
-    /// </summary>
+    /// <summary>The normalised text of a text cell (whitespace collapsed); empty for a number or a missing cell.</summary>
     public ReadOnlySpan<byte> Text(int cell) => _text.AsSpan(TextStart[cell], TextLength[cell]);
 
     /// <summary>The row's bytes as they were in the file.</summary>
@@ -123,16 +120,7 @@ internal sealed class RowBatch
             }
 
             var cell = rowBase + c;
-            var text = _text.AsSpan(_textUsed);
-            var kind = CellNormalizer.Normalize(raw, out Numbers[cell], text, out var length);
-            if (kind == CellKind.Number)
-            {
-                var written = CellNormalizer.Trim(raw);
-                written.CopyTo(text);
-                length = written.Length;
-            }
-
-            Kinds[cell] = kind;
+            Kinds[cell] = CellNormalizer.Normalize(raw, out Numbers[cell], _text.AsSpan(_textUsed), out var length);
             TextStart[cell] = _textUsed;
             TextLength[cell] = length;
             _textUsed += length;

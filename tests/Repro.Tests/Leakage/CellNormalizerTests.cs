@@ -92,7 +92,7 @@ public sealed class CellNormalizerTests
     [Fact]
     public void Leak_row_hash_table_counts_distinct_rows_and_keeps_the_first_line()
     {
-        var table = new RowHashTable(4);
+        using var table = new RowHashTable(4);
         for (var i = 0; i < 10_000; i++)
         {
             Assert.True(table.TryAdd(new UInt128((ulong)i * 31, (ulong)i), i + 2, out _));
