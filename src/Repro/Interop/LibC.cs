@@ -2,12 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace Repro.Interop;
 
-/// <summary>The few libc calls .NET does not expose: stat (for inodes), getrusage, kill, link and the FICLONE ioctl.</summary>
+/// <summary>The few libc calls .NET does not expose: stat (for inodes), getrusage, kill, link, the FICLONE ioctl and madvise (huge pages for big tables).</summary>
 internal static partial class LibC
 {
     public const int RusageChildren = -1;
     public const int SigInt = 2;
     public const int SigTerm = 15;
+    public const int MadviseHugePage = 14;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct TimeVal
@@ -36,6 +37,9 @@ internal static partial class LibC
         public long NVCsw;
         public long NIvCsw;
     }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    public static partial int Madvise(nint address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
     private static partial int GetRUsageNative(int who, out RUsage usage);

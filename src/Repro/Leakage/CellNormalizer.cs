@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Repro.Leakage;
 
@@ -10,6 +12,15 @@ namespace Repro.Leakage;
 /// </summary>
 public static class CellNormalizer
 {
+    // The bytes IsSpace accepts, as a bit mask over 0..32.
+    private const ulong SpaceMask = (1UL << ' ') | (1UL << '\t') | (1UL << '\r') | (1UL << '\n') | (1UL << 0x0B) | (1UL << 0x0C);
+
+    private static readonly SearchValues<byte> Spaces = SearchValues.Create(" \t\r\n\v\f"u8);
+
+    // What can follow a leading digit or point in a number the runtime parses (digits, point,
+    // exponent, signs; trailing NULs and white space): any other byte means "not a number".
+    private static readonly SearchValues<byte> NumberBytes = SearchValues.Create("0123456789.eE+-\0 \t\r\n\v\f"u8);
+
     private static readonly double[] PowersOfTen =
     [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -25,12 +36,18 @@ public static class CellNormalizer
         number = 0;
         textLength = 0;
         var cell = Trim(raw);
-        if (cell.Length == 0 || IsMissingMarker(cell))
+        if (cell.Length == 0)
         {
             return CellKind.Missing;
         }
 
+        // Every missing marker starts with an n (NA, N/A, NaN, null, None).
         var first = cell[0];
+        if ((first | 0x20) == 'n' && IsMissingMarker(cell))
+        {
+            return CellKind.Missing;
+        }
+
         if ((first is >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'+' or (byte)'.') && TryParseNumber(cell, out number))
         {
             if (double.IsNaN(number))
@@ -44,6 +61,13 @@ public static class CellNormalizer
             }
 
             return CellKind.Number;
+        }
+
+        if (!cell.ContainsAny(Spaces))
+        {
+            cell.CopyTo(text);
+            textLength = cell.Length;
+            return CellKind.Text;
         }
 
         var written = 0;
@@ -133,6 +157,15 @@ public static class CellNormalizer
             return true;
         }
 
+        // A date, a code such as 12abc or 1,000: after a digit or point, a byte no number has
+        // settles it without the runtime's parser (which costs far more than this scan).
+        var lead = s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
+        if (lead < s.Length && s[lead] is >= (byte)'0' and <= (byte)'9' or (byte)'.' && s.ContainsAnyExcept(NumberBytes))
+        {
+            value = 0;
+            return false;
+        }
+
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
@@ -153,7 +186,8 @@ public static class CellNormalizer
         return raw[start..end];
     }
 
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0x0B or 0x0C;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsSpace(byte b) => b <= ' ' && ((SpaceMask >> b) & 1) != 0;
 
     private static bool IsMissingMarker(ReadOnlySpan<byte> cell) => cell.Length switch
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Repro.Leakage;
@@ -38,7 +39,7 @@ internal sealed class ColumnProfile
     /// <summary>Per-value counts, or null once there were more than the cap of distinct values.</summary>
     public Dictionary<ulong, Category>? Categories { get; private set; } = [];
 
-    public void Add(bool train, CellKind kind, double number, ReadOnlySpan<byte> text, ReadOnlySpan<byte> raw, int classIndex)
+    public void Add(bool train, CellKind kind, double number, ReadOnlySpan<byte> text, int classIndex)
     {
         if (kind == CellKind.Missing)
         {
@@ -82,7 +83,7 @@ internal sealed class ColumnProfile
                 return;
             }
 
-            category = new Category(Encoding.UTF8.GetString(kind == CellKind.Text ? text : CellNormalizer.Trim(raw)));
+            category = new Category(kind == CellKind.Text ? Encoding.UTF8.GetString(text) : number.ToString("R", CultureInfo.InvariantCulture));
             Categories.Add(key, category);
         }
 

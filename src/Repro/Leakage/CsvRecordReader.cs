@@ -32,6 +32,8 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
     private int[] _fieldStart = new int[64];
     private int[] _fieldLength = new int[64];
     private bool[] _fieldQuoted = new bool[64];
+    private int _recordStart;
+    private int _recordLength;
 
     public CsvRecordReader(Stream stream, byte separator, string name)
         : this(stream, separator, name, InitialBuffer)
@@ -62,6 +64,24 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
 
     public string FieldText(int index) => Encoding.UTF8.GetString(Field(index));
 
+    /// <summary>The current record's bytes as they are in the file (line end included): <see cref="SplitRecord"/> reads its fields again.</summary>
+    public ReadOnlySpan<byte> RecordBytes => _buffer.AsSpan(_recordStart, _recordLength);
+
+    /// <summary>The raw fields of one record taken from <see cref="RecordBytes"/>, parsed exactly as the reader parsed it.</summary>
+    public static byte[][] SplitRecord(ReadOnlySpan<byte> record, byte separator)
+    {
+        var reader = new CsvRecordReader(Stream.Null, separator, string.Empty, Math.Max(record.Length, 1));
+        record.CopyTo(reader._buffer);
+        reader.TryParse(reader._buffer.AsSpan(0, record.Length), 0, atEof: true, out _);
+        var fields = new byte[reader.FieldCount][];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = reader.Field(i).ToArray();
+        }
+
+        return fields;
+    }
+
     /// <summary>Moves to the next non-blank record; false at the end of the file.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
@@ -77,6 +97,8 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
                 var consumed = TryParse(_buffer.AsSpan(_start, _end - _start), _start, _eof, out var newlines);
                 if (consumed > 0)
                 {
+                    _recordStart = _start;
+                    _recordLength = consumed;
                     _start += consumed;
                     LineNumber = _nextLine;
                     _nextLine += newlines;

@@ -23,10 +23,11 @@ public static class LeakChecker
         var testColumns = await ReadHeaderAsync(test, options.TestPath, cancellationToken);
         var testIndex = MapColumns(columns, testColumns, options);
         var layout = ColumnLayout.Resolve(columns, options);
-        var state = new PassState(columns, layout, options);
+        using var state = new PassState(columns, layout, options);
 
-        var trainRows = await TrainPassAsync(train, state, options, cancellationToken);
-        var testRows = await TestPassAsync(test, testIndex, state, options, cancellationToken);
+        var identity = Enumerable.Range(0, columns.Length).ToArray();
+        var trainRows = await RowPipeline.RunAsync(train, identity, layout, options.TrainPath, trainSeparator, state.AddTrain, cancellationToken);
+        var testRows = await RowPipeline.RunAsync(test, testIndex, layout, options.TestPath, testSeparator, batch => state.AddTest(batch, testIndex), cancellationToken);
         return state.Report(
             new LeakFileSummary { Path = options.TrainPath, Separator = CsvDialect.Describe(trainSeparator), Rows = trainRows, Bytes = train.BytesRead },
             new LeakFileSummary { Path = options.TestPath, Separator = CsvDialect.Describe(testSeparator), Rows = testRows, Bytes = test.BytesRead });
@@ -80,44 +81,7 @@ public static class LeakChecker
     private static string Names(List<string> names) =>
         (names.Count == 1 ? "column " : "columns ") + string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? $" and {names.Count - 10} more" : string.Empty);
 
-    private static async Task<long> TrainPassAsync(CsvRecordReader reader, PassState state, LeakOptions options, CancellationToken cancellationToken)
-    {
-        var identity = Enumerable.Range(0, state.Columns.Length).ToArray();
-        long rows = 0;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if ((rows & 0xFFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            rows++;
-            state.Load(reader, identity, options.TrainPath);
-            state.AddTrain(reader.LineNumber);
-        }
-
-        return rows;
-    }
-
-    private static async Task<long> TestPassAsync(CsvRecordReader reader, int[] map, PassState state, LeakOptions options, CancellationToken cancellationToken)
-    {
-        long rows = 0;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if ((rows & 0xFFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            rows++;
-            state.Load(reader, map, options.TestPath);
-            state.AddTest(reader, map, reader.LineNumber);
-        }
-
-        return rows;
-    }
-
-    internal static string Example(CsvRecordReader reader, int[] map, byte separator)
+    internal static string Example(byte[][] fields, int[] map, byte separator)
     {
         var builder = new StringBuilder();
         for (var i = 0; i < map.Length && builder.Length < ExampleWidth; i++)
@@ -127,7 +91,7 @@ public static class LeakChecker
                 builder.Append((char)separator);
             }
 
-            builder.Append(reader.FieldText(map[i]));
+            builder.Append(Encoding.UTF8.GetString(fields[map[i]]));
         }
 
         return builder.Length > ExampleWidth ? builder.ToString(0, ExampleWidth) + "…" : builder.ToString();

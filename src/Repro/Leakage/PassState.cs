@@ -5,38 +5,40 @@ using Repro.Findings;
 namespace Repro.Leakage;
 
 /// <summary>
-/// Everything the two passes accumulate, row by row: the normalised cells of the current row,
+/// Everything the two passes accumulate, batch by batch in file order (the cells arrive
+/// normalised and hashed in <see cref="RowBatch"/>es):
 /// the train row hashes, groups and newest time, the per-feature profiles, and the counts and
 /// examples of each finding. <see cref="Report"/> turns it into findings at the end.
 /// </summary>
-internal sealed class PassState
+internal sealed class PassState : IDisposable
 {
     private const int TargetClassCap = 1000;
+
+    // Rows looked ahead when prefetching hash-table slots: enough misses in flight to hide the
+    // memory latency of a table far larger than the caches.
+    private const int PrefetchDistance = 8;
 
     private readonly ColumnLayout _layout;
     private readonly LeakOptions _options;
     private readonly LeakThresholds _thresholds;
-    private readonly CellKind[] _kinds;
-    private readonly double[] _numbers;
-    private readonly int[] _textStart;
-    private readonly int[] _textLength;
-    private readonly RowKey _rowKey = new();
     private readonly RowHashTable _trainRows = new();
     private readonly RowHashTable _testRows = new(1 << 12);
     private readonly RowHashTable _trainGroups = new(1 << 12);
     private readonly RowHashTable _testGroups = new(1 << 12);
     private readonly RowHashTable _sharedGroups = new(1 << 8);
-    private readonly RowKey _groupKey = new();
     private readonly TargetClasses _classes = new(1000);
     private readonly ColumnProfile[] _profiles;
     private readonly List<string> _duplicateExamples = [];
     private readonly List<string> _withinExamples = [];
     private readonly List<string> _groupExamples = [];
     private readonly List<string> _timeExamples = [];
-    private byte[] _scratch = new byte[4096];
-    private byte[] _newestText = [];
-    private CsvRecordReader? _reader;
-    private int[] _map = [];
+    private readonly int[] _identity;
+    private byte[] _newestRecord = [];
+    private int _newestLength;
+    private byte _newestSeparator = (byte)',';
+    private RowBatch? _batch;
+    private int _row;
+    private int _base;
     private long _duplicates;
     private long _duplicateFirstLine;
     private long _within;
@@ -55,104 +57,133 @@ internal sealed class PassState
         _layout = layout;
         _options = options;
         _thresholds = options.Thresholds;
-        _kinds = new CellKind[columns.Length];
-        _numbers = new double[columns.Length];
-        _textStart = new int[columns.Length];
-        _textLength = new int[columns.Length];
+        _identity = [.. Enumerable.Range(0, columns.Length)];
         _profiles = [.. layout.Features.Select(i => new ColumnProfile(columns[i], i, _thresholds.SampleSize, _thresholds.CategoryCap, _thresholds.Seed + ((ulong)i * 0x9E3779B97F4A7C15UL)))];
     }
 
     public string[] Columns { get; }
 
-    /// <summary>Normalises the used cells of the reader's current record (test columns through <paramref name="map"/>).</summary>
-    public void Load(CsvRecordReader reader, int[] map, string path)
+    public void Dispose()
     {
-        if (reader.FieldCount != Columns.Length)
+        _trainRows.Dispose();
+        _testRows.Dispose();
+        _trainGroups.Dispose();
+        _testGroups.Dispose();
+        _sharedGroups.Dispose();
+    }
+
+    /// <summary>Counts a batch of train rows, in order.</summary>
+    public void AddTrain(RowBatch batch)
+    {
+        _batch = batch;
+        var identity = _identity;
+        for (var row = 0; row < Math.Min(PrefetchDistance, batch.Count); row++)
         {
-            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {reader.LineNumber} has {reader.FieldCount} fields, the header has {Columns.Length}"));
+            PrefetchTrain(batch, row);
         }
 
-        _reader = reader;
-        _map = map;
-        var used = 0;
-        for (var c = 0; c < Columns.Length; c++)
+        for (var row = 0; row < batch.Count; row++)
         {
-            if (!_layout.Used[c])
+            if (row + PrefetchDistance < batch.Count)
             {
-                continue;
+                PrefetchTrain(batch, row + PrefetchDistance);
             }
 
-            var raw = reader.Field(map[c]);
-            if (used + raw.Length > _scratch.Length)
-            {
-                Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, used + raw.Length));
-            }
-
-            _kinds[c] = CellNormalizer.Normalize(raw, out _numbers[c], _scratch.AsSpan(used), out var length);
-            _textStart[c] = used;
-            _textLength[c] = length;
-            used += length;
+            _row = row;
+            _base = row * batch.Width;
+            AddTrainRow(batch.Lines[row], identity);
         }
     }
 
-    public void AddTrain(long line)
+    /// <summary>Counts a batch of test rows, in order (test columns reach train's through <paramref name="map"/>).</summary>
+    public void AddTest(RowBatch batch, int[] map)
     {
-        var classIndex = _layout.Target >= 0 ? _classes.Classify(_kinds[_layout.Target], _numbers[_layout.Target], Text(_layout.Target)) : -1;
-        UInt128? rowHash = null;
+        _batch = batch;
+        for (var row = 0; row < Math.Min(PrefetchDistance, batch.Count); row++)
+        {
+            PrefetchTest(batch, row);
+        }
+
+        for (var row = 0; row < batch.Count; row++)
+        {
+            if (row + PrefetchDistance < batch.Count)
+            {
+                PrefetchTest(batch, row + PrefetchDistance);
+            }
+
+            _row = row;
+            _base = row * batch.Width;
+            AddTestRow(batch.Lines[row], map);
+        }
+    }
+
+    private void PrefetchTrain(RowBatch batch, int row)
+    {
         if (_layout.Hashed.Length > 0)
         {
-            rowHash = RowHash();
-            _trainRows.Prefetch(rowHash.Value);
+            _trainRows.Prefetch(batch.RowHashes[row]);
         }
 
-        var group = _layout.Group >= 0 ? GroupHash() : null;
-        if (group is { } g)
+        if (batch.HasGroup[row])
         {
-            _trainGroups.Prefetch(g);
+            _trainGroups.Prefetch(batch.GroupHashes[row]);
+        }
+    }
+
+    private void PrefetchTest(RowBatch batch, int row)
+    {
+        if (_layout.Hashed.Length > 0)
+        {
+            _trainRows.Prefetch(batch.RowHashes[row]);
+            _testRows.Prefetch(batch.RowHashes[row]);
         }
 
-        if (_layout.Time >= 0 && Time(_options.TrainPath, line) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
+        if (batch.HasGroup[row])
+        {
+            _trainGroups.Prefetch(batch.GroupHashes[row]);
+        }
+    }
+
+    private void AddTrainRow(long line, int[] map)
+    {
+        var batch = _batch!;
+        var classIndex = _layout.Target >= 0 ? _classes.Classify(Kind(_layout.Target), Number(_layout.Target), Text(_layout.Target)) : -1;
+        if (_layout.Time >= 0 && Time(_options.TrainPath, line, map) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
         {
             _newest = time;
             _newestLine = line;
-            _newestText = CellNormalizer.Trim(_reader!.Field(_map[_layout.Time])).ToArray();
+            var record = batch.Record(_row);
+            if (_newestRecord.Length < record.Length)
+            {
+                _newestRecord = new byte[Math.Max(record.Length, 2 * _newestRecord.Length)];
+            }
+
+            record.CopyTo(_newestRecord);
+            _newestLength = record.Length;
+            _newestSeparator = batch.Separator;
         }
 
         foreach (var profile in _profiles)
         {
             var c = profile.Index;
-            profile.Add(true, _kinds[c], _numbers[c], Text(c), _reader!.Field(_map[c]), classIndex);
+            profile.Add(true, Kind(c), Number(c), Text(c), classIndex);
         }
 
-        // The probes come last, when the prefetched slots have had time to arrive.
-        if (rowHash is { } hash)
+        if (_layout.Hashed.Length > 0)
         {
-            _trainRows.TryAdd(hash, line, out _);
+            _trainRows.TryAdd(batch.RowHashes[_row], line, out _);
         }
 
-        if (group is { } value)
+        if (batch.HasGroup[_row])
         {
-            _trainGroups.TryAdd(value, line, out _);
+            _trainGroups.TryAdd(batch.GroupHashes[_row], line, out _);
         }
     }
 
-    public void AddTest(CsvRecordReader reader, int[] map, long line)
+    private void AddTestRow(long line, int[] map)
     {
-        UInt128? rowHash = null;
-        if (_layout.Hashed.Length > 0)
-        {
-            rowHash = RowHash();
-            _trainRows.Prefetch(rowHash.Value);
-            _testRows.Prefetch(rowHash.Value);
-        }
-
-        var groupHash = _layout.Group >= 0 ? GroupHash() : null;
-        if (groupHash is { } g)
-        {
-            _trainGroups.Prefetch(g);
-        }
-
-        if (_layout.Time >= 0 && Time(_options.TestPath, line) is { } time && _newest is { } newest && time.CompareTo(newest) < 0)
+        var batch = _batch!;
+        if (_layout.Time >= 0 && Time(_options.TestPath, line, map) is { } time && _newest is { } newest && time.CompareTo(newest) < 0)
         {
             _older++;
             if (_older == 1)
@@ -162,19 +193,19 @@ internal sealed class PassState
 
             if (_timeExamples.Count < _options.MaxExamples)
             {
-                _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Time])))}"));
+                _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {RawField(map[_layout.Time])}"));
             }
         }
 
         foreach (var profile in _profiles)
         {
             var c = profile.Index;
-            profile.Add(false, _kinds[c], _numbers[c], Text(c), reader.Field(map[c]), -1);
+            profile.Add(false, Kind(c), Number(c), Text(c), -1);
         }
 
-        // The probes come last, when the prefetched slots have had time to arrive.
-        if (rowHash is { } hash)
+        if (_layout.Hashed.Length > 0)
         {
+            var hash = batch.RowHashes[_row];
             var trainLine = _trainRows.Find(hash);
             if (trainLine >= 0)
             {
@@ -186,7 +217,7 @@ internal sealed class PassState
 
                 if (_duplicateExamples.Count < _options.MaxExamples)
                 {
-                    _duplicateExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line} = train line {trainLine}: {LeakChecker.Example(reader, map, (byte)',')}"));
+                    _duplicateExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line} = train line {trainLine}: {LeakChecker.Example(batch.Fields(_row), map, (byte)',')}"));
                 }
             }
             else if (!_testRows.TryAdd(hash, line, out var first))
@@ -199,13 +230,14 @@ internal sealed class PassState
 
                 if (_withinExamples.Count < _options.MaxExamples)
                 {
-                    _withinExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line} = test line {first}: {LeakChecker.Example(reader, map, (byte)',')}"));
+                    _withinExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line} = test line {first}: {LeakChecker.Example(batch.Fields(_row), map, (byte)',')}"));
                 }
             }
         }
 
-        if (groupHash is { } group)
+        if (batch.HasGroup[_row])
         {
+            var group = batch.GroupHashes[_row];
             _testGroups.TryAdd(group, line, out _);
             var trainLine = _trainGroups.Find(group);
             if (trainLine >= 0)
@@ -218,8 +250,7 @@ internal sealed class PassState
 
                 if (_sharedGroups.TryAdd(group, line, out _) && _groupExamples.Count < _options.MaxExamples)
                 {
-                    var value = Encoding.UTF8.GetString(CellNormalizer.Trim(reader.Field(map[_layout.Group])));
-                    _groupExamples.Add(string.Create(CultureInfo.InvariantCulture, $"'{value}' (test line {line}, train line {trainLine})"));
+                    _groupExamples.Add(string.Create(CultureInfo.InvariantCulture, $"'{RawField(map[_layout.Group])}' (test line {line}, train line {trainLine})"));
                 }
             }
         }
@@ -294,7 +325,8 @@ internal sealed class PassState
             else if (_older > 0)
             {
                 var share = (double)_older / testRows;
-                var newest = Encoding.UTF8.GetString(_newestText);
+                var newestFields = CsvRecordReader.SplitRecord(_newestRecord.AsSpan(0, _newestLength), _newestSeparator);
+                var newest = Encoding.UTF8.GetString(CellNormalizer.Trim(newestFields[_layout.Time]));
                 findings.Add(new Finding
                 {
                     RuleId = LeakRules.Temporal.Id,
@@ -524,50 +556,32 @@ internal sealed class PassState
         ? string.Create(CultureInfo.InvariantCulture, $"exact, {sample.Seen} values")
         : string.Create(CultureInfo.InvariantCulture, $"reservoir sample of {sample.Count} of {sample.Seen} values, seed {_thresholds.Seed}");
 
-    private ReadOnlySpan<byte> Text(int column) => _scratch.AsSpan(_textStart[column], _textLength[column]);
+    private CellKind Kind(int column) => _batch!.Kinds[_base + column];
 
-    private UInt128 RowHash()
-    {
-        _rowKey.Clear();
-        foreach (var c in _layout.Hashed)
-        {
-            _rowKey.Add(_kinds[c], _numbers[c], Text(c));
-        }
+    private double Number(int column) => _batch!.Numbers[_base + column];
 
-        return _rowKey.Hash();
-    }
+    private ReadOnlySpan<byte> Text(int column) => _batch!.Text(_base + column);
 
-    // The group value's hash: numbers by value, so "7" and "7.0" are one patient.
-    private UInt128? GroupHash()
-    {
-        var c = _layout.Group;
-        if (_kinds[c] == CellKind.Missing)
-        {
-            return null;
-        }
+    // The current row's field as written, trimmed (slow: for examples and messages).
+    private string RawField(int field) => Encoding.UTF8.GetString(CellNormalizer.Trim(_batch!.Fields(_row)[field]));
 
-        _groupKey.Clear();
-        _groupKey.Add(_kinds[c], _numbers[c], Text(c));
-        return _groupKey.Hash();
-    }
-
-    private TimeValue? Time(string path, long line)
+    private TimeValue? Time(string path, long line, int[] map)
     {
         var c = _layout.Time;
-        if (_kinds[c] == CellKind.Missing)
+        if (Kind(c) == CellKind.Missing)
         {
             _timeMissing++;
             return null;
         }
 
-        if (!TimeValue.TryParse(_kinds[c], _numbers[c], Text(c), out var value))
+        if (!TimeValue.TryParse(Kind(c), Number(c), Text(c), out var value))
         {
             throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(Text(c))}', neither an ISO-8601 date/time nor a number"));
         }
 
         if (_newest is { } newest && newest.IsDate != value.IsDate)
         {
-            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(CellNormalizer.Trim(_reader!.Field(_map[c])))}', a {(value.IsDate ? "date" : "number")}, but earlier values were {(newest.IsDate ? "dates" : "numbers")}"));
+            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{RawField(map[c])}', a {(value.IsDate ? "date" : "number")}, but earlier values were {(newest.IsDate ? "dates" : "numbers")}"));
         }
 
         return value;

@@ -34,6 +34,22 @@ public sealed class CsvRecordReaderTests
     }
 
     [Fact]
+    public async Task Leak_a_records_bytes_split_again_give_the_fields_the_reader_gave()
+    {
+        var text = "a,b,c\r\n1,\"x, y\",3\r\n\"he said \"\"hi\"\"\",\"two\nlines\",\r\n4,  5 ,6";
+        await using var reader = new CsvRecordReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), (byte)',', "t.csv", 5);
+        var records = 0;
+        while (await reader.ReadAsync(CancellationToken.None))
+        {
+            var again = CsvRecordReader.SplitRecord(reader.RecordBytes, (byte)',');
+            Assert.Equal(Enumerable.Range(0, reader.FieldCount).Select(reader.FieldText), again.Select(f => Encoding.UTF8.GetString(f)));
+            records++;
+        }
+
+        Assert.Equal(4, records);
+    }
+
+    [Fact]
     public async Task Leak_reader_reads_lone_CR_line_ends_and_a_last_line_without_newline()
     {
         var records = await ReadAllAsync("a;b\r1;2\r3;4", 4, (byte)';');

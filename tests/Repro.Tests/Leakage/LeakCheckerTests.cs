@@ -95,6 +95,56 @@ public sealed class LeakCheckerTests
         Assert.Contains("exact, 50 values in test", shift.Method, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Leak_errors_surface_in_file_order_although_another_thread_reads_ahead()
+    {
+        using var dir = new TempDirectory();
+
+        // The reading thread meets the ragged line 4 first; the bad time on line 3 comes first in the file.
+        var bad = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "t,x\n2024-01-01,1\nyesterday,2\n3\n", "t,x\n2024-02-01,1\n", o => o with { Time = "t" }));
+        Assert.Contains("train.csv: line 3: --time column 't' has 'yesterday'", bad.Message, StringComparison.Ordinal);
+        var ragged = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, "t,x\n2024-01-01,1\n", "t,x\n2024-02-01,1\n2024-02-02\n", o => o with { Time = "t" }));
+        Assert.EndsWith("test.csv: line 3 has 1 fields, the header has 2", ragged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Leak_counts_and_examples_hold_across_many_batches()
+    {
+        using var dir = new TempDirectory();
+
+        // 30,000 distinct train rows (several batches, more than are recycled); test repeats every
+        // 1,000th train row, in a quoted and respaced spelling, among 20,000 rows of its own.
+        var train = new System.Text.StringBuilder("id,x,city,label\n");
+        for (var i = 0; i < 30_000; i++)
+        {
+            train.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},{i}.5,c{i % 7},{i % 2}\n");
+        }
+
+        var test = new System.Text.StringBuilder("city,label,x,id\n");
+        var duplicates = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            if (i % 1000 == 999)
+            {
+                var k = i + 5000;
+                test.Append(System.Globalization.CultureInfo.InvariantCulture, $"\" c{k % 7} \",1,{k}.50,t{i}\n");
+                duplicates++;
+            }
+            else
+            {
+                test.Append(System.Globalization.CultureInfo.InvariantCulture, $"c{i % 7},0,{i}.25,t{i}\n");
+            }
+        }
+
+        var report = await CheckAsync(dir, train.ToString(), test.ToString(), o => o with { Ids = ["id"], Target = "label" });
+        var across = Assert.Single(report.Findings, f => f.RuleId == "L1.4");
+        Assert.Equal(duplicates, across.Figures["count"]);
+        Assert.Equal(1001, across.Line); // data row 999 is on line 1001
+        Assert.Equal("test line 1001 = train line 6001: t999,5999.50, c0 ,1", across.Examples[0]);
+        Assert.Equal(30_000, report.Summary.Train.Rows);
+        Assert.Equal(20_000, report.Summary.Test.Rows);
+    }
+
     [Theory]
     [InlineData("2024-02-29")]
     [InlineData("2024-02-01T11:59:00+00:00")]
