@@ -231,4 +231,16 @@ public abstract class ModelRegistryContract : IAsyncLifetime
         Causes = [],
         Summary = "reproduced bit for bit",
     };
+
+    [Fact]
+    public async Task Models_list_by_name_in_byte_order_as_on_sqlite()
+    {
+        foreach (var name in new[] { "fraud", "apple", "Churn" })
+        {
+            await _registry.RegisterAsync(name, _run.Id, "model.pkl", [], false, CancellationToken.None);
+        }
+
+        Assert.Equal(["Churn", "apple", "fraud"], (await _registry.ListAsync(CancellationToken.None)).Select(m => m.Name));
+        Assert.Equal([("Churn", 1L), ("apple", 1L), ("fraud", 1L)], await _registry.VersionsOfRunAsync(_run.Id, CancellationToken.None));
+    }
 }
