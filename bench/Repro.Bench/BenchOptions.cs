@@ -22,6 +22,13 @@ public sealed record BenchOptions
 
     public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify", "data", "leak", "lint", "container", "pgstore", "executor", "search", "mlflow", "ui", "slurm"];
 
+    /// <summary>
+    /// The stores the MLflow ingest, search and runs-page benchmarks run on (--store
+    /// sqlite|postgresql|both): SQLite by default; PostgreSQL is a throw-away server started for
+    /// the run and stopped by its pid. With both, each PostgreSQL row shows the SQLite figure beside it.
+    /// </summary>
+    public IReadOnlyList<BenchStore> Stores { get; init; } = [BenchStore.Sqlite];
+
     public long BigFileBytes => Quick ? 256L << 20 : 1L << 30;
 
     public int SmallFileCount => Quick ? 2_000 : 20_000;
@@ -42,6 +49,7 @@ public sealed record BenchOptions
         string? python = null;
         HashSet<string>? only = null;
         string? tempRoot = null;
+        IReadOnlyList<BenchStore>? stores = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -61,6 +69,15 @@ public sealed record BenchOptions
                 case "--temp" when i + 1 < args.Length:
                     tempRoot = args[++i];
                     break;
+                case "--store" when i + 1 < args.Length:
+                    stores = args[++i] switch
+                    {
+                        "sqlite" => [BenchStore.Sqlite],
+                        "postgresql" or "postgres" => [BenchStore.Postgres],
+                        "both" => [BenchStore.Sqlite, BenchStore.Postgres],
+                        var other => throw new ArgumentException($"unknown store '{other}' (known: sqlite, postgresql, both)"),
+                    };
+                    break;
                 case "--only" when i + 1 < args.Length:
                     only = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
                     if (only.FirstOrDefault(name => !Names.Contains(name)) is { } unknown)
@@ -70,7 +87,7 @@ public sealed record BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] --repro-dll PATH --results FILE [--python PATH]");
+                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] [--store sqlite|postgresql|both] --repro-dll PATH --results FILE [--python PATH]");
             }
         }
 
@@ -81,6 +98,7 @@ public sealed record BenchOptions
             ResultsPath = Path.GetFullPath(results ?? Path.Combine("bench", "results", "latest.md")),
             Python = python ?? "/usr/bin/python3",
             TempRoot = Path.GetFullPath(tempRoot ?? Path.GetTempPath()),
+            Stores = stores ?? [BenchStore.Sqlite],
             Only = only ?? new HashSet<string>(Names, StringComparer.Ordinal),
         };
     }

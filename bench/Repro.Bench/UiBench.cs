@@ -1,20 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Repro.Domain;
 using Repro.Serialization;
 using Repro.Server;
 using Repro.Storage;
 using Repro.Storage.Sql;
+using Repro.Tests.Shared;
 using Repro.Workspaces;
 
 namespace Repro.Bench;
 
 /// <summary>
-/// The runs page and the audit page of <c>repro ui</c> over 100,000 runs in a SQLite store (each
-/// run a link of the audit chain): a real server on loopback, a real HTTP GET, the whole page
-/// rendered. The figure is the median request time seen by the client, so it holds the server's
-/// time and a loopback round trip.
+/// The runs page and the audit page of <c>repro ui</c> over 100,000 runs in a SQLite store (and
+/// a PostgreSQL one with --store postgresql|both), each run a link of the audit chain: a real
+/// server on loopback, a real HTTP GET, the whole page rendered. The figure is the median request
+/// time seen by the client, so it holds the server's time and a loopback round trip.
 /// </summary>
 public static class UiBench
 {
@@ -25,22 +25,50 @@ public static class UiBench
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
     {
+        var rows = new List<ResultRow>();
+        var sqlite = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var store in options.Stores)
+        {
+            var root = Path.Combine(temp, store == BenchStore.Sqlite ? "ui-ws" : "ui-ws-postgresql");
+            var (workspace, _) = Workspace.Init(root);
+            if (store == BenchStore.Sqlite)
+            {
+                rows.AddRange(await MeasureAsync(options, workspace, () => SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, cancellationToken), "SQLite", sqlite, log, cancellationToken));
+            }
+            else
+            {
+                await using var postgres = await PostgresProcess.StartAsync();
+                var name = await postgres.CreateDatabaseAsync();
+                rows.AddRange(await MeasureAsync(options, workspace, () => postgres.OpenAsync(name), "PostgreSQL", sqlite, log, cancellationToken));
+            }
+        }
+
+        return rows;
+    }
+
+    private static async Task<IReadOnlyList<ResultRow>> MeasureAsync(BenchOptions options, Workspace workspace, Func<Task<SqlDatabase>> open, string storeName, Dictionary<string, double> sqlite, TextWriter log, CancellationToken cancellationToken)
+    {
         var count = options.Quick ? 20_000 : 100_000;
-        var root = Path.Combine(temp, "ui-ws");
-        var (workspace, _) = Workspace.Init(root);
-        log.WriteLine($"[ui] writing {count:N0} runs with metrics, params and tags into a SQLite store");
+        log.WriteLine($"[ui] writing {count:N0} runs with metrics, params and tags into a {storeName} store");
         var watch = Stopwatch.StartNew();
-        await using (var store = await SqliteRunStore.OpenAsync(workspace.DatabasePath, cancellationToken))
+        await using (var store = await SqlRunStore.OpenAsync(await open(), ownsDatabase: true, cancellationToken))
         {
             // The schema and the audit genesis come from the store itself; the rows go in one transaction.
             await store.SaveAsync(Manifest(0), cancellationToken);
         }
 
-        await FillAsync(workspace.DatabasePath, count, cancellationToken);
+        await using var database = await open();
+        await FillAsync(database, count, cancellationToken);
+        if (database.Kind == SqlKind.Postgres)
+        {
+            // What autovacuum does on a live server within a minute of a bulk load: the planner's statistics.
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await SqlDatabase.ExecuteAsync(connection, null, "ANALYZE", cancellationToken);
+        }
+
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ui] {count:N0} runs in {watch.Elapsed.TotalSeconds:0.0} s"));
 
-        await using var runs = await SqliteRunStore.OpenAsync(workspace.DatabasePath, cancellationToken);
-        await using var database = await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, cancellationToken);
+        await using var runs = await SqlRunStore.OpenAsync(await open(), ownsDatabase: true, cancellationToken);
         var context = new ServerContext { Workspace = workspace, Runs = runs, Database = database, Cache = new ContentCache(workspace.CachePath) };
         await using var server = await ReproServer.StartAsync(new ServerOptions { Port = 0 }, context, cancellationToken);
         using var http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(15) };
@@ -64,7 +92,7 @@ public static class UiBench
             }
 
             var median = Measure.Median(times);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ui] {label}: {median * 1000:0} ms"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[ui] {storeName}: {label}: {median * 1000:0} ms"));
             timings.Add((label, median));
             if (query == "/")
             {
@@ -87,11 +115,18 @@ public static class UiBench
         foreach (var (label, seconds) in timings)
         {
             var isBaseline = label.StartsWith("no filter", StringComparison.Ordinal);
+            var sqliteSeconds = 0.0;
+            var compared = storeName != "SQLite" && sqlite.TryGetValue(label, out sqliteSeconds);
+            if (storeName == "SQLite")
+            {
+                sqlite[label] = seconds;
+            }
+
             rows.Add(new ResultRow(
-                string.Create(CultureInfo.InvariantCulture, $"`repro ui` runs page, 50 of {count:N0} runs, {label} (median of {options.ProcessRuns} GETs)"),
+                string.Create(CultureInfo.InvariantCulture, $"`repro ui` runs page, 50 of {count:N0} runs ({storeName}), {label} (median of {options.ProcessRuns} GETs)"),
                 Ms(seconds),
-                isBaseline ? "-" : $"same page unfiltered: {Ms(unfiltered!.Value)}",
-                isBaseline ? null : unfiltered / seconds,
+                compared ? $"the SQLite store: {Ms(sqliteSeconds)}" : isBaseline ? "-" : $"same page unfiltered: {Ms(unfiltered!.Value)}",
+                compared ? sqliteSeconds / seconds : isBaseline ? null : unfiltered / seconds,
                 isBaseline ? "-" : string.Create(CultureInfo.InvariantCulture, $"< {TargetSeconds * 1000:0} ms"),
                 isBaseline ? null : seconds < TargetSeconds));
         }
@@ -123,39 +158,38 @@ public static class UiBench
     /// Rows as the store writes them (runs, params, metrics, tags, and each run's audit link) with
     /// real manifests, in one transaction: a SaveAsync each would take minutes.
     /// </summary>
-    private static async Task FillAsync(string path, int count, CancellationToken cancellationToken)
+    private static async Task FillAsync(SqlDatabase database, int count, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, "bench.ui", cancellationToken);
         await using var run = connection.CreateCommand();
         run.Transaction = transaction;
-        run.CommandText = "INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest) VALUES ($id, $name, 'run', NULL, $status, $exit, $created, 1.5, $seed, $digest, $manifest)";
-        var id = run.Parameters.Add("$id", SqliteType.Text);
-        var name = run.Parameters.Add("$name", SqliteType.Text);
-        var status = run.Parameters.Add("$status", SqliteType.Text);
-        var exit = run.Parameters.Add("$exit", SqliteType.Integer);
-        var created = run.Parameters.Add("$created", SqliteType.Text);
-        var seed = run.Parameters.Add("$seed", SqliteType.Integer);
-        var digest = run.Parameters.Add("$digest", SqliteType.Text);
-        var manifest = run.Parameters.Add("$manifest", SqliteType.Text);
+        run.CommandText = "INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest) VALUES (@id, @name, 'run', NULL, @status, @exit, @created, 1.5, @seed, @digest, @manifest)";
+        var id = SqlDatabase.AddParameter(run, "id", string.Empty);
+        var name = SqlDatabase.AddParameter(run, "name", string.Empty);
+        var status = SqlDatabase.AddParameter(run, "status", string.Empty);
+        var exit = SqlDatabase.AddParameter(run, "exit", 0L);
+        var created = SqlDatabase.AddParameter(run, "created", string.Empty);
+        var seed = SqlDatabase.AddParameter(run, "seed", 0L);
+        var digest = SqlDatabase.AddParameter(run, "digest", string.Empty);
+        var manifest = SqlDatabase.AddParameter(run, "manifest", string.Empty);
         await using var pair = connection.CreateCommand();
         pair.Transaction = transaction;
-        pair.CommandText = "INSERT INTO metrics(run_id, key, value) VALUES ($run, 'acc', $acc); INSERT INTO metrics(run_id, key, value) VALUES ($run, 'loss', $loss); INSERT INTO params(run_id, key, value) VALUES ($run, 'lr', $lr); INSERT INTO tags(run_id, key, value) VALUES ($run, 'team', $team)";
-        var pairRun = pair.Parameters.Add("$run", SqliteType.Text);
-        var acc = pair.Parameters.Add("$acc", SqliteType.Real);
-        var loss = pair.Parameters.Add("$loss", SqliteType.Real);
-        var lr = pair.Parameters.Add("$lr", SqliteType.Text);
-        var team = pair.Parameters.Add("$team", SqliteType.Text);
+        pair.CommandText = "INSERT INTO metrics(run_id, key, value) VALUES (@run, 'acc', @acc); INSERT INTO metrics(run_id, key, value) VALUES (@run, 'loss', @loss); INSERT INTO params(run_id, key, value) VALUES (@run, 'lr', @lr); INSERT INTO tags(run_id, key, value) VALUES (@run, 'team', @team)";
+        var pairRun = SqlDatabase.AddParameter(pair, "run", string.Empty);
+        var acc = SqlDatabase.AddParameter(pair, "acc", 0.0);
+        var loss = SqlDatabase.AddParameter(pair, "loss", 0.0);
+        var lr = SqlDatabase.AddParameter(pair, "lr", string.Empty);
+        var team = SqlDatabase.AddParameter(pair, "team", string.Empty);
         await using var link = connection.CreateCommand();
         link.Transaction = transaction;
-        link.CommandText = "INSERT INTO audit(seq, at, kind, subject, digest, previous, hash) VALUES ($seq, $at, 'run', $subject, $digest, $previous, $hash)";
-        var linkSeq = link.Parameters.Add("$seq", SqliteType.Integer);
-        var linkAt = link.Parameters.Add("$at", SqliteType.Text);
-        var linkSubject = link.Parameters.Add("$subject", SqliteType.Text);
-        var linkDigest = link.Parameters.Add("$digest", SqliteType.Text);
-        var linkPrevious = link.Parameters.Add("$previous", SqliteType.Text);
-        var linkHash = link.Parameters.Add("$hash", SqliteType.Text);
+        link.CommandText = "INSERT INTO audit(seq, at, kind, subject, digest, previous, hash) VALUES (@seq, @at, 'run', @subject, @digest, @previous, @hash)";
+        var linkSeq = SqlDatabase.AddParameter(link, "seq", 0L);
+        var linkAt = SqlDatabase.AddParameter(link, "at", string.Empty);
+        var linkSubject = SqlDatabase.AddParameter(link, "subject", string.Empty);
+        var linkDigest = SqlDatabase.AddParameter(link, "digest", string.Empty);
+        var linkPrevious = SqlDatabase.AddParameter(link, "previous", string.Empty);
+        var linkHash = SqlDatabase.AddParameter(link, "hash", string.Empty);
         await using var head = connection.CreateCommand();
         head.Transaction = transaction;
         head.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
@@ -177,8 +211,8 @@ public static class UiBench
             id.Value = m.Id;
             name.Value = m.Name;
             status.Value = m.Status == RunStatus.Ok ? "ok" : "failed";
-            exit.Value = m.Status == RunStatus.Ok ? 0 : 1;
-            created.Value = m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture); // as SqliteRunStore writes it
+            exit.Value = m.Status == RunStatus.Ok ? 0L : 1L;
+            created.Value = m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture); // as SqlRunStore writes it
             seed.Value = m.Seed;
             digest.Value = Repro.Hashing.Sha256Hasher.HashBytes(json);
             manifest.Value = System.Text.Encoding.UTF8.GetString(json);

@@ -105,7 +105,7 @@ public sealed class PostgresRunStoreTests(PostgresServer server) : RunStoreContr
     }
 
     private async Task<string> DatabaseForAsync(TempDirectory dir) =>
-        await _databases.GetOrAdd(dir.Path, _ => new Lazy<Task<string>>(server.CreateDatabaseAsync)).Value;
+        await _databases.GetOrAdd(dir.Path, _ => new Lazy<Task<string>>(() => server.CreateDatabaseAsync())).Value;
 
     private async Task<SqlRunStore> OpenStoreAsync(string database)
     {

@@ -315,7 +315,8 @@ public sealed class ModelRegistry
             }
         }
 
-        return models.Select(m => new ModelSummary
+        // Names in byte order as on SQLite: a PostgreSQL database's collation (en_US, ICU) would sort 'apple' before 'Churn'.
+        return models.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new ModelSummary
         {
             Name = m.Name,
             Versions = m.Count,
@@ -339,7 +340,8 @@ public sealed class ModelRegistry
             result.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
         }
 
-        return result;
+        // Byte order whatever the database's collation, as ListAsync.
+        return result.OrderBy(v => v.Item1, StringComparer.Ordinal).ThenBy(v => v.Item2).ToList();
     }
 
     private static ArtifactRecord FindOutput(RunManifest run, string outputPath)

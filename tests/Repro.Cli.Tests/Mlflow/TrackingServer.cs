@@ -4,12 +4,16 @@ using System.Text.Json;
 using Repro.Server;
 using Repro.Storage;
 using Repro.Storage.Sql;
+using Repro.Tests.Shared;
 using Repro.Tracking;
 using Repro.Workspaces;
 
 namespace Repro.Cli.Tests.Mlflow;
 
-/// <summary>A real <see cref="ReproServer"/> on a free loopback port over a fresh workspace, for MLflow API tests.</summary>
+/// <summary>
+/// A real <see cref="ReproServer"/> on a free loopback port over a fresh workspace, for MLflow API
+/// tests: its store is the workspace's SQLite file, or a fresh database on a PostgreSQL server.
+/// </summary>
 public sealed class TrackingServer : IAsyncDisposable
 {
     private readonly Workdir _dir;
@@ -45,13 +49,15 @@ public sealed class TrackingServer : IAsyncDisposable
 
     public IRunStore Runs => _runs;
 
-    public static async Task<TrackingServer> StartAsync(string? token = null)
+    public static async Task<TrackingServer> StartAsync(string? token = null, PostgresServer? postgres = null)
     {
         var dir = new Workdir();
         var (workspace, _) = Workspace.Init(dir.Path);
-        var store = await SqliteRunStore.OpenAsync(workspace.DatabasePath, CancellationToken.None);
+        var name = postgres is null ? null : await postgres.CreateDatabaseAsync();
+        Task<SqlDatabase> OpenAsync() => name is null ? SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, CancellationToken.None) : postgres!.OpenAsync(name);
+        var store = await SqlRunStore.OpenAsync(await OpenAsync(), ownsDatabase: true, CancellationToken.None);
         var runs = new SerializedRunStore(store);
-        var database = await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, CancellationToken.None);
+        var database = await OpenAsync();
         var tracking = await TrackingStore.OpenAsync(database, runs, TimeProvider.System, TrackingStore.ArtifactRootFor(workspace.ReproDirectory), CancellationToken.None);
         var context = new ServerContext { Workspace = workspace, Runs = runs, Cache = new ContentCache(workspace.CachePath), Tracking = tracking };
         var server = await ReproServer.StartAsync(new ServerOptions { Port = 0, Token = token }, context, CancellationToken.None);

@@ -126,19 +126,27 @@ internal sealed class SearchSqlBuilder
             case FilterEntity.Metric:
                 return new SortKey($"{Join("metrics", order.Key)}.value", order.Ascending, Nullable: true, SqlValueType.Real);
             case FilterEntity.Param:
-                return new SortKey($"{Join("params", order.Key)}.value", order.Ascending, Nullable: true, SqlValueType.Text);
+                return new SortKey(Ordinal($"{Join("params", order.Key)}.value"), order.Ascending, Nullable: true, SqlValueType.Text);
             case FilterEntity.Tag:
-                return new SortKey($"{Join("tags", order.Key)}.value", order.Ascending, Nullable: true, SqlValueType.Text);
+                return new SortKey(Ordinal($"{Join("tags", order.Key)}.value"), order.Ascending, Nullable: true, SqlValueType.Text);
         }
 
         return order.Key switch
         {
+            // Fixed-width UTC text: every collation orders it as its bytes, and the index serves it.
             SearchFilterParser.StartTime => new SortKey("r.created_at", order.Ascending, Nullable: false, SqlValueType.Text),
             SearchFilterParser.EndTime => new SortKey(EndTimeExpression(), order.Ascending, Nullable: false, SqlValueType.Integer),
-            SearchFilterParser.Status => new SortKey(StatusAsMlflow, order.Ascending, Nullable: false, SqlValueType.Text),
-            _ => Attribute(order.Key) is var (expression, nullable) ? new SortKey(expression, order.Ascending, nullable, SqlValueType.Text) : throw new InvalidOperationException(),
+            SearchFilterParser.Status => new SortKey(Ordinal(StatusAsMlflow), order.Ascending, Nullable: false, SqlValueType.Text),
+            _ => Attribute(order.Key) is var (expression, nullable) ? new SortKey(Ordinal(expression), order.Ascending, nullable, SqlValueType.Text) : throw new InvalidOperationException(),
         };
     }
+
+    /// <summary>
+    /// Text sorted (and compared against a page cursor) by its bytes, as SQLite does: a PostgreSQL
+    /// database made with a language's collation (en_US, ICU) would otherwise put 'baseline'
+    /// before 'Wide-Net' where SQLite puts it after.
+    /// </summary>
+    private string Ordinal(string expression) => _kind == SqlKind.Postgres ? $"({expression} COLLATE \"C\")" : expression;
 
     /// <summary>
     /// The keyset condition "comes after the cursor row" over the sort keys, lexicographically,

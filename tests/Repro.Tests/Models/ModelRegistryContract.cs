@@ -6,19 +6,21 @@ using Repro.Storage.Sql;
 
 namespace Repro.Tests.Models;
 
-/// <summary>The registry over a real SQLite store: numbering, lineage, aliases, refusals, audit links.</summary>
-public sealed class ModelRegistryTests : IAsyncLifetime, IDisposable
+/// <summary>The registry over a real store: numbering, lineage, aliases, refusals, audit links; each store derives one test class.</summary>
+public abstract class ModelRegistryContract : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
     private SqlRunStore _store = null!;
     private SqlDatabase _database = null!;
     private ModelRegistry _registry = null!;
     private RunManifest _run = null!;
 
+    /// <summary>A new connection pool onto this test's store (the same store every call, empty at first).</summary>
+    protected abstract Task<SqlDatabase> OpenDatabaseAsync();
+
     public async Task InitializeAsync()
     {
-        _store = await SqliteRunStore.OpenAsync(_dir.Combine("repro.db"), CancellationToken.None);
-        _database = await SqlDatabase.OpenSqliteAsync(_dir.Combine("repro.db"), CancellationToken.None);
+        _store = await SqlRunStore.OpenAsync(await OpenDatabaseAsync(), ownsDatabase: true, CancellationToken.None);
+        _database = await OpenDatabaseAsync();
         _registry = await ModelRegistry.OpenAsync(_database, _store, TimeProvider.System, CancellationToken.None);
         _run = Trained(RunStatus.Ok);
         await _store.SaveAsync(_run, CancellationToken.None);
@@ -30,7 +32,6 @@ public sealed class ModelRegistryTests : IAsyncLifetime, IDisposable
         await _store.DisposeAsync();
     }
 
-    public void Dispose() => _dir.Dispose();
 
     private static RunManifest Trained(RunStatus status) => RunStoreContract.Manifest("train", status) with
     {
@@ -175,8 +176,8 @@ public sealed class ModelRegistryTests : IAsyncLifetime, IDisposable
         var registries = new List<(SqlDatabase Database, IRunStore Store, ModelRegistry Registry)>();
         for (var i = 0; i < 4; i++)
         {
-            var store = await SqliteRunStore.OpenAsync(_dir.Combine("repro.db"), CancellationToken.None);
-            var database = await SqlDatabase.OpenSqliteAsync(_dir.Combine("repro.db"), CancellationToken.None);
+            var store = await SqlRunStore.OpenAsync(await OpenDatabaseAsync(), ownsDatabase: true, CancellationToken.None);
+            var database = await OpenDatabaseAsync();
             registries.Add((database, store, await ModelRegistry.OpenAsync(database, store, TimeProvider.System, CancellationToken.None)));
         }
 
@@ -230,4 +231,16 @@ public sealed class ModelRegistryTests : IAsyncLifetime, IDisposable
         Causes = [],
         Summary = "reproduced bit for bit",
     };
+
+    [Fact]
+    public async Task Models_list_by_name_in_byte_order_as_on_sqlite()
+    {
+        foreach (var name in new[] { "fraud", "apple", "Churn" })
+        {
+            await _registry.RegisterAsync(name, _run.Id, "model.pkl", [], false, CancellationToken.None);
+        }
+
+        Assert.Equal(["Churn", "apple", "fraud"], (await _registry.ListAsync(CancellationToken.None)).Select(m => m.Name));
+        Assert.Equal([("Churn", 1L), ("apple", 1L), ("fraud", 1L)], await _registry.VersionsOfRunAsync(_run.Id, CancellationToken.None));
+    }
 }

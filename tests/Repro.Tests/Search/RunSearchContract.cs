@@ -5,19 +5,22 @@ using Repro.Storage.Sql;
 
 namespace Repro.Tests.Search;
 
-/// <summary>Searches over a real SQLite run store, filled through the store itself.</summary>
-public sealed class RunSearchTests : IAsyncLifetime, IDisposable
+/// <summary>Searches over a real run store, filled through the store itself; each store derives one test class and must answer alike.</summary>
+public abstract class RunSearchContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDirectory _dir = new();
     private SqlDatabase _database = null!;
     private RunSearch _search = null!;
     private readonly List<RunManifest> _runs = [];
 
+    /// <summary>A new connection pool onto this test's store (empty at first).</summary>
+    protected abstract Task<SqlDatabase> OpenDatabaseAsync();
+
     public async Task InitializeAsync()
     {
-        await using (var store = await SqliteRunStore.OpenAsync(_dir.Combine("repro.db"), CancellationToken.None))
+        _database = await OpenDatabaseAsync();
+        await using (var store = await SqlRunStore.OpenAsync(_database, ownsDatabase: false, CancellationToken.None))
         {
             // 12 runs a minute apart: acc 0.50 .. 0.61, lr alternating, every third failed, two without acc.
             for (var i = 0; i < 12; i++)
@@ -41,14 +44,11 @@ public sealed class RunSearchTests : IAsyncLifetime, IDisposable
             }
         }
 
-        _database = await SqlDatabase.OpenSqliteAsync(_dir.Combine("repro.db"), CancellationToken.None);
         await RunSearch.MigrateAsync(_database, CancellationToken.None);
         _search = new RunSearch(_database);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
-
-    public void Dispose() => _dir.Dispose();
 
     private async Task<List<int>> Indexes(string? filter, params string[] orderBy)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Repro.Domain;
@@ -5,13 +6,18 @@ using Repro.Storage;
 
 namespace Repro.Cli.Tests.Mlflow;
 
-/// <summary>The MLflow REST API through a real server, with bodies shaped as MLflow's Python client (RestStore) sends them.</summary>
-public sealed class MlflowApiTests
+/// <summary>
+/// The MLflow REST API through a real server, with bodies shaped as MLflow's Python client
+/// (RestStore) sends them; each store derives one test class and must answer alike.
+/// </summary>
+public abstract class MlflowApiContract
 {
+    protected abstract Task<TrackingServer> StartAsync(string? token = null);
+
     [Fact]
     public async Task A_run_logged_and_ended_through_the_api_is_sealed_into_an_ordinary_repro_run()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var id = await server.CreateRunAsync();
         Assert.Matches("^[0-9a-f]{32}$", id);
 
@@ -60,7 +66,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task Int64_fields_may_be_strings_and_nan_and_infinity_round_trip_as_mlflow_writes_them()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var id = await server.CreateRunAsync();
         var (status, _) = await server.PostAsync("runs/log-batch", $$"""
             {"run_id": "{{id}}", "metrics": [
@@ -98,7 +104,7 @@ public sealed class MlflowApiTests
     [InlineData(950, 51, 0, "A batch logging request can contain at most 1000 metrics, params, and tags. Got 1001 metrics, params, and tags.")]
     public async Task An_over_limit_batch_is_refused_with_mlflows_message(int metrics, int parameters, int tags, string message)
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var id = await server.CreateRunAsync();
         var body = JsonSerializer.Serialize(new
         {
@@ -120,7 +126,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task A_param_logged_again_with_another_value_is_refused_and_with_the_same_value_accepted()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var id = await server.CreateRunAsync();
         Assert.Equal(200, (await server.PostAsync("runs/log-parameter", $$"""{"run_id": "{{id}}", "key": "lr", "value": "0.01"}""")).Status);
         Assert.Equal(200, (await server.PostAsync("runs/log-batch", $$"""{"run_id": "{{id}}", "params": [{"key": "lr", "value": "0.01"}]}""")).Status);
@@ -133,7 +139,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task Unknown_runs_and_experiments_are_resource_does_not_exist()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var missing = new string('a', 32);
         foreach (var (status, body) in new[]
         {
@@ -157,7 +163,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task Malformed_requests_get_mlflows_error_codes()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var (bad, badBody) = await server.PostAsync("runs/create", "{\"experiment_id\": ");
         Assert.Equal(400, bad);
         Assert.Equal("BAD_REQUEST", badBody.GetProperty("error_code").GetString());
@@ -183,7 +189,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task A_body_over_one_megabyte_is_refused()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var id = await server.CreateRunAsync();
         var huge = new StringBuilder($$"""{"run_id": "{{id}}", "tags": [{"key": "t", "value": " """);
         huge.Append('x', (1 << 20) + 10).Append("\"}]}");
@@ -196,7 +202,7 @@ public sealed class MlflowApiTests
     public async Task With_a_token_set_a_request_without_it_is_refused()
     {
         const string Token = "0123456789abcdef0123456789abcdef";
-        await using var server = await TrackingServer.StartAsync(Token);
+        await using var server = await StartAsync(Token);
         using var anonymous = new HttpClient { BaseAddress = server.Url };
         using var refused = await anonymous.GetAsync("api/2.0/mlflow/experiments/get?experiment_id=0");
         Assert.Equal(401, (int)refused.StatusCode);
@@ -210,7 +216,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task Experiments_are_created_found_searched_renamed_and_deleted_as_in_mlflow()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var (created, body) = await server.PostAsync("experiments/create", """{"name": "churn", "tags": [{"key": "team", "value": "risk"}]}""");
         Assert.Equal(200, created);
         var id = body.GetProperty("experiment_id").GetString();
@@ -249,7 +255,7 @@ public sealed class MlflowApiTests
     [Fact]
     public async Task Deleted_runs_leave_the_default_search_and_come_back_when_restored()
     {
-        await using var server = await TrackingServer.StartAsync();
+        await using var server = await StartAsync();
         var kept = await server.CreateRunAsync();
         var dropped = await server.CreateRunAsync();
         Assert.Equal(200, (await server.PostAsync("runs/delete", $$"""{"run_id": "{{dropped}}"}""")).Status);
@@ -265,5 +271,65 @@ public sealed class MlflowApiTests
         var (_, both) = await server.PostAsync("runs/search", """{"experiment_ids": ["0"], "max_results": 1}""");
         Assert.Single(both.GetProperty("runs").EnumerateArray());
         Assert.True(both.TryGetProperty("next_page_token", out _));
+    }
+    [Fact]
+    public async Task Runs_search_filters_by_a_metric_orders_by_it_and_pages_with_tokens()
+    {
+        await using var server = await StartAsync();
+        var (_, created) = await server.PostAsync("experiments/create", """{"name": "search"}""");
+        var experiment = created.GetProperty("experiment_id").GetString()!;
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var id = await server.CreateRunAsync(experiment);
+            ids.Add(id);
+            var acc = (0.5 + (i * 0.1)).ToString("R", CultureInfo.InvariantCulture);
+            var metrics = i == 2 ? "[]" : $$"""[{"key": "acc", "value": {{acc}}, "timestamp": 1700000001000, "step": 0}]""";
+            var body = $$"""{"run_id": "{{id}}", "metrics": {{metrics}}, "params": [{"key": "lr", "value": "{{(i % 2 == 0 ? "0.1" : "0.01")}}"}], "tags": [{"key": "mlflow.runName", "value": "{{(i < 3 ? "Wide" : "wide")}}-{{i}}"}]}""";
+            Assert.Equal(200, (await server.PostAsync("runs/log-batch", body)).Status);
+        }
+
+        async Task<(List<int> Runs, string? Token)> Search(string filter, string[] orderBy, int maxResults, string? token = null)
+        {
+            var request = JsonSerializer.Serialize(new { experiment_ids = new[] { experiment }, filter, run_view_type = "ACTIVE_ONLY", max_results = maxResults, order_by = orderBy, page_token = token ?? string.Empty });
+            var (status, body) = await server.PostAsync("runs/search", request);
+            Assert.True(status == 200, body.ToString());
+            var runs = body.TryGetProperty("runs", out var list) ? list.EnumerateArray().Select(r => ids.IndexOf(r.GetProperty("info").GetProperty("run_id").GetString()!)).ToList() : [];
+            return (runs, body.TryGetProperty("next_page_token", out var next) ? next.GetString() : null);
+        }
+
+        // metrics.acc > 0.65 by acc descending, two a page: 5, 4 then 3, and no further page.
+        var first = await Search("metrics.acc > 0.65", ["metrics.acc DESC"], 2);
+        Assert.Equal([5, 4], first.Runs);
+        Assert.NotNull(first.Token);
+        var second = await Search("metrics.acc > 0.65", ["metrics.acc DESC"], 2, first.Token);
+        Assert.Equal([3], second.Runs);
+        Assert.Null(second.Token);
+
+        // A run without the metric sorts last in either direction; pages join up to the whole list.
+        Assert.Equal([5, 4, 3, 1, 0, 2], (await Search(string.Empty, ["metrics.acc DESC"], 100)).Runs);
+        var whole = (await Search(string.Empty, ["metrics.acc ASC"], 100)).Runs;
+        Assert.Equal([0, 1, 3, 4, 5, 2], whole);
+        var paged = new List<int>();
+        string? token = null;
+        do
+        {
+            var page = await Search(string.Empty, ["metrics.acc ASC"], 4, token);
+            paged.AddRange(page.Runs);
+            token = page.Token;
+        }
+        while (token is not null);
+
+        Assert.Equal(whole, paged);
+
+        // LIKE is case-sensitive, ILIKE is not; params compare and sort as text.
+        Assert.Equal([0, 1, 2], (await Search("attributes.run_name LIKE 'Wide-%'", [], 100)).Runs.Order());
+        Assert.Equal(6, (await Search("attributes.run_name ILIKE 'wide-%'", [], 100)).Runs.Count);
+        Assert.Equal([4, 0], (await Search("params.lr = '0.1' AND metrics.acc >= 0.5", ["metrics.acc DESC"], 100)).Runs);
+        Assert.Equal([5, 3, 1, 4, 0, 2], (await Search(string.Empty, ["params.lr ASC", "metrics.acc DESC"], 100)).Runs);
+
+        var (refused, error) = await server.PostAsync("runs/search", $$"""{"experiment_ids": ["{{experiment}}"], "filter": "metrics.acc >> 1"}""");
+        Assert.Equal(400, refused);
+        Assert.Equal("INVALID_PARAMETER_VALUE", error.GetProperty("error_code").GetString());
     }
 }
