@@ -1,8 +1,8 @@
 using System.Globalization;
 using Repro.Capture;
 using Repro.Comparison;
-using Repro.Diffing;
 using Repro.Diagnostics;
+using Repro.Diffing;
 using Repro.Domain;
 using Repro.Hashing;
 using Repro.Runs;
