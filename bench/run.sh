@@ -28,10 +28,14 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
+# The processes timed are the repro users run: on Linux x64 the precompiled (ReadyToRun) build
+# that the README's install line packs (scripts/setup's build_repro), elsewhere the portable one.
+source "$root/scripts/build-repro"
 echo "building repro and Repro.Bench (Release)..." >&2
-dotnet build "$root/src/Repro.Cli" -c Release -nologo -v quiet >&2
+repro_dll="$(build_repro)"
 dotnet build "$here/Repro.Bench" -c Release -nologo -v quiet >&2
+echo "timing $repro_dll" >&2
 
 dotnet "$here/Repro.Bench/bin/Release/net10.0/Repro.Bench.dll" "${args[@]}" \
-  --repro-dll "$root/src/Repro.Cli/bin/Release/net10.0/repro.dll" \
+  --repro-dll "$repro_dll" \
   --results "$here/results/latest.md"

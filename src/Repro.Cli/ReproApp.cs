@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Commands;
 using Repro.Cli.Rendering;
+using Repro.Diagnostics;
 
 namespace Repro.Cli;
 
@@ -14,6 +15,35 @@ public static class ReproApp
     private const int NoSpaceLeft = 28;
     private const int DiskFull = unchecked((int)0x80070070);
 
+    /// <summary>Every command, by the name it answers to, in the order help lists them.</summary>
+    public static IReadOnlyList<(string Name, Func<CliContext, Command> Create)> Commands { get; } =
+    [
+        ("init", InitCommand.Create),
+        ("run", RunCommand.Create),
+        ("show", ShowCommand.Create),
+        ("runs", RunsCommand.Create),
+        ("env", EnvCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("diff", DiffCommand.Create),
+        ("seeds", SeedsCommand.Create),
+        ("study", StudyCommand.Create),
+        ("compare", CompareCommand.Create),
+        ("audit", AuditCommand.Create),
+        ("export", ExportCommand.Create),
+        ("import", ImportCommand.Create),
+        ("data", DataCommand.Create),
+        ("remote", RemoteCommand.Create),
+        ("pipeline", PipelineCommand.Create),
+        ("leak", LeakCommand.Create),
+        ("lint", LintCommand.Create),
+        ("report", ReportCommand.Create),
+        ("check", CheckCommand.Create),
+        ("key", KeyCommand.Create),
+        ("ui", UiCommand.Create),
+        ("model", ModelCommand.Create),
+        (Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
+    ];
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         // Everything after the first "--" is the user's command, never parsed as repro options.
@@ -23,37 +53,23 @@ public static class ReproApp
 
         var context = new CliContext(stdout, stderr, trailing);
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
-        var root = new RootCommand("repro: record machine-learning runs (code, data, environment) and prove they reproduce.")
+        var root = new RootCommand("repro: record machine-learning runs (code, data, environment) and prove they reproduce.");
+
+        // Only the command asked for is built when the first word names one: each command's
+        // options cost start-up time (JIT) in every process otherwise. Help, a typo or no
+        // command at all get the full tree, so listings and suggestions are unchanged.
+        var named = own.Length > 0 ? Commands.FirstOrDefault(c => c.Name == own[0]).Create : null;
+        foreach (var create in named is null ? Commands.Select(c => c.Create) : [named])
         {
-            InitCommand.Create(context),
-            RunCommand.Create(context),
-            ShowCommand.Create(context),
-            RunsCommand.Create(context),
-            EnvCommand.Create(context),
-            VerifyCommand.Create(context),
-            DiffCommand.Create(context),
-            SeedsCommand.Create(context),
-            StudyCommand.Create(context),
-            CompareCommand.Create(context),
-            AuditCommand.Create(context),
-            ExportCommand.Create(context),
-            ImportCommand.Create(context),
-            DataCommand.Create(context),
-            RemoteCommand.Create(context),
-            PipelineCommand.Create(context),
-            LeakCommand.Create(context),
-            LintCommand.Create(context),
-            ReportCommand.Create(context),
-            CheckCommand.Create(context),
-            KeyCommand.Create(context),
-            UiCommand.Create(context),
-            ModelCommand.Create(context),
-            SlurmTaskCommand.Create(context),
-        };
+            root.Subcommands.Add(create(context));
+        }
+
         root.Options.Add(verbose);
+        PhaseTimings.Mark("commands built");
 
         // No response files: '@last' is a run reference, not a file of arguments.
         var parse = root.Parse(own, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        PhaseTimings.Mark("arguments parsed");
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -1,3 +1,4 @@
+using Repro.Diagnostics;
 using Repro.Storage;
 using Repro.Storage.Sql;
 using Repro.Workspaces;
@@ -46,6 +47,7 @@ public sealed class WorkspaceSession : IAsyncDisposable
         try
         {
             var store = await SqlRunStore.OpenAsync(database, ownsDatabase: false, cancellationToken);
+            PhaseTimings.Mark("store opened");
             return new WorkspaceSession(workspace, location, database, store);
         }
         catch

@@ -5,6 +5,37 @@ namespace Repro.Cli.Tests;
 public sealed class RunCommandTests
 {
     [Fact]
+    public void Each_command_is_built_under_the_name_repro_looks_it_up_by()
+    {
+        var context = new CliContext(TextWriter.Null, TextWriter.Null, []);
+        Assert.Equal(ReproApp.Commands.Count, ReproApp.Commands.Select(c => c.Name).Distinct().Count());
+        foreach (var (name, create) in ReproApp.Commands)
+        {
+            Assert.Equal(name, create(context).Name);
+        }
+    }
+
+    [Fact]
+    public async Task Help_lists_every_command_and_a_mistyped_one_is_a_usage_error()
+    {
+        using var dir = new Workdir();
+        var help = await dir.ReproAsync("--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var (name, _) in ReproApp.Commands.Where(c => c.Name != "slurm-task"))
+        {
+            Assert.Contains($"  {name} ", help.Stdout, StringComparison.Ordinal);
+        }
+
+        var typo = await dir.ReproAsync("verfiy", "@last");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("Unrecognized command or argument 'verfiy'", typo.Stderr, StringComparison.Ordinal);
+
+        var own = await dir.ReproAsync("run", "--help");
+        Assert.Equal(0, own.ExitCode);
+        Assert.Contains("--dep", own.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Init_creates_the_workspace_and_is_idempotent()
     {
         using var dir = new Workdir();

@@ -7,6 +7,26 @@ namespace Repro.Tests;
 public sealed class CaptureTests
 {
     [Fact]
+    public void Git_is_only_asked_about_folders_with_a_git_marker_in_them_or_above()
+    {
+        using var dir = new TempDirectory();
+        var plain = Directory.CreateDirectory(dir.Combine("plain", "sub")).FullName;
+        var repository = Directory.CreateDirectory(dir.Combine("repo", ".git")).Parent!.FullName;
+        var nested = Directory.CreateDirectory(Path.Combine(repository, "src", "deep")).FullName;
+        var worktree = Directory.CreateDirectory(dir.Combine("worktree", "code")).FullName;
+        File.WriteAllText(dir.Combine("worktree", ".git"), "gitdir: /elsewhere/.git/worktrees/w\n");
+
+        if (Environment.GetEnvironmentVariable("GIT_DIR") is null && Environment.GetEnvironmentVariable("GIT_WORK_TREE") is null && !GitProbe.MayBeInRepository(dir.Path))
+        {
+            Assert.False(GitProbe.MayBeInRepository(plain));
+        }
+
+        Assert.True(GitProbe.MayBeInRepository(repository));
+        Assert.True(GitProbe.MayBeInRepository(nested));
+        Assert.True(GitProbe.MayBeInRepository(worktree));
+    }
+
+    [Fact]
     public void Credential_looking_variables_are_redacted_even_when_allowlisted_and_others_kept_by_name()
     {
         var (values, names) = EnvironmentVariablePolicy.Apply(new Dictionary<string, string>

@@ -35,6 +35,46 @@ public sealed class HashingTests
         Assert.Equal(bytes.Length, reported);
     }
 
+    [Theory]
+    [InlineData(16 << 20)] // the largest file hashed on one thread
+    [InlineData((37 << 20) + 4321)] // read ahead on a second thread, ending mid-chunk
+    [InlineData(24 << 20)] // ending exactly on a chunk boundary
+    public async Task Files_hashed_with_a_reader_thread_match_the_one_shot_hash(int length)
+    {
+        using var dir = new TempDirectory();
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        var path = dir.Combine("big.bin");
+        await File.WriteAllBytesAsync(path, bytes);
+        long reported = 0;
+        var (sha, size) = await Sha256Hasher.HashFileAsync(path, n => reported += n, CancellationToken.None);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), sha);
+        Assert.Equal(bytes.Length, size);
+        Assert.Equal(bytes.Length, reported);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_large_hash_stops_it_with_OperationCanceled()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("big.bin");
+        await File.WriteAllBytesAsync(path, new byte[40 << 20]);
+        using var cancel = new CancellationTokenSource();
+        long seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sha256Hasher.HashFileAsync(
+            path,
+            n =>
+            {
+                seen += n;
+                if (seen >= 4 << 20)
+                {
+                    cancel.Cancel();
+                }
+            },
+            cancel.Token));
+        Assert.True(seen < 40 << 20, "the hash went on to the end of the file after it was cancelled");
+    }
+
     [Fact]
     public async Task Folder_hash_is_the_hash_of_its_sorted_listing_and_the_listing_is_cached()
     {

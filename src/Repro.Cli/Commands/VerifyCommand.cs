@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Comparison;
 using Repro.Data;
+using Repro.Diagnostics;
 using Repro.Execution;
 using Repro.Remotes;
 using Repro.Runs;
@@ -73,7 +74,9 @@ public static class VerifyCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
 
+            PhaseTimings.Mark("verify: run resolved");
             await FetchMissingBlobsAsync(context, session, original.Manifest, cancellationToken);
+            PhaseTimings.Mark("verify: blobs checked");
             var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
 
             // The re-run's own output goes to stderr, so stdout carries only the verdict.

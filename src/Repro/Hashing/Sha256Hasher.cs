@@ -1,16 +1,21 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace Repro.Hashing;
 
 /// <summary>
-/// SHA-256 of files at the speed of the CPU's SHA extensions: large reads, the next read
-/// overlapping the hash of the current buffer.
+/// SHA-256 of files at the speed of the CPU's SHA extensions: large reads on one thread, the
+/// hash on another, so reading never holds the hash up.
 /// </summary>
 public static class Sha256Hasher
 {
     private const int ChunkSize = 1 << 20;
     private const int SmallFile = 256 * 1024;
+    private const int Buffers = 4;
+
+    /// <summary>Up to this size a file is read and hashed on one thread (folders hash many files at once anyway).</summary>
+    private const long OneThread = 16L << 20;
 
     public static string ToHex(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash);
 
@@ -54,29 +59,127 @@ public static class Sha256Hasher
             }
         }
 
+        if (length <= OneThread)
+        {
+            return HashSequential(handle, onBytes, cancellationToken);
+        }
+
+        return await Task.Run(() => HashStreaming(handle, onBytes, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>A file too small to pay for a reader thread: read and hash in turn, here.</summary>
+    private static (string Sha256, long Size) HashSequential(SafeFileHandle handle, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
             long offset = 0;
-            var read = await RandomAccess.ReadAsync(handle, current.AsMemory(0, ChunkSize), offset, cancellationToken);
-            while (read > 0)
+            int n;
+            while ((n = RandomAccess.Read(handle, buffer.AsSpan(0, ChunkSize), offset)) > 0)
             {
-                offset += read;
-                var pending = RandomAccess.ReadAsync(handle, next.AsMemory(0, ChunkSize), offset, cancellationToken);
-                hash.AppendData(current, 0, read);
-                onBytes?.Invoke(read);
-                read = await pending;
-                (current, next) = (next, current);
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, n);
+                offset += n;
+                onBytes?.Invoke(n);
             }
 
             return (ToHex(hash.GetHashAndReset()), offset);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(current);
-            ArrayPool<byte>.Shared.Return(next);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Two cores, two jobs: a reader thread fills a ring of <see cref="Buffers"/> chunks with
+    /// <c>pread</c> while this thread only hashes, so the hash never waits for a copy. A chunk of
+    /// 1 MiB is still in the reader's cache when the hash reads it (measured: less CPU on the
+    /// hashing thread than hashing a memory map, which streams from DRAM).
+    /// </summary>
+    private static (string Sha256, long Size) HashStreaming(SafeFileHandle handle, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        var buffers = new byte[Buffers][];
+        var lengths = new int[Buffers];
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        }
+
+        using var filled = new SemaphoreSlim(0, Buffers);
+        using var free = new SemaphoreSlim(Buffers, Buffers);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? readError = null;
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                long offset = 0;
+                for (var i = 0; ; i = (i + 1) % Buffers)
+                {
+                    free.Wait(stop.Token);
+                    var n = RandomAccess.Read(handle, buffers[i].AsSpan(0, ChunkSize), offset);
+                    lengths[i] = n;
+                    filled.Release();
+                    if (n == 0)
+                    {
+                        return;
+                    }
+
+                    offset += n;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex)
+            {
+                readError = ex;
+                stop.Cancel();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "repro sha256 reader",
+        };
+
+        reader.Start();
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long total = 0;
+            for (var i = 0; ; i = (i + 1) % Buffers)
+            {
+                try
+                {
+                    filled.Wait(stop.Token);
+                }
+                catch (OperationCanceledException) when (readError is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readError);
+                }
+
+                var n = lengths[i];
+                if (n == 0)
+                {
+                    return (ToHex(hash.GetHashAndReset()), total);
+                }
+
+                hash.AppendData(buffers[i], 0, n);
+                total += n;
+                onBytes?.Invoke(n);
+                free.Release();
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            reader.Join();
+            foreach (var buffer in buffers)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

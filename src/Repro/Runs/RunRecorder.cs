@@ -1,4 +1,5 @@
 using Repro.Capture;
+using Repro.Diagnostics;
 using Repro.Domain;
 using Repro.Execution;
 using Repro.Hashing;
@@ -182,10 +183,12 @@ public sealed class RunRecorder
             Python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null),
         };
         await request.Executor.PrepareAsync(spec, none);
+        PhaseTimings.Mark("run: request checked, executor prepared");
 
         // 3. Code and data, before the command can change them.
         var declared = deps.Concat(request.Outs.Select(Full)).Concat(request.MetricsFiles.Select(Full)).ToList();
         var code = await CaptureCodeAsync(declared, progress, none);
+        PhaseTimings.Mark("run: code captured");
         var depRecords = new List<ArtifactRecord>();
         foreach (var dep in deps)
         {
@@ -198,11 +201,29 @@ public sealed class RunRecorder
             paramRecords.Add(await _hasher.HashAsync(file, _workspace.Relative(file), store: true, null, none));
         }
 
-        // 4. Run. The machine probe reads /proc meanwhile; it starts no process unless nvidia-smi exists.
+        PhaseTimings.Mark("run: deps and params files hashed");
+
+        // 4. Run. The machine probe reads /proc meanwhile, on the other core (it is synchronous
+        // until nvidia-smi, which it starts only when it exists); the child does not wait for it.
         // repro's own per-run variables are recorded elsewhere in the manifest; keeping them out
         // of the environment pillar keeps two runs' environments comparable.
-        var system = SystemProbe.CaptureAsync(environment.Where(v => v.Key is not ("REPRO_RUN_ID" or "REPRO_DIR" or "REPRO_METRICS_FILE")), none);
+        var probed = environment.Where(v => v.Key is not ("REPRO_RUN_ID" or "REPRO_DIR" or "REPRO_METRICS_FILE")).ToList();
+        var system = Task.Run(() => SystemProbe.CaptureAsync(probed, none), none);
+
+        // A local interpreter is asked for its sys.path and packages while the command runs too:
+        // the packages the run started with, and one interpreter start off the critical path.
+        // A remote executor's node probes its own interpreter; the login machine's is asked only
+        // when that probe did not answer.
+        var python = spec.Python;
+        Task<(PythonInfo? Info, string? Error)> ProbeLocalPythonAsync() => PythonProbe.ProbeAsync(
+            ExecutableResolver.Find(python, environment.GetValueOrDefault("PATH"), request.WorkingDirectory) ?? python,
+            request.WorkingDirectory,
+            environment.ToDictionary(p => p.Key, p => (string?)p.Value),
+            none);
+        var localPython = python is null || image is not null || request.Executor is IRemoteExecutor ? null : Task.Run(ProbeLocalPythonAsync, none);
+        PhaseTimings.Mark("run: machine and python probes started");
         var result = await request.Executor.RunAsync(spec, stdout, stderr, _time, interrupt);
+        PhaseTimings.Mark("run: command ended");
 
         // 5. Outputs, metrics, interpreter.
         var outputs = new List<ArtifactRecord>();
@@ -219,9 +240,11 @@ public sealed class RunRecorder
         }
 
         var metrics = await ReadMetricsAsync(request.MetricsFiles.Select(f => (f, Full(f))).ToList(), metricsLog, warnings, none);
+        PhaseTimings.Mark("run: outputs and metrics captured");
 
         // An executor that ran the command on another machine (a Slurm node) probed that machine there.
         var local = await system;
+        PhaseTimings.Mark("run: machine probe awaited");
         var remote = (request.Executor as IRemoteExecutor)?.RemoteEnvironment;
         var environmentSnapshot = (remote ?? local) with { Executor = request.Executor.Describe() };
         if (request.Executor is IRemoteExecutor { RemoteProblem: { } problem } && remote is null)
@@ -230,16 +253,11 @@ public sealed class RunRecorder
         }
 
         // The node probed its interpreter too: the login machine's Python may not be the node's.
-        var python = spec.Python;
         if (python is not null && !(remote is not null && (remote.Python is not null || remote.Unknown.ContainsKey("python"))))
         {
             var (info, error) = image is not null
                 ? await image.ProbePythonAsync(spec, python, none)
-                : await PythonProbe.ProbeAsync(
-                    ExecutableResolver.Find(python, environment.GetValueOrDefault("PATH"), request.WorkingDirectory) ?? python,
-                    request.WorkingDirectory,
-                    environment.ToDictionary(p => p.Key, p => (string?)p.Value),
-                    none);
+                : await (localPython ?? ProbeLocalPythonAsync());
             if (image is not null && info is not null && python == command[0])
             {
                 // The interpreter the command ran, as a path inside the image.
@@ -251,6 +269,7 @@ public sealed class RunRecorder
                 : environmentSnapshot with { Unknown = new SortedDictionary<string, string>(environmentSnapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };
         }
 
+        PhaseTimings.Mark("run: python probed");
         var stdoutBlob = await _cache.AddBytesAsync(result.Stdout.ToArray(), none);
         var stderrBlob = await _cache.AddBytesAsync(result.Stderr.ToArray(), none);
 
@@ -302,7 +321,9 @@ public sealed class RunRecorder
             manifest = await BeforeSave(manifest, none);
         }
 
+        PhaseTimings.Mark("run: manifest built");
         var stored = await _store.SaveAsync(manifest, none);
+        PhaseTimings.Mark("run: manifest saved");
         return new RunOutcome(manifest, stored.Digest, result.ExitCode);
     }
 

@@ -478,9 +478,17 @@ public sealed class SqlRunStore : IRunStore
     /// </summary>
     private static async Task AdoptSqliteBookkeepingAsync(SqlDatabase database, CancellationToken cancellationToken)
     {
+        const string HasLegacyTable = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+
+        // A plain read first: most stores never had the legacy table, and the write lock is not free.
+        if (await ScalarAsync(connection, null, HasLegacyTable, cancellationToken) == 0)
+        {
+            return;
+        }
+
         await using var transaction = await database.BeginWriteAsync(connection, "repro.migrate", cancellationToken);
-        if (await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'", cancellationToken) == 0)
+        if (await ScalarAsync(connection, transaction, HasLegacyTable, cancellationToken) == 0)
         {
             return;
         }
@@ -538,7 +546,7 @@ public sealed class SqlRunStore : IRunStore
         }
     }
 
-    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

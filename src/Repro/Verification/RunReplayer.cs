@@ -1,4 +1,5 @@
 using Repro.Capture;
+using Repro.Diagnostics;
 using Repro.Domain;
 using Repro.Execution;
 using Repro.Hashing;
@@ -64,6 +65,7 @@ public sealed class RunReplayer
                     CheckoutLock.Release();
                 }
 
+                PhaseTimings.Mark("verify: scratch checkout created");
                 lock (notes)
                 {
                     foreach (var note in scratch.Notes.Where(n => !notes.Contains(n)))
@@ -127,6 +129,7 @@ public sealed class RunReplayer
                 {
                     await using var held = await FileLock.AcquireAsync(Path.Combine(_workspace.TempPath, "checkout.lock"), CancellationToken.None);
                     await scratch.DisposeAsync();
+                    PhaseTimings.Mark("verify: scratch checkout removed");
                 }
                 finally
                 {

@@ -1,4 +1,5 @@
 using Repro.Capture;
+using Repro.Diagnostics;
 using Repro.Domain;
 using Repro.Storage;
 
@@ -52,6 +53,7 @@ public sealed class ScratchCheckout : IAsyncDisposable
                 await RestoreTreeAsync(run.Code, path, cache, notes, cancellationToken);
             }
 
+            PhaseTimings.Mark("verify: code checked out");
             Directory.CreateDirectory(root);
             foreach (var artifact in run.Deps.Concat(run.ParamsFiles))
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Repro.Capture;
 using Repro.Comparison;
+using Repro.Diagnostics;
 using Repro.Diffing;
 using Repro.Domain;
 using Repro.Hashing;
@@ -39,6 +40,7 @@ public sealed class Verifier
     {
         var report = await JudgeAsync(original, options, environment, stdout, stderr, status, interrupt) with { Id = RunId.New() };
         await _store.SaveVerificationAsync(report, CancellationToken.None);
+        PhaseTimings.Mark("verify: report saved");
         return report;
     }
 
@@ -100,7 +102,9 @@ public sealed class Verifier
 
         var parts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Append(execution.Verdict).ToList();
         var verdict = parts.Max();
+        PhaseTimings.Mark("verify: outputs and metrics judged");
         var difference = await new RunDiffer(_cache).DiffAsync(run, first, CancellationToken.None);
+        PhaseTimings.Mark("verify: pillars diffed");
         var causes = RankCauses(run, difference, verdict, inputs, nondeterministic, disagreements, reproductions.Count);
 
         return new VerificationReport

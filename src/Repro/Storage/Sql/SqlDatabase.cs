@@ -96,6 +96,12 @@ public sealed class SqlDatabase : IAsyncDisposable
     public async Task MigrateAsync(string module, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
+        if (Kind == SqlKind.Sqlite && await SqliteVersionAsync(connection, module, cancellationToken) == migrations.Count)
+        {
+            // Up to date, as nearly every time: two reads, no write lock, nothing written.
+            return;
+        }
+
         await using var transaction = await BeginWriteAsync(connection, "repro.migrate", cancellationToken);
         await ExecuteAsync(connection, transaction, ModulesTable, cancellationToken);
         await using var read = connection.CreateCommand();
@@ -120,6 +126,24 @@ public sealed class SqlDatabase : IAsyncDisposable
         AddParameter(write, "version", (long)migrations.Count);
         await write.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The schema version <paramref name="module"/> has in a SQLite store, or null before its first migration.</summary>
+    private static async Task<long?> SqliteVersionAsync(DbConnection connection, string module, CancellationToken cancellationToken)
+    {
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_modules'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT version FROM schema_modules WHERE module = @module";
+        AddParameter(read, "module", module);
+        return await read.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull
+            ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
     }
 
     /// <summary>Adds a named parameter (<c>@name</c> in the SQL); null becomes SQL NULL.</summary>
