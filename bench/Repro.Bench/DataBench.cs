@@ -26,11 +26,17 @@ public static class DataBench
         var cache = Path.Combine(work, ".repro", "cache");
         var state = Path.Combine(work, ".repro", "state.db");
 
+        // Caches and remotes emptied between timed steps are moved here and deleted only at the end:
+        // on ext4 a file created soon after a mass delete waits for the allocator to skip every
+        // recently freed inode (up to minutes), which would charge the bench's own clean-up to repro.
+        var trash = Path.Combine(temp, "data-trash");
+        Directory.CreateDirectory(trash);
+
         // Cold adds: an empty cache and stat cache each time.
         var adds = new List<double>();
         for (var i = 0; i < options.Repeats; i++)
         {
-            Reset(cache, state, Path.Combine(work, "data.repro"));
+            Reset(cache, state, Path.Combine(work, "data.repro"), trash);
             adds.Add((await Measure.RunAsync("dotnet", [dll, "data", "add", "data"], work, cancellationToken)).Seconds);
         }
 
@@ -66,12 +72,12 @@ public static class DataBench
         var blobs = Path.Combine(cache, "sha256");
         for (var i = 0; i < options.Repeats; i++)
         {
-            Empty(remote);
+            Empty(remote, trash);
             pushes.Add((await Measure.RunAsync("dotnet", [dll, "data", "push"], work, cancellationToken)).Seconds);
             var copy = Path.Combine(temp, "data-copy");
             copies.Add((await Measure.RunAsync("cp", ["-r", blobs, copy], temp, cancellationToken)).Seconds);
-            Delete(copy);
-            Delete(blobs);
+            MoveAside(copy, trash);
+            MoveAside(blobs, trash);
             pulls.Add((await Measure.RunAsync("dotnet", [dll, "data", "pull"], work, cancellationToken)).Seconds);
         }
 
@@ -91,9 +97,9 @@ public static class DataBench
         ];
     }
 
-    private static void Reset(string cache, string state, string pointer)
+    private static void Reset(string cache, string state, string pointer, string trash)
     {
-        Delete(Path.Combine(cache, "sha256"));
+        MoveAside(Path.Combine(cache, "sha256"), trash);
         foreach (var file in new[] { state, state + "-wal", state + "-shm", pointer })
         {
             if (File.Exists(file))
@@ -103,24 +109,18 @@ public static class DataBench
         }
     }
 
-    private static void Empty(string folder)
+    private static void Empty(string folder, string trash)
     {
-        Delete(folder);
+        MoveAside(folder, trash);
         Directory.CreateDirectory(folder);
     }
 
-    private static void Delete(string folder)
+    /// <summary>Renames a folder into the trash (same file system: one rename, no inode freed now).</summary>
+    private static void MoveAside(string folder, string trash)
     {
-        if (!Directory.Exists(folder))
+        if (Directory.Exists(folder))
         {
-            return;
+            Directory.Move(folder, Path.Combine(trash, Guid.NewGuid().ToString("N")));
         }
-
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-        {
-            File.SetAttributes(file, FileAttributes.Normal);
-        }
-
-        Directory.Delete(folder, recursive: true);
     }
 }

@@ -29,7 +29,9 @@ public sealed class ContentCacheTests
         var error = await Assert.ThrowsAsync<ReproException>(() => cache.AddFileAsync(source, claimed, CancellationToken.None));
         Assert.Contains("changed while it was being hashed", error.Message, StringComparison.Ordinal);
         Assert.False(cache.Contains(claimed));
-        Assert.Empty(Directory.GetFiles(cache.TempDirectory));
+
+        // A small file is checked in memory, before any temp file (or tmp/ itself) exists.
+        Assert.True(!Directory.Exists(cache.TempDirectory) || Directory.GetFiles(cache.TempDirectory).Length == 0);
     }
 
     [Fact]
@@ -43,6 +45,34 @@ public sealed class ContentCacheTests
         await cache.AddFileAsync(source, sha, CancellationToken.None);
         await cache.AddBytesAsync("same"u8.ToArray(), CancellationToken.None);
         Assert.Equal("same", await File.ReadAllTextAsync(cache.PathFor(sha)));
+    }
+
+    [Fact]
+    public async Task A_small_download_is_published_read_only_only_when_it_hashes_to_its_name()
+    {
+        using var dir = new TempDirectory();
+        var cache = new ContentCache(dir.Combine("cache"));
+        var good = Sha256Hasher.HashBytes("good"u8);
+
+        var refused = await cache.AddStreamAsync(new MemoryStream("evil"u8.ToArray()), good, CancellationToken.None);
+        Assert.Equal(Sha256Hasher.HashBytes("evil"u8), refused);
+        Assert.False(cache.Contains(good));
+
+        Assert.Null(await cache.AddStreamAsync(new MemoryStream("good"u8.ToArray()), good, CancellationToken.None));
+        Assert.Equal("good", await File.ReadAllTextAsync(cache.PathFor(good)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(cache.PathFor(good)));
+        Assert.Empty(Directory.GetFiles(cache.TempDirectory));
+    }
+
+    [Fact]
+    public void A_folder_under_a_blob_name_is_not_a_blob()
+    {
+        using var dir = new TempDirectory();
+        var cache = new ContentCache(dir.Combine("cache"));
+        var sha = Sha256Hasher.HashBytes("x"u8);
+        Directory.CreateDirectory(cache.PathFor(sha));
+        Assert.False(cache.Contains(sha));
+        Assert.False(cache.Contains(Sha256Hasher.HashBytes("y"u8)));
     }
 
     [Fact]

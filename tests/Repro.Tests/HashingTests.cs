@@ -166,6 +166,78 @@ public sealed class HashingTests
     }
 
     [Fact]
+    public async Task Folder_walk_counts_a_symlinked_file_with_its_target_and_skips_symlinked_folders_and_dangling_links()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("target/inner.txt", "inner");
+        var shared = dir.Write("shared.txt", "shared");
+        dir.Write("data/a.txt", "a");
+        File.CreateSymbolicLink(dir.Combine("data", "linked.txt"), shared);
+        File.CreateSymbolicLink(dir.Combine("data", "folder"), dir.Combine("target"));
+        File.CreateSymbolicLink(dir.Combine("data", "dangling.txt"), dir.Combine("nowhere.txt"));
+
+        var files = ArtifactHasher.ListFiles(dir.Combine("data"));
+
+        Assert.Equal(["a.txt", "linked.txt"], files.Select(f => f.Relative).Order(StringComparer.Ordinal));
+        Assert.Equal("shared".Length, files.Single(f => f.Relative == "linked.txt").Size);
+        var cache = new ContentCache(dir.Combine("cache"));
+        await new ArtifactHasher(cache, NullStatCache.Instance, TimeProvider.System).HashAsync(dir.Combine("data"), "data", store: true, null, CancellationToken.None);
+        Assert.True(cache.Contains(Sha256Hasher.HashBytes("shared"u8)));
+        Assert.False(cache.Contains(Sha256Hasher.HashBytes("inner"u8)));
+    }
+
+    [Fact]
+    public async Task Folder_walk_lists_nested_files_by_relative_path_and_honours_skip()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("data/x/y/deep.txt", "1");
+        dir.Write("data/top.txt", "2");
+        dir.Write("data/skipped/no.txt", "3");
+
+        var files = ArtifactHasher.ListFiles(dir.Combine("data") + "/", relative => relative == "skipped");
+
+        Assert.Equal(["top.txt", "x/y/deep.txt"], files.Select(f => f.Relative).Order(StringComparer.Ordinal));
+        Assert.All(files, f => Assert.Equal(Path.GetFullPath(dir.Combine("data", f.Relative)), f.Full));
+        Assert.All(files, f => Assert.Equal(1, f.Size));
+        var record = await new ArtifactHasher(new ContentCache(dir.Combine("cache")), NullStatCache.Instance, TimeProvider.System)
+            .HashAsync(dir.Combine("data"), "data", store: false, null, CancellationToken.None);
+        Assert.Equal(3, record.Files);
+    }
+
+    [Fact]
+    public async Task Folder_stat_cache_trusts_an_unchanged_stamp_and_rehashes_a_replaced_file_with_the_same_size_and_mtime()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("data/a.txt", "hello");
+        dir.Write("data/b.txt", "other");
+        var old = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(path, old);
+        File.SetLastWriteTimeUtc(dir.Combine("data", "b.txt"), old);
+        var cache = new ContentCache(dir.Combine("cache"));
+        var state = dir.Combine("state.db");
+        async Task<Domain.ArtifactRecord> HashAsync() =>
+            await new ArtifactHasher(cache, new SqliteStatCache(state), TimeProvider.System).HashAsync(dir.Combine("data"), "data", store: true, null, CancellationToken.None);
+        var first = await HashAsync();
+
+        // Same size, mtime and inode, other bytes: the folder pass trusts the stat cache (so its stamps are the ones stored).
+        await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.Write("jello"u8);
+        }
+
+        File.SetLastWriteTimeUtc(path, old);
+        Assert.Equal(first.Sha256, (await HashAsync()).Sha256);
+
+        // Replaced by another file (a new inode) with the same size and mtime: hashed again.
+        var replacement = dir.Write("replacement.txt", "jello");
+        File.SetLastWriteTimeUtc(replacement, old);
+        File.Move(replacement, path, overwrite: true);
+        var third = await HashAsync();
+        Assert.NotEqual(first.Sha256, third.Sha256);
+        Assert.True(cache.Contains(Sha256Hasher.HashBytes("jello"u8)));
+    }
+
+    [Fact]
     public async Task Missing_path_gives_a_missing_record()
     {
         using var dir = new TempDirectory();

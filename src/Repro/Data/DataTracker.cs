@@ -456,27 +456,18 @@ public sealed class DataTracker
     /// <summary>No pointer files inside (they would overlap) and no symlinked file leading out of the workspace.</summary>
     private void CheckFolder(string input, string folder)
     {
+        // The hasher's own walk (readdir types, no stat a file): what it would hash is what is checked.
         var realRoot = WorkspacePaths.RealPath(_workspace.Root);
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        var entries = new FileSystemEnumerable<(string Full, bool IsLink, bool IsDirectory)>(
-            folder,
-            (ref FileSystemEntry e) => (e.ToFullPath(), (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory),
-            options)
+        foreach (var file in ArtifactHasher.Enumerate(folder, null, stat: false))
         {
-            // Symlinked folders are not descended into (the hasher does not follow them either).
-            ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
-            ShouldIncludePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) != 0 || e.FileName.EndsWith(PointerFile.Extension, StringComparison.Ordinal),
-        };
-        foreach (var (full, isLink, isDirectory) in entries)
-        {
-            if (isLink && !isDirectory && !WorkspacePaths.IsInside(realRoot, WorkspacePaths.RealPath(full)))
+            if (file.IsLink && !WorkspacePaths.IsInside(realRoot, WorkspacePaths.RealPath(file.Full)))
             {
-                throw ReproException.Usage($"data add: {_workspace.Relative(full)} inside {input} is a symbolic link out of the workspace (to {WorkspacePaths.RealPath(full)}); nothing was added");
+                throw ReproException.Usage($"data add: {_workspace.Relative(file.Full)} inside {input} is a symbolic link out of the workspace (to {WorkspacePaths.RealPath(file.Full)}); nothing was added");
             }
 
-            if (!isLink && !isDirectory)
+            if (!file.IsLink && file.Relative.EndsWith(PointerFile.Extension, StringComparison.Ordinal))
             {
-                throw ReproException.Usage($"data add: {input} contains the pointer file {_workspace.Relative(full)}; tracked data cannot overlap");
+                throw ReproException.Usage($"data add: {input} contains the pointer file {_workspace.Relative(file.Full)}; tracked data cannot overlap");
             }
         }
     }

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Repro.Hashing;
+using Repro.Interop;
 
 namespace Repro.Remotes;
 
@@ -12,6 +14,10 @@ namespace Repro.Remotes;
 public sealed class FolderRemote : IRemote
 {
     private const int Chunk = 1 << 20;
+    private const int SmallBlob = 256 * 1024;
+
+    /// <summary>Folders made by this instance: creating tmp/ and the fan-out folder for every blob costs two mkdirs each.</summary>
+    private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     public string Root { get; }
 
@@ -63,6 +69,11 @@ public sealed class FolderRemote : IRemote
         }
 
         var temp = Path.Combine(Root, "tmp", $"{Guid.NewGuid():N}.tmp");
+        if (TryPutSmall(sha256, sourcePath, temp, destination))
+        {
+            return;
+        }
+
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
@@ -104,6 +115,51 @@ public sealed class FolderRemote : IRemote
             {
                 File.Delete(temp);
             }
+        }
+    }
+
+    /// <summary>
+    /// A small blob with the fast file calls: read whole, hashed, created read-only in tmp/ and
+    /// renamed into place (about nine system calls instead of twenty). False when it does not
+    /// apply here (large file, other platform); a hash mismatch throws as the general path does.
+    /// </summary>
+    private bool TryPutSmall(string sha256, string sourcePath, string temp, string destination)
+    {
+        if (!LibC.FastFiles
+            || !LibC.TryStat(sourcePath, followLinks: true, out _, out var size, out _, out var isDirectory, out _)
+            || isDirectory || size > SmallBlob
+            || LibC.TryReadSmallFile(sourcePath, size) is not { } bytes)
+        {
+            return false;
+        }
+
+        var actual = Sha256Hasher.HashBytes(bytes.Span);
+        if (actual != sha256)
+        {
+            throw ReproException.CannotExecute($"not uploaded: the local blob {sha256[..12]} hashes to {actual[..12]} (corrupt cache; run `repro data fsck`)");
+        }
+
+        EnsureFolder(Path.GetDirectoryName(temp)!);
+        if (!LibC.TryWriteNewReadOnlyFile(temp, bytes.Span))
+        {
+            return false;
+        }
+
+        EnsureFolder(Path.GetDirectoryName(destination)!);
+        if (LibC.TryRename(temp, destination))
+        {
+            return true;
+        }
+
+        File.Delete(temp);
+        return false;
+    }
+
+    private void EnsureFolder(string folder)
+    {
+        if (_folders.TryAdd(folder, true))
+        {
+            Directory.CreateDirectory(folder);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Repro.Hashing;
 
@@ -78,7 +79,8 @@ public sealed class SqliteStatCache : IStatCache
         var mtime = command.Parameters.Add("$mtime", SqliteType.Integer);
         var inode = command.Parameters.Add("$inode", SqliteType.Integer);
         var sha = command.Parameters.Add("$sha", SqliteType.Text);
-        foreach (var (key, value) in _pending)
+        // In key order: the primary-key index then grows at its end instead of splitting pages all over.
+        foreach (var (key, value) in _pending.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             path.Value = key;
             size.Value = value.Stamp.Size;
@@ -114,19 +116,26 @@ public sealed class SqliteStatCache : IStatCache
                 return _known;
             }
 
-            var known = new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
             using var connection = OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT path, size, mtime_ns, inode, sha256 FROM {_table}";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                known[reader.GetString(0)] = (new FileStamp(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), reader.GetString(4));
-            }
-
-            _known = known;
-            return known;
+            _known = ReadAll(connection);
+            return _known;
         }
+    }
+
+    /// <summary>Every row, optimised at once: a process reads its 20,000 rows only once, too few for tiering to catch up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Dictionary<string, (FileStamp Stamp, string Sha256)> ReadAll(SqliteConnection connection)
+    {
+        var known = new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT path, size, mtime_ns, inode, sha256 FROM {_table}";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            known[reader.GetString(0)] = (new FileStamp(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), reader.GetString(4));
+        }
+
+        return known;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -51,7 +51,7 @@ public static class DvcFile
 
     /// <summary>Every <c>*.dvc</c> file under the root, skipping .git, .dvc, .repro and DVC's ignores.</summary>
     public static IReadOnlyList<string> FindAll(string root) =>
-        Repro.Hashing.ArtifactHasher.ListFiles(root, relative => DvcHasher.IsIgnored(relative) || relative.EndsWith("/.repro", StringComparison.Ordinal) || relative == ".repro")
+        Repro.Hashing.ArtifactHasher.Enumerate(root, relative => DvcHasher.IsIgnored(relative) || relative.EndsWith("/.repro", StringComparison.Ordinal) || relative == ".repro", stat: false)
             .Where(f => f.Relative.EndsWith(".dvc", StringComparison.Ordinal) && !f.Relative.EndsWith("/.dvc", StringComparison.Ordinal))
             .Select(f => f.Full)
             .Order(StringComparer.Ordinal)
