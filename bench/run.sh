@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 # The processes timed are the repro users run: on Linux x64 the precompiled (ReadyToRun) build
-# that the README's install line packs (scripts/setup's build_repro), elsewhere the portable one.
+# that the README's install line packs (build_repro in scripts/build-repro), elsewhere the portable one.
 source "$root/scripts/build-repro"
 echo "building repro and Repro.Bench (Release)..." >&2
 repro_dll="$(build_repro)"

@@ -230,11 +230,12 @@ public sealed class SlurmStudyRunner
                 ExitCode = state?.ExitCode,
                 Signal = state?.Signal,
                 Node = state?.Node,
-                Recorded = run is not null && !run.Manifest.Execution.Cancelled,
+                Recorded = run is not null && !run.Manifest.Execution.Cancelled && !SlurmStates.IsStoppedBySlurm(state?.State),
             };
-            if (run is not null && run.Manifest.Execution.Cancelled)
+            if (run is not null && !done.Recorded)
             {
-                // An interrupted run is kept, but the attempt counts as failed: Slurm stopped it.
+                // An interrupted run is kept, but the attempt counts as failed: Slurm stopped it (the
+                // signal may have reached the command before repro, so the run need not say so itself).
                 done = done with { Recorded = false, State = done.State == "COMPLETED" ? "CANCELLED" : done.State };
             }
 

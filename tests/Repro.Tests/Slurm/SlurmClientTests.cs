@@ -59,4 +59,17 @@ public sealed class SlurmClientTests(SlurmClusterFixture cluster)
     {
         Assert.Null(await new SlurmClient().ShowJobAsync("999999999", CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData("CANCELLED", true)]
+    [InlineData("TIMEOUT", true)]
+    [InlineData("NODE_FAIL", true)]
+    [InlineData("PREEMPTED", true)]
+    [InlineData("COMPLETED", false)]
+    [InlineData("FAILED", false)]
+    [InlineData("OUT_OF_MEMORY", false)]
+    [InlineData("RUNNING", false)]
+    [InlineData(null, false)]
+    public void Only_states_in_which_Slurm_stopped_the_task_make_its_run_an_interrupted_attempt(string? state, bool stopped) =>
+        Assert.Equal(stopped, SlurmStates.IsStoppedBySlurm(state));
 }
