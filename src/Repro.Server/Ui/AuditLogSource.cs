@@ -58,16 +58,7 @@ internal sealed class AuditLogSource(IRunStore store, SqlDatabase? database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new AuditEntry
-            {
-                Seq = reader.GetInt64(0),
-                At = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Kind = reader.GetString(2),
-                Subject = reader.GetString(3),
-                Digest = reader.GetString(4),
-                Previous = reader.GetString(5),
-                Hash = reader.GetString(6),
-            });
+            entries.Add(SqlRunStore.ReadAuditEntry(reader));
         }
 
         return entries;

@@ -348,20 +348,23 @@ public sealed class SqlRunStore : IRunStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(new AuditEntry
-            {
-                Seq = reader.GetInt64(0),
-                At = ParseTime(reader.GetString(1)),
-                Kind = reader.GetString(2),
-                Subject = reader.GetString(3),
-                Digest = reader.GetString(4),
-                Previous = reader.GetString(5),
-                Hash = reader.GetString(6),
-            });
+            entries.Add(ReadAuditEntry(reader));
         }
 
         return entries;
     }
+
+    /// <summary>One link of the audit log from a row of <c>SELECT seq, at, kind, subject, digest, previous, hash FROM audit</c>.</summary>
+    public static AuditEntry ReadAuditEntry(DbDataReader reader) => new()
+    {
+        Seq = reader.GetInt64(0),
+        At = ParseTime(reader.GetString(1)),
+        Kind = reader.GetString(2),
+        Subject = reader.GetString(3),
+        Digest = reader.GetString(4),
+        Previous = reader.GetString(5),
+        Hash = reader.GetString(6),
+    };
 
     public async ValueTask DisposeAsync()
     {
