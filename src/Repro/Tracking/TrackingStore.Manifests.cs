@@ -133,7 +133,7 @@ public sealed partial class TrackingStore
         }
 
         var steps = new SortedDictionary<string, IReadOnlyList<MetricStep>>(StringComparer.Ordinal);
-        await using (var read = Sql(connection, null, "SELECT key, step, value, is_nan FROM tracking_metrics WHERE run_id = @id ORDER BY key, step, timestamp", ("id", runId)))
+        await using (var read = Sql(connection, null, "SELECT key, step, value, is_nan FROM tracking_metrics WHERE run_id = @id ORDER BY key, step, timestamp, value", ("id", runId)))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -330,88 +330,62 @@ public sealed partial class TrackingStore
     }
 
     /// <summary>
-    /// Every point into the history and the step table. SQLite: two prepared statements reused
-    /// row by row (it keeps them compiled; binding a few parameters a row stays linear).
-    /// PostgreSQL: a binary COPY a table inside the batch's transaction (a round trip a row
-    /// would cost more than the insert itself; COPY also skips the planner and executor that a
-    /// multi-row INSERT still pays).
+    /// Every point, once, into MLflow's history table: a live run's steps are read from it (by
+    /// metrics/get-history, and by the seal that writes them into the sealed manifest and the
+    /// run store's step table), so a second per-point table would only cost the ingest twice.
+    /// SQLite: one prepared statement reused row by row (it keeps it compiled; binding a few
+    /// parameters a row stays linear). PostgreSQL: one binary COPY inside the batch's
+    /// transaction (a round trip a row would cost more than the insert itself; COPY also skips
+    /// the planner and executor that a multi-row INSERT still pays).
     /// </summary>
     private static async Task InsertPointsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
     {
-        if (connection is Npgsql.NpgsqlConnection)
+        if (connection is Npgsql.NpgsqlConnection npgsql)
         {
-            await CopyPointsAsync(connection, transaction, runId, points, cancellationToken);
+            await CopyPointsAsync(npgsql, runId, points, cancellationToken);
             return;
         }
 
         await using var history = Sql(connection, transaction, "INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES (@run, @k, @s, @t, @v, @n)", ("run", runId));
-        await using var steps = Sql(connection, transaction, "INSERT INTO metric_steps(run_id, key, step, value) VALUES (@run, @k, @s, @v)", ("run", runId));
         var (hk, hs, ht, hv, hn) = (SqlDatabase.AddParameter(history, "k", string.Empty), SqlDatabase.AddParameter(history, "s", 0L), SqlDatabase.AddParameter(history, "t", 0L), SqlDatabase.AddParameter(history, "v", 0.0), SqlDatabase.AddParameter(history, "n", 0L));
-        var (sk, ss, sv) = (SqlDatabase.AddParameter(steps, "k", string.Empty), SqlDatabase.AddParameter(steps, "s", 0L), SqlDatabase.AddParameter(steps, "v", 0.0));
         await history.PrepareAsync(cancellationToken);
-        await steps.PrepareAsync(cancellationToken);
         foreach (var point in points)
         {
             var nan = double.IsNaN(point.Value);
-            hk.Value = sk.Value = point.Key;
-            hs.Value = ss.Value = point.Step;
+            hk.Value = point.Key;
+            hs.Value = point.Step;
             ht.Value = point.Timestamp;
             hv.Value = nan ? 0.0 : point.Value;
             hn.Value = nan ? 1L : 0L;
-            sv.Value = nan ? DBNull.Value : point.Value;
             if (connection is Microsoft.Data.Sqlite.SqliteConnection)
             {
                 // SQLite's async calls run synchronously anyway; the sync call saves a Task per row.
                 history.ExecuteNonQuery();
-                steps.ExecuteNonQuery();
             }
             else
             {
                 await history.ExecuteNonQueryAsync(cancellationToken);
-                await steps.ExecuteNonQueryAsync(cancellationToken);
             }
         }
     }
 
-    private static async Task CopyPointsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
+    /// <summary>The batch's points as one binary COPY, in the connection's open transaction (rolled back with it).</summary>
+    private static async Task CopyPointsAsync(Npgsql.NpgsqlConnection connection, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
     {
-        _ = transaction; // COPY runs in the connection's open transaction: rolled back with it.
-        var npgsql = (Npgsql.NpgsqlConnection)connection;
-        await using (var history = await npgsql.BeginBinaryImportAsync("COPY tracking_metrics(run_id, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var point in points)
-            {
-                var nan = double.IsNaN(point.Value);
-                await history.StartRowAsync(cancellationToken);
-                await history.WriteAsync(runId, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-                await history.WriteAsync(point.Key, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-                await history.WriteAsync(point.Step, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-                await history.WriteAsync(point.Timestamp, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-                await history.WriteAsync(nan ? 0.0 : point.Value, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken);
-                await history.WriteAsync(nan ? 1L : 0L, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-            }
-
-            await history.CompleteAsync(cancellationToken);
-        }
-
-        await using var steps = await npgsql.BeginBinaryImportAsync("COPY metric_steps(run_id, key, step, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var history = await connection.BeginBinaryImportAsync("COPY tracking_metrics(run_id, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var point in points)
         {
-            await steps.StartRowAsync(cancellationToken);
-            await steps.WriteAsync(runId, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-            await steps.WriteAsync(point.Key, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-            await steps.WriteAsync(point.Step, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-            if (double.IsNaN(point.Value))
-            {
-                await steps.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await steps.WriteAsync(point.Value, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken);
-            }
+            var nan = double.IsNaN(point.Value);
+            await history.StartRowAsync(cancellationToken);
+            await history.WriteAsync(runId, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+            await history.WriteAsync(point.Key, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+            await history.WriteAsync(point.Step, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+            await history.WriteAsync(point.Timestamp, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+            await history.WriteAsync(nan ? 0.0 : point.Value, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken);
+            await history.WriteAsync(nan ? 1L : 0L, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
         }
 
-        await steps.CompleteAsync(cancellationToken);
+        await history.CompleteAsync(cancellationToken);
     }
 
     /// <summary>MLflow's latest metric: the greatest (step, timestamp, value), NaN below every number.</summary>

@@ -32,20 +32,28 @@ internal sealed class SearchSqlBuilder
     /// <summary>Whether a condition draws candidate run ids from params, metrics, tags or an id list.</summary>
     public bool UsesCandidates { get; private set; }
 
+    /// <summary>
+    /// The run ids the last <see cref="Condition"/> draws its candidates from (a metric, param or
+    /// tag clause), as a query over the parameters added so far; null for an attribute.
+    /// </summary>
+    public string? Subquery { get; private set; }
+
     /// <summary>LEFT JOINs the sort keys need (one per metric, param or tag sorted on).</summary>
     public string Joins => _joins.ToString();
 
     public string Condition(FilterClause clause)
     {
         UsesCandidates |= clause.Entity != FilterEntity.Attribute || clause.List is not null;
-        switch (clause.Entity)
+        Subquery = clause.Entity switch
         {
-            case FilterEntity.Metric:
-                return $"r.id IN (SELECT m.run_id FROM metrics m WHERE m.key = {Parameters.Add(clause.Key)} AND m.value {NumericOperator(clause.Comparator)} {Parameters.Add(clause.Number!.Value)})";
-            case FilterEntity.Param:
-                return $"r.id IN (SELECT p.run_id FROM params p WHERE p.key = {Parameters.Add(clause.Key)} AND {Text("p.value", clause.Comparator, clause.Text!)})";
-            case FilterEntity.Tag:
-                return $"r.id IN (SELECT t.run_id FROM tags t WHERE t.key = {Parameters.Add(clause.Key)} AND {Text("t.value", clause.Comparator, clause.Text!)})";
+            FilterEntity.Metric => $"SELECT m.run_id FROM metrics m WHERE m.key = {Parameters.Add(clause.Key)} AND m.value {NumericOperator(clause.Comparator)} {Parameters.Add(clause.Number!.Value)}",
+            FilterEntity.Param => $"SELECT p.run_id FROM params p WHERE p.key = {Parameters.Add(clause.Key)} AND {Text("p.value", clause.Comparator, clause.Text!)}",
+            FilterEntity.Tag => $"SELECT t.run_id FROM tags t WHERE t.key = {Parameters.Add(clause.Key)} AND {Text("t.value", clause.Comparator, clause.Text!)}",
+            _ => null,
+        };
+        if (Subquery is not null)
+        {
+            return $"r.id IN ({Subquery})";
         }
 
         switch (clause.Key)
