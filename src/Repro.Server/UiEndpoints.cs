@@ -96,6 +96,16 @@ public static class UiEndpoints
             return;
         }
 
+        if (stored.Manifest.Status == Repro.Domain.RunStatus.Running && context.Tracking is { } tracking)
+        {
+            // A live MLflow run's manifest holds final values only until it is sealed; its charts come from what was logged so far.
+            var live = await tracking.LiveMetricsAsync(stored.Manifest.Id, http.RequestAborted);
+            if (live.Values.Count > 0 || live.Steps.Count > 0)
+            {
+                stored = stored with { Manifest = stored.Manifest with { Metrics = stored.Manifest.Metrics with { Values = live.Values, Steps = live.Steps } } };
+            }
+        }
+
         var verifications = await context.Runs.ListVerificationsAsync(stored.Manifest.Id, 20, http.RequestAborted);
         IReadOnlyList<(string Name, long Version)> models = registry is null ? [] : await (await registry.Value).VersionsOfRunAsync(stored.Manifest.Id, http.RequestAborted);
         var body = await RunPage.RenderAsync(stored, verifications, models, context.Cache, http.RequestAborted);

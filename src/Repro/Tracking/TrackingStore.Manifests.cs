@@ -120,6 +120,17 @@ public sealed partial class TrackingStore
         };
     }
 
+    /// <summary>
+    /// What a live run has logged so far, every step of every metric, as its sealed manifest will
+    /// hold it: the UI draws a running run's charts from this, as MLflow's does.
+    /// </summary>
+    public async Task<MetricsRecord> LiveMetricsAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var (values, steps) = await LoggedMetricsAsync(connection, runId, cancellationToken);
+        return new MetricsRecord { Values = values, Steps = steps };
+    }
+
     private static async Task<(SortedDictionary<string, double> Values, SortedDictionary<string, IReadOnlyList<MetricStep>> Steps)> LoggedMetricsAsync(DbConnection connection, string runId, CancellationToken cancellationToken)
     {
         var values = new SortedDictionary<string, double>(StringComparer.Ordinal);

@@ -64,6 +64,26 @@ public abstract class MlflowApiContract
     }
 
     [Fact]
+    public async Task A_live_runs_page_charts_every_step_logged_so_far()
+    {
+        await using var server = await StartAsync();
+        var id = await server.CreateRunAsync();
+        var points = string.Join(", ", Enumerable.Range(0, 5).Select(step => string.Create(CultureInfo.InvariantCulture, $$"""{"key": "loss", "value": {{1.0 / (step + 1)}}, "timestamp": {{1700000001000 + step}}, "step": {{step}}}""")));
+        Assert.Equal(200, (await server.PostAsync("runs/log-batch", $$"""{"run_id": "{{id}}", "metrics": [{{points}}]}""")).Status);
+
+        using var response = await server.Client.GetAsync("runs/" + id);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Contains("loss by step", page, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"chart\"", page, StringComparison.Ordinal);
+
+        // Sealed, the same chart comes from the run's own manifest.
+        Assert.Equal(200, (await server.PostAsync("runs/update", $$"""{"run_id": "{{id}}", "status": "FINISHED", "end_time": 1700000009000}""")).Status);
+        using var sealedResponse = await server.Client.GetAsync("runs/" + id);
+        Assert.Contains("loss by step", await sealedResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Int64_fields_may_be_strings_and_nan_and_infinity_round_trip_as_mlflow_writes_them()
     {
         await using var server = await StartAsync();
