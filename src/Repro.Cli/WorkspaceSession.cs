@@ -12,27 +12,30 @@ namespace Repro.Cli;
 /// </summary>
 public sealed class WorkspaceSession : IAsyncDisposable
 {
-    private readonly SqlDatabase _database;
+    private readonly Task<Opened> _opened;
 
-    private WorkspaceSession(Workspace workspace, StoreLocation location, SqlDatabase database, IRunStore store)
+    private WorkspaceSession(Workspace workspace, Task<Opened> opened, IRunStore store)
     {
         Workspace = workspace;
-        Location = location;
-        _database = database;
+        _opened = opened;
         Store = store;
         Cache = new ContentCache(workspace.CachePath);
     }
 
     public Workspace Workspace { get; }
 
-    public StoreLocation Location { get; }
+    /// <summary>Where the store is; only once it is open (always, unless the session came from <see cref="OpenInBackground"/>).</summary>
+    public StoreLocation Location => _opened.IsCompletedSuccessfully ? _opened.Result.Location : throw new InvalidOperationException("the run store is still being opened");
 
     public IRunStore Store { get; }
 
     public ContentCache Cache { get; }
 
     /// <summary>The store's database, for modules that keep their own tables beside the runs (tracking, models).</summary>
-    public Task<SqlDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) => Task.FromResult(_database);
+    public async Task<SqlDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) => (await _opened.WaitAsync(cancellationToken)).Database;
+
+    /// <summary>Waits until the store is open, or throws why it cannot be: for a command about to do what it cannot take back.</summary>
+    public async Task WhenStoreOpenAsync(CancellationToken cancellationToken) => await _opened.WaitAsync(cancellationToken);
 
     public static async Task<WorkspaceSession> OpenAsync(CancellationToken cancellationToken)
     {
@@ -43,12 +46,61 @@ public sealed class WorkspaceSession : IAsyncDisposable
 
     public static async Task<WorkspaceSession> OpenAsync(Workspace workspace, StoreLocation location, CancellationToken cancellationToken)
     {
+        var opened = await OpenStoreAsync(location, cancellationToken);
+        return new WorkspaceSession(workspace, Task.FromResult(opened), opened.Store);
+    }
+
+    /// <summary>
+    /// The workspace at once, its store opened on another thread (loading SQLite and checking the
+    /// schema take tens of milliseconds of start-up): the command does its own preparation
+    /// meanwhile, every store call waits for the open, and <see cref="WhenStoreOpenAsync"/> tells
+    /// it, before it does anything it cannot undo, that the store did open.
+    /// </summary>
+    public static WorkspaceSession OpenInBackground(CancellationToken cancellationToken)
+    {
+        var workspace = Workspace.Require(Environment.CurrentDirectory);
+        var opened = Task.Run(
+            async () =>
+            {
+                var location = await StoreLocation.ResolveAsync(workspace, Environment.GetEnvironmentVariable, cancellationToken);
+                return await OpenStoreAsync(location, cancellationToken);
+            },
+            cancellationToken);
+        return new WorkspaceSession(workspace, opened, new OpeningRunStore(StoreOf(opened)));
+
+        static async Task<IRunStore> StoreOf(Task<Opened> opening) => (await opening).Store;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Opened opened;
+        try
+        {
+            opened = await _opened;
+        }
+        catch (Exception ex) when (ex is ReproException or OperationCanceledException or System.Data.Common.DbException)
+        {
+            // Never opened: the command waited for it and reported why, or stopped before it needed it.
+            return;
+        }
+
+        if (!ReferenceEquals(Store, opened.Store))
+        {
+            await Store.DisposeAsync();
+        }
+
+        await opened.Store.DisposeAsync();
+        await opened.Database.DisposeAsync();
+    }
+
+    private static async Task<Opened> OpenStoreAsync(StoreLocation location, CancellationToken cancellationToken)
+    {
         var database = await location.OpenDatabaseAsync(Environment.GetEnvironmentVariable, cancellationToken);
         try
         {
             var store = await SqlRunStore.OpenAsync(database, ownsDatabase: false, cancellationToken);
             PhaseTimings.Mark("store opened");
-            return new WorkspaceSession(workspace, location, database, store);
+            return new Opened(location, database, store);
         }
         catch
         {
@@ -57,9 +109,5 @@ public sealed class WorkspaceSession : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Store.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    private sealed record Opened(StoreLocation Location, SqlDatabase Database, IRunStore Store);
 }

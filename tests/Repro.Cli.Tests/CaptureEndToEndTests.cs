@@ -58,6 +58,36 @@ public sealed class CaptureEndToEndTests
     }
 
     [Fact]
+    public async Task A_workspace_in_a_subfolder_of_the_repository_records_a_patch_made_from_the_repository_index()
+    {
+        using var dir = new Workdir();
+        await ReproProcess.GitAsync(dir.Path, "init", "-q");
+        dir.Write("project/train.py", "print('v1')\n");
+        dir.Write("README", "top\n");
+        await ReproProcess.GitAsync(dir.Path, "add", ".");
+        await ReproProcess.GitAsync(dir.Path, "commit", "-qm", "first");
+        var project = dir.Combine("project");
+        Assert.Equal(0, (await ReproProcess.RunAsync(project, ["init"])).ExitCode);
+
+        dir.Write("project/train.py", "print('v2')\n");
+        dir.Write("project/features.py", "FEATURES = ['age']\n");
+        var run = await ReproProcess.RunAsync(project, ["run", "--", "true"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var show = await ReproProcess.RunAsync(project, ["show", "@last", "--json"]);
+        var code = JsonDocument.Parse(show.Stdout).RootElement.GetProperty("code");
+        Assert.Equal("project", code.GetProperty("prefix").GetString());
+        var diff = code.GetProperty("diff").GetProperty("sha256").GetString()!;
+        using var clone = new Workdir();
+        await ReproProcess.GitAsync(clone.Path, "clone", "-q", dir.Path, "c");
+        var checkout = clone.Combine("c");
+        await ReproProcess.GitAsync(checkout, "apply", "--binary", Path.Combine(project, ".repro", "cache", "sha256", diff[..2], diff[2..]));
+        Assert.Equal("print('v2')\n", await File.ReadAllTextAsync(Path.Combine(checkout, "project", "train.py")));
+        Assert.Equal("FEATURES = ['age']\n", await File.ReadAllTextAsync(Path.Combine(checkout, "project", "features.py")));
+        Assert.Contains("?? project/features.py", await ReproProcess.GitAsync(dir.Path, "status", "--porcelain"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_clean_repository_records_no_diff()
     {
         using var dir = new Workdir();

@@ -105,6 +105,27 @@ public sealed class RunCommandTests
         Assert.Contains("acc = 0.925", text.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("repro.db", "this file is not a SQLite database, whatever its name says\n", 3)]
+    [InlineData("config.yaml", "version: 1\nstore: postgresql://ana:hunter2@db.test/runs\n", 2)]
+    public async Task A_store_that_cannot_be_opened_stops_the_run_before_the_command_starts(string file, string content, int exitCode)
+    {
+        // The store opens on another thread while the run is prepared; the command must still never start.
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        foreach (var stale in new[] { "repro.db", "repro.db-wal", "repro.db-shm" }.Where(_ => file == "repro.db"))
+        {
+            File.Delete(dir.Combine(".repro", stale));
+        }
+
+        dir.Write(Path.Combine(".repro", file), content);
+        var run = await dir.ReproAsync("run", "--", "sh", "-c", "echo ran > ran.txt");
+        Assert.True(run.ExitCode == exitCode, run.ToString());
+        Assert.False(File.Exists(dir.Combine("ran.txt")), "the command ran although its run could not be recorded");
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("hunter2", run.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_a_seed_show_says_so_and_the_manifest_records_null()
     {

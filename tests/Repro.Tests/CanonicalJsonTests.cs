@@ -14,6 +14,19 @@ public sealed class CanonicalJsonTests
         Assert.Equal("""{"a":{"B":true,"z":[3,{"x":2,"y":1}]},"b":1,"é":"ü"}""", text);
     }
 
+    [Fact]
+    public async Task Preparing_the_stored_records_beside_a_real_call_leaves_the_canonical_bytes_unchanged()
+    {
+        var manifest = RunStoreContract.Manifest("prepared");
+        var prepared = Task.WhenAll(
+            CanonicalJson.PrepareInBackground(typeof(Domain.RunManifest)),
+            CanonicalJson.PrepareInBackground(typeof(Verification.VerificationReport)));
+        var during = CanonicalJson.Serialize(manifest);
+        await prepared;
+        Assert.Equal(during, CanonicalJson.Serialize(manifest));
+        Assert.Equal(manifest.Id, CanonicalJson.Deserialize<Domain.RunManifest>(Encoding.UTF8.GetString(during)).Id);
+    }
+
     [Theory]
     [InlineData(0.1)]
     [InlineData(1.0 / 3.0)]

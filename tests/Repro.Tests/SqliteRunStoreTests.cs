@@ -38,6 +38,25 @@ public sealed class SqliteRunStoreTests : RunStoreContract
     }
 
     [Fact]
+    public async Task Closing_the_store_keeps_its_wal_and_the_next_open_reads_every_run()
+    {
+        // No checkpoint when the last connection closes (two fsyncs, and two more for a new WAL,
+        // on every command): the committed run stays in the WAL, where SQLite reads it.
+        using var dir = new TempDirectory();
+        var manifest = Manifest("wal");
+        await using (var store = await OpenAsync(dir))
+        {
+            await store.SaveAsync(manifest, CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        Assert.True(new FileInfo(dir.Combine("repro.db-wal")).Length > 0, "the WAL was checkpointed and removed on close");
+        await using var again = await OpenAsync(dir);
+        Assert.Equal("wal", (await again.GetAsync(manifest.Id, CancellationToken.None))?.Manifest.Name);
+        Assert.Equal(manifest.Id, Assert.Single(await again.ListAsync(new RunQuery(), CancellationToken.None)).Id);
+    }
+
+    [Fact]
     public async Task A_store_from_a_newer_repro_is_refused_with_a_clear_message()
     {
         using var dir = new TempDirectory();

@@ -32,7 +32,8 @@ public static class RunCommand
             }
 
             var chosen = ExecutorFactory.Create(executor.ToOptions(parse));
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            // The store opens on the other core while the request is checked and the code captured.
+            await using var session = WorkspaceSession.OpenInBackground(cancellationToken);
             var request = options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen };
 
             using var interrupt = new CancellationTokenSource();
@@ -43,6 +44,7 @@ public static class RunCommand
             using var link = await MlflowRunLink.PrepareAsync(session, request, warning => Terminal.Warning(context.Error, warning), cancellationToken);
             var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
             {
+                BeforeData = session.WhenStoreOpenAsync,
                 BeforeSave = link is null ? null : link.CompleteAsync,
             };
             RunOutcome outcome;

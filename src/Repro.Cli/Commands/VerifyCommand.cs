@@ -44,6 +44,9 @@ public static class VerifyCommand
             }
 
             var executorOptions = executor.ToOptions(parse);
+
+            // Reading the recorded manifest needs its serializer metadata: built while the store opens.
+            _ = CanonicalJson.PrepareInBackground(typeof(Domain.RunManifest));
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StudyTolerance? fromStudy = null;
             if (parse.GetValue(toleranceFrom) is { } studyText)

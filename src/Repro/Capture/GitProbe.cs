@@ -54,13 +54,17 @@ public sealed class GitProbe
             return null;
         }
 
-        var top = await GitAsync(workspaceRoot, null, cancellationToken, "rev-parse", "--show-toplevel");
+        // One process answers both: the top level, and where this work tree's index is (for the patch).
+        var top = await GitAsync(workspaceRoot, null, cancellationToken, "rev-parse", "--show-toplevel", "--git-path", "index");
         if (top is null || top.ExitCode != 0)
         {
             return null;
         }
 
-        var topLevel = top.StdoutText.Trim();
+        var lines = top.StdoutText.TrimEnd('\n');
+        var split = lines.LastIndexOf('\n');
+        var topLevel = (split < 0 ? lines : lines[..split]).Trim();
+        var indexPath = split < 0 ? null : Path.GetFullPath(Path.Combine(workspaceRoot, lines[(split + 1)..].Trim()));
 
         // The remote is read while status walks the tree: two processes at once, not one after the other.
         var remoteRead = RemoteAsync(topLevel, cancellationToken);
@@ -109,7 +113,7 @@ public sealed class GitProbe
             }
         }
 
-        var diff = await DiffAsync(topLevel, parsed.Commit, include, cancellationToken);
+        var diff = await DiffAsync(topLevel, indexPath, parsed.Commit, include, cancellationToken);
         if (diff.Patch is null)
         {
             return snapshot with { NotCaptured = notCaptured, Note = diff.Error };
@@ -168,19 +172,14 @@ public sealed class GitProbe
         return (commit, branch, changes);
     }
 
-    private async Task<(byte[]? Patch, string? Error)> DiffAsync(string topLevel, string? commit, List<string> untracked, CancellationToken cancellationToken)
+    private async Task<(byte[]? Patch, string? Error)> DiffAsync(string topLevel, string? indexPath, string? commit, List<string> untracked, CancellationToken cancellationToken)
     {
-        var indexPath = await GitAsync(topLevel, null, cancellationToken, "rev-parse", "--git-path", "index");
         var scratch = _cache.NewTempPath();
         try
         {
-            if (indexPath is { ExitCode: 0 })
+            if (indexPath is not null && File.Exists(indexPath))
             {
-                var source = Path.GetFullPath(Path.Combine(topLevel, indexPath.StdoutText.Trim()));
-                if (File.Exists(source))
-                {
-                    File.Copy(source, scratch, overwrite: true);
-                }
+                File.Copy(indexPath, scratch, overwrite: true);
             }
 
             var environment = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = scratch };

@@ -4,6 +4,7 @@ using Repro.Domain;
 using Repro.Execution;
 using Repro.Hashing;
 using Repro.Metrics;
+using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
 
@@ -35,6 +36,12 @@ public sealed class RunRecorder
         _time = time;
         _hasher = new ArtifactHasher(cache, statCache, time);
     }
+
+    /// <summary>
+    /// Awaited once the code is captured, before the data is hashed and the command starts: the
+    /// moment to refuse if a store still being opened in the background turns out unusable.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeData { get; init; }
 
     /// <summary>Last changes to the manifest before it is saved (what the command logged through the MLflow API).</summary>
     public Func<RunManifest, CancellationToken, Task<RunManifest>>? BeforeSave { get; init; }
@@ -137,6 +144,10 @@ public sealed class RunRecorder
         var none = CancellationToken.None;
         string Full(string path) => Path.GetFullPath(path, request.WorkingDirectory);
 
+        // The manifest's serializer metadata is built on the other core while git and the
+        // command run, not after the command, where the save would wait for it.
+        _ = CanonicalJson.PrepareInBackground(typeof(RunManifest));
+
         // 2. The child's environment.
         var metricsLog = Path.Combine(scratch, "metrics.jsonl");
         var set = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -189,6 +200,12 @@ public sealed class RunRecorder
         var declared = deps.Concat(request.Outs.Select(Full)).Concat(request.MetricsFiles.Select(Full)).ToList();
         var code = await CaptureCodeAsync(declared, progress, none);
         PhaseTimings.Mark("run: code captured");
+        if (BeforeData is not null)
+        {
+            await BeforeData(none);
+            PhaseTimings.Mark("run: store ready");
+        }
+
         var depRecords = new List<ArtifactRecord>();
         foreach (var dep in deps)
         {

@@ -69,6 +69,46 @@ public static class CanonicalJson
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Builds the serializer's metadata for <paramref name="type"/> and every type it holds, so
+    /// the first real call does not pay for it (tens of milliseconds for a run manifest, most of
+    /// it JIT-compiling the metadata code for each value type). Commands call it on another
+    /// thread while they wait for something else; it is safe beside a real call.
+    /// </summary>
+    public static void Prepare(Type type)
+    {
+        var seen = new HashSet<Type>();
+        var pending = new Stack<Type>();
+        pending.Push(type);
+        while (pending.Count > 0)
+        {
+            var next = pending.Pop();
+            if (next == typeof(object) || !seen.Add(next))
+            {
+                continue;
+            }
+
+            var info = Options.GetTypeInfo(next);
+            foreach (var property in info.Properties)
+            {
+                pending.Push(property.PropertyType);
+            }
+
+            if (info.ElementType is { } element)
+            {
+                pending.Push(element);
+            }
+
+            if (info.KeyType is { } key)
+            {
+                pending.Push(key);
+            }
+        }
+    }
+
+    /// <summary><see cref="Prepare"/> on a thread-pool thread; a failure there is left for the real call to report.</summary>
+    public static Task PrepareInBackground(Type type) => Task.Run(() => Prepare(type));
+
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("empty JSON document");
 

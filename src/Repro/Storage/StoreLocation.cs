@@ -89,6 +89,15 @@ public sealed class StoreLocation
         }
 
         var text = await File.ReadAllTextAsync(workspace.ConfigPath, cancellationToken);
+
+        // Most config files (the one `repro init` writes) name no store. Without the word, and
+        // without an escape that could spell it, no key can be `store`: the YAML parser, which
+        // costs every command tens of milliseconds of start-up, is not needed.
+        if (!text.Contains(Key, StringComparison.Ordinal) && !text.Contains('\\', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         try
         {
             var stream = new YamlStream();

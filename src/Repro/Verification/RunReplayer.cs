@@ -41,8 +41,13 @@ public sealed class RunReplayer
         _time = time;
     }
 
-    /// <summary>Re-runs <paramref name="run"/> and records the new run. Notes about what could not be restored exactly go to <paramref name="notes"/>.</summary>
-    public async Task<RunManifest> ReplayAsync(RunManifest run, ReplayRequest replay, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, ICollection<string> notes, CancellationToken interrupt)
+    /// <summary>
+    /// Re-runs <paramref name="run"/> and records the new run. Notes about what could not be
+    /// restored exactly go to <paramref name="notes"/>. With <paramref name="cleanup"/>, the
+    /// scratch checkout is removed in the background and its task added there, for a caller that
+    /// has other work to do first and awaits it before it ends; without, it is removed before this returns.
+    /// </summary>
+    public async Task<RunManifest> ReplayAsync(RunManifest run, ReplayRequest replay, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, ICollection<string> notes, CancellationToken interrupt, ICollection<Task>? cleanup = null)
     {
         ScratchCheckout? scratch = null;
         try
@@ -124,18 +129,34 @@ public sealed class RunReplayer
         {
             if (scratch is not null)
             {
-                await CheckoutLock.WaitAsync(CancellationToken.None);
-                try
+                var removal = RemoveAsync(scratch);
+                if (cleanup is null)
                 {
-                    await using var held = await FileLock.AcquireAsync(Path.Combine(_workspace.TempPath, "checkout.lock"), CancellationToken.None);
-                    await scratch.DisposeAsync();
-                    PhaseTimings.Mark("verify: scratch checkout removed");
+                    await removal;
                 }
-                finally
+                else
                 {
-                    CheckoutLock.Release();
+                    lock (cleanup)
+                    {
+                        cleanup.Add(removal);
+                    }
                 }
             }
+        }
+    }
+
+    private async Task RemoveAsync(ScratchCheckout scratch)
+    {
+        await CheckoutLock.WaitAsync(CancellationToken.None);
+        try
+        {
+            await using var held = await FileLock.AcquireAsync(Path.Combine(_workspace.TempPath, "checkout.lock"), CancellationToken.None);
+            await scratch.DisposeAsync();
+            PhaseTimings.Mark("verify: scratch checkout removed");
+        }
+        finally
+        {
+            CheckoutLock.Release();
         }
     }
 

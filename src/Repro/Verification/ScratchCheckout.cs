@@ -125,10 +125,11 @@ public sealed class ScratchCheckout : IAsyncDisposable
         string? top = null;
         if (code.Commit is not null)
         {
-            var found = await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "rev-parse", "--show-toplevel"], workspaceRoot, null, cancellationToken);
-            var inRepository = found is { ExitCode: 0 };
-            var hasCommit = inRepository
-                && await ProcessCapture.RunAsync("git", ["-C", found!.StdoutText.Trim(), "cat-file", "-e", code.Commit + "^{commit}"], workspaceRoot, null, cancellationToken) is { ExitCode: 0 };
+            // One process: the top level (printed even when the commit is missing) and whether the commit is here.
+            var found = await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "rev-parse", "--show-toplevel", "--verify", "--quiet", code.Commit + "^{commit}"], workspaceRoot, null, cancellationToken);
+            var foundTop = found?.StdoutText.Split('\n')[0].Trim();
+            var inRepository = found is not null && !string.IsNullOrEmpty(foundTop);
+            var hasCommit = inRepository && found!.ExitCode == 0;
             if (!hasCommit && snapshots?.TryGet(code.Commit) is { } listing)
             {
                 // An imported run: its commit's files came with the bundle.
@@ -141,7 +142,7 @@ public sealed class ScratchCheckout : IAsyncDisposable
             }
             else
             {
-                top = found!.StdoutText.Trim();
+                top = foundTop!;
                 var add = await ProcessCapture.RunAsync("git", ["-C", top, "worktree", "add", "--detach", "--quiet", path, code.Commit], top, null, cancellationToken, TimeSpan.FromMinutes(10));
                 if (add is not { ExitCode: 0 })
                 {

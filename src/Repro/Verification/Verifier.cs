@@ -6,6 +6,7 @@ using Repro.Diffing;
 using Repro.Domain;
 using Repro.Hashing;
 using Repro.Runs;
+using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
 
@@ -38,19 +39,30 @@ public sealed class Verifier
     /// <summary>Re-runs, judges, and stores the report (with a new id, logged in the audit chain).</summary>
     public async Task<VerificationReport> VerifyAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
     {
-        var report = await JudgeAsync(original, options, environment, stdout, stderr, status, interrupt) with { Id = RunId.New() };
-        await _store.SaveVerificationAsync(report, CancellationToken.None);
-        PhaseTimings.Mark("verify: report saved");
-        return report;
+        // Scratch checkouts are removed on the other core while the results are judged and saved.
+        var cleanup = new List<Task>();
+        try
+        {
+            var report = await JudgeAsync(original, options, environment, stdout, stderr, status, cleanup, interrupt) with { Id = RunId.New() };
+            await _store.SaveVerificationAsync(report, CancellationToken.None);
+            PhaseTimings.Mark("verify: report saved");
+            return report;
+        }
+        finally
+        {
+            await Task.WhenAll(cleanup);
+        }
     }
 
-    private async Task<VerificationReport> JudgeAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
+    private async Task<VerificationReport> JudgeAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, List<Task> cleanup, CancellationToken interrupt)
     {
         if (options.Runs < 1)
         {
             throw ReproException.Usage("--runs must be 1 or more");
         }
 
+        // The report's serializer metadata is built while the re-run runs (see CanonicalJson.Prepare).
+        _ = CanonicalJson.PrepareInBackground(typeof(VerificationReport));
         var run = original.Manifest;
         if (run.Kind == "study")
         {
@@ -75,7 +87,7 @@ public sealed class Verifier
             status?.Report(options.Runs == 1 ? "re-running" : string.Create(CultureInfo.InvariantCulture, $"re-running ({k + 1} of {options.Runs})"));
             try
             {
-                reproductions.Add(await _replayer.ReplayAsync(run, new ReplayRequest { InPlace = options.InPlace, Kind = "verification", ParentId = run.Id, ExtraTags = [$"verifies={run.Id}"], Executor = options.Executor }, environment, stdout, stderr, notes, interrupt));
+                reproductions.Add(await _replayer.ReplayAsync(run, new ReplayRequest { InPlace = options.InPlace, Kind = "verification", ParentId = run.Id, ExtraTags = [$"verifies={run.Id}"], Executor = options.Executor }, environment, stdout, stderr, notes, interrupt, cleanup));
             }
             catch (ReproException ex) when (ex.Code == ExitCode.CannotExecute)
             {
