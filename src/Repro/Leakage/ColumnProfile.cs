@@ -37,9 +37,10 @@ internal sealed class ColumnProfile
     public ReservoirSample Test { get; private set; }
 
     /// <summary>Per-value counts, or null once there were more than the cap of distinct values.</summary>
-    public Dictionary<ulong, Category>? Categories { get; private set; } = [];
+    public CategoryTable? Categories { get; private set; } = new();
 
-    public void Add(bool train, CellKind kind, double number, ReadOnlySpan<byte> text, int classIndex)
+    /// <summary>Counts one cell; <paramref name="key"/> is its <see cref="RowKey.CellHash"/>, computed by the normalising worker.</summary>
+    public void Add(bool train, CellKind kind, double number, ReadOnlySpan<byte> text, ulong key, int classIndex)
     {
         if (kind == CellKind.Missing)
         {
@@ -74,8 +75,8 @@ internal sealed class ColumnProfile
             return;
         }
 
-        var key = RowKey.CellHash(kind, number, text);
-        if (!Categories.TryGetValue(key, out var category))
+        var category = Categories.Find(key);
+        if (category is null)
         {
             if (Categories.Count >= _categoryCap)
             {

@@ -147,7 +147,7 @@ internal sealed class PassState : IDisposable
     private void AddTrainRow(long line, int[] map)
     {
         var batch = _batch!;
-        var classIndex = _layout.Target >= 0 ? _classes.Classify(Kind(_layout.Target), Number(_layout.Target), Text(_layout.Target)) : -1;
+        var classIndex = _layout.Target >= 0 ? _classes.Classify(Kind(_layout.Target), Number(_layout.Target), Text(_layout.Target), CellHash(_layout.Target)) : -1;
         if (_layout.Time >= 0 && Time(_options.TrainPath, line, map) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
         {
             _newest = time;
@@ -166,7 +166,7 @@ internal sealed class PassState : IDisposable
         foreach (var profile in _profiles)
         {
             var c = profile.Index;
-            profile.Add(true, Kind(c), Number(c), Text(c), classIndex);
+            profile.Add(true, Kind(c), Number(c), Text(c), CellHash(c), classIndex);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -200,7 +200,7 @@ internal sealed class PassState : IDisposable
         foreach (var profile in _profiles)
         {
             var c = profile.Index;
-            profile.Add(false, Kind(c), Number(c), Text(c), -1);
+            profile.Add(false, Kind(c), Number(c), Text(c), CellHash(c), -1);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -560,6 +560,8 @@ internal sealed class PassState : IDisposable
 
     private double Number(int column) => _batch!.Numbers[_base + column];
 
+    private ulong CellHash(int column) => _batch!.CellHashes[_base + column];
+
     private ReadOnlySpan<byte> Text(int column) => _batch!.Text(_base + column);
 
     // The current row's field as written, trimmed (slow: for examples and messages).
@@ -574,11 +576,12 @@ internal sealed class PassState : IDisposable
             return null;
         }
 
-        if (!TimeValue.TryParse(Kind(c), Number(c), Text(c), out var value))
+        if (!_batch!.TimeParsed[_row])
         {
             throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(Text(c))}', neither an ISO-8601 date/time nor a number"));
         }
 
+        var value = _batch.Times[_row];
         if (_newest is { } newest && newest.IsDate != value.IsDate)
         {
             throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{RawField(map[c])}', a {(value.IsDate ? "date" : "number")}, but earlier values were {(newest.IsDate ? "dates" : "numbers")}"));

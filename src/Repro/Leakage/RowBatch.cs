@@ -4,13 +4,14 @@ using System.Runtime.ExceptionServices;
 namespace Repro.Leakage;
 
 /// <summary>
-/// A block of consecutive records, normalised and hashed on the reading thread so that the
-/// checking thread only counts (<see cref="RowPipeline"/>): per row its line, its bytes as read
-/// (for examples and messages), per used column the cell's kind, number and text, and the row and
-/// group hashes. An error met while reading travels in the batch after the rows read before it,
-/// so it surfaces in file order, as if one thread had done everything.
+/// A block of consecutive records on their way through <see cref="RowPipeline"/>: the reading
+/// thread only captures them (<see cref="Capture"/>: line, bytes as read, the raw bytes of each
+/// used cell), a normalising worker then fills in each cell's kind, number, text and hash, the
+/// row and group hashes and the parsed time (<see cref="Normalize"/>), and the checking thread
+/// counts them in file order. An error met while reading travels in the batch after the rows read
+/// before it, so it surfaces in file order, as if one thread had done everything.
 /// </summary>
-internal sealed class RowBatch
+internal sealed class RowBatch : IDisposable
 {
     public const int Capacity = 4096;
 
@@ -20,6 +21,10 @@ internal sealed class RowBatch
     private readonly RowKey _groupKey = new();
     private readonly int[] _recordStart = new int[Capacity];
     private readonly int[] _recordLength = new int[Capacity];
+    private readonly int[] _rawStart;
+    private readonly int[] _rawLength;
+    private byte[] _raw = new byte[Capacity * 64];
+    private int _rawUsed;
     private byte[] _text = new byte[Capacity * 64];
     private int _textUsed;
     private byte[] _records = new byte[Capacity * 128];
@@ -33,8 +38,11 @@ internal sealed class RowBatch
         _usedColumns = [.. Enumerable.Range(0, width).Where(c => layout.Used[c])];
         Kinds = new CellKind[Capacity * width];
         Numbers = new double[Capacity * width];
+        CellHashes = new ulong[Capacity * width];
         TextStart = new int[Capacity * width];
         TextLength = new int[Capacity * width];
+        _rawStart = new int[Capacity * width];
+        _rawLength = new int[Capacity * width];
     }
 
     /// <summary>Columns per row (the train header's), so cell (row, column) is at <c>row * Width + column</c>.</summary>
@@ -53,11 +61,20 @@ internal sealed class RowBatch
     /// <summary>What stopped the reading after the rows of this batch, rethrown by the checking thread.</summary>
     public ExceptionDispatchInfo? Error { get; set; }
 
+    /// <summary>Released by the normalising worker once every row of the batch is normalised and hashed.</summary>
+    public SemaphoreSlim Normalized { get; } = new(0, 1);
+
+    /// <summary>What went wrong while normalising (a bug, never the data), rethrown by the checking thread.</summary>
+    public ExceptionDispatchInfo? Failure { get; set; }
+
     public long[] Lines { get; } = new long[Capacity];
 
     public CellKind[] Kinds { get; }
 
     public double[] Numbers { get; }
+
+    /// <summary>Each normalised cell's 64-bit hash (<see cref="RowKey.CellHash"/>), for the per-value counts.</summary>
+    public ulong[] CellHashes { get; }
 
     public int[] TextStart { get; }
 
@@ -71,6 +88,12 @@ internal sealed class RowBatch
 
     public bool[] HasGroup { get; } = new bool[Capacity];
 
+    /// <summary>The parsed <c>--time</c> cell of each row, when <see cref="TimeParsed"/> says it parsed.</summary>
+    public TimeValue[] Times { get; } = new TimeValue[Capacity];
+
+    /// <summary>False when the row's <c>--time</c> cell is present but neither a date/time nor a number.</summary>
+    public bool[] TimeParsed { get; } = new bool[Capacity];
+
     /// <summary>The normalised text of a text cell (whitespace collapsed); empty for a number or a missing cell.</summary>
     public ReadOnlySpan<byte> Text(int cell) => _text.AsSpan(TextStart[cell], TextLength[cell]);
 
@@ -83,14 +106,18 @@ internal sealed class RowBatch
     public void Clear()
     {
         Count = 0;
+        _rawUsed = 0;
         _textUsed = 0;
         _recordsUsed = 0;
         Last = false;
         Error = null;
+        Failure = null;
     }
 
-    /// <summary>Normalises and hashes the reader's current record (test columns through <paramref name="map"/>).</summary>
-    public void Add(CsvRecordReader reader, int[] map, string path)
+    public void Dispose() => Normalized.Dispose();
+
+    /// <summary>Takes the reader's current record: its line and bytes, and the raw bytes of each used cell (test columns through <paramref name="map"/>).</summary>
+    public void Capture(CsvRecordReader reader, int[] map, string path)
     {
         if (reader.FieldCount != Width)
         {
@@ -114,42 +141,73 @@ internal sealed class RowBatch
         foreach (var c in _usedColumns)
         {
             var raw = reader.Field(map[c]);
-            if (_textUsed + raw.Length > _text.Length)
+            if (_rawUsed + raw.Length > _raw.Length)
             {
-                Array.Resize(ref _text, Math.Max(_text.Length * 2, _textUsed + raw.Length));
+                Array.Resize(ref _raw, Math.Max(_raw.Length * 2, _rawUsed + raw.Length));
             }
 
-            var cell = rowBase + c;
-            Kinds[cell] = CellNormalizer.Normalize(raw, out Numbers[cell], _text.AsSpan(_textUsed), out var length);
-            TextStart[cell] = _textUsed;
-            TextLength[cell] = length;
-            _textUsed += length;
-        }
-
-        if (_layout.Hashed.Length > 0)
-        {
-            _rowKey.Clear();
-            foreach (var c in _layout.Hashed)
-            {
-                _rowKey.Add(Kinds[rowBase + c], Numbers[rowBase + c], Text(rowBase + c));
-            }
-
-            RowHashes[row] = _rowKey.Hash();
-        }
-
-        // The group value's hash: numbers by value, so "7" and "7.0" are one patient.
-        if (_layout.Group >= 0)
-        {
-            var g = rowBase + _layout.Group;
-            HasGroup[row] = Kinds[g] != CellKind.Missing;
-            if (HasGroup[row])
-            {
-                _groupKey.Clear();
-                _groupKey.Add(Kinds[g], Numbers[g], Text(g));
-                GroupHashes[row] = _groupKey.Hash();
-            }
+            raw.CopyTo(_raw.AsSpan(_rawUsed));
+            _rawStart[rowBase + c] = _rawUsed;
+            _rawLength[rowBase + c] = raw.Length;
+            _rawUsed += raw.Length;
         }
 
         Count++;
+    }
+
+    /// <summary>Normalises and hashes every captured row (on a worker: touches nothing but this batch).</summary>
+    public void Normalize()
+    {
+        // Normalised text is never longer than the raw cell, so one size check covers the batch.
+        if (_text.Length < _rawUsed)
+        {
+            _text = new byte[Math.Max(_text.Length * 2, _rawUsed)];
+        }
+
+        var width = Width;
+        for (var row = 0; row < Count; row++)
+        {
+            var rowBase = row * width;
+            foreach (var c in _usedColumns)
+            {
+                var cell = rowBase + c;
+                var kind = CellNormalizer.Normalize(_raw.AsSpan(_rawStart[cell], _rawLength[cell]), out Numbers[cell], _text.AsSpan(_textUsed), out var length);
+                Kinds[cell] = kind;
+                TextStart[cell] = _textUsed;
+                TextLength[cell] = length;
+                _textUsed += length;
+                CellHashes[cell] = RowKey.CellHash(kind, Numbers[cell], _text.AsSpan(TextStart[cell], length));
+            }
+
+            if (_layout.Hashed.Length > 0)
+            {
+                _rowKey.Clear();
+                foreach (var c in _layout.Hashed)
+                {
+                    _rowKey.Add(Kinds[rowBase + c], Numbers[rowBase + c], Text(rowBase + c));
+                }
+
+                RowHashes[row] = _rowKey.Hash();
+            }
+
+            // The group value's hash: numbers by value, so "7" and "7.0" are one patient.
+            if (_layout.Group >= 0)
+            {
+                var g = rowBase + _layout.Group;
+                HasGroup[row] = Kinds[g] != CellKind.Missing;
+                if (HasGroup[row])
+                {
+                    _groupKey.Clear();
+                    _groupKey.Add(Kinds[g], Numbers[g], Text(g));
+                    GroupHashes[row] = _groupKey.Hash();
+                }
+            }
+
+            if (_layout.Time >= 0)
+            {
+                var t = rowBase + _layout.Time;
+                TimeParsed[row] = TimeValue.TryParse(Kinds[t], Numbers[t], Text(t), out Times[row]);
+            }
+        }
     }
 }

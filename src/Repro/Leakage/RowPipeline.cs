@@ -1,45 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using Repro.Diagnostics;
 
 namespace Repro.Leakage;
 
 /// <summary>
-/// Streams one file through the checks on two threads: a reading thread tokenises, normalises and
-/// hashes records into <see cref="RowBatch"/>es a few batches ahead, while the calling thread
-/// counts them in file order. A handful of batches are recycled, so the memory this adds is a
-/// few megabytes whatever the file's size.
+/// Streams one file through the checks on several threads: a reading thread tokenises records
+/// into <see cref="RowBatch"/>es, normalising workers (one per core, up to four) turn the cells
+/// of whole batches into numbers, texts and hashes side by side, and the calling thread counts
+/// the batches strictly in file order. The normalising is most of the reading work and needs
+/// nothing but its own batch, so it is what spreads over the cores. A fixed set of batches is
+/// recycled, so the memory this adds is a few megabytes whatever the file's size.
 /// </summary>
 internal static class RowPipeline
 {
-    private const int Batches = 4;
+    /// <summary>Workers normalising batches: one per core, at least one, at most four.</summary>
+    public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
-    /// <summary>Reads every record after the header and hands each batch to <paramref name="consume"/>; returns the rows read.</summary>
-    public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, Action<RowBatch> consume, CancellationToken cancellationToken)
+    /// <summary>Reads every record after the header and hands each batch to <paramref name="consume"/>, in file order; returns the rows read.</summary>
+    public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, Action<RowBatch> consume, int workers, CancellationToken cancellationToken)
     {
-        // Both channels hold at most the batches there are, so no write ever waits.
-        var free = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var full = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        for (var i = 0; i < Batches; i++)
+        // Every channel holds at most the batches there are, so no write ever waits; two batches
+        // a worker keep every worker busy while the checker holds one and the reader fills one.
+        var count = (2 * workers) + 2;
+        var free = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        var work = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = workers == 1, SingleWriter = true });
+        var ordered = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var batches = new RowBatch[count];
+        for (var i = 0; i < count; i++)
         {
-            free.Writer.TryWrite(new RowBatch(map.Length, layout, separator));
+            batches[i] = new RowBatch(map.Length, layout, separator);
+            free.Writer.TryWrite(batches[i]);
         }
 
+        var timings = new StageTimings();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ProduceAsync(reader, map, path, free.Reader, full.Writer, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => ProduceAsync(reader, map, path, free.Reader, work.Writer, ordered.Writer, timings, stop.Token), CancellationToken.None);
+        var normalizers = Enumerable.Range(0, workers).Select(_ => Task.Run(() => NormalizeAsync(work.Reader, timings, stop.Token), CancellationToken.None)).ToArray();
         long rows = 0;
         var finished = false;
         try
         {
-            while (!finished && await full.Reader.WaitToReadAsync(cancellationToken))
+            while (!finished && await ordered.Reader.WaitToReadAsync(cancellationToken))
             {
-                while (full.Reader.TryRead(out var batch))
+                while (ordered.Reader.TryRead(out var batch))
                 {
+                    await batch.Normalized.WaitAsync(cancellationToken);
+                    batch.Failure?.Throw();
+                    var started = Stopwatch.GetTimestamp();
                     if (batch.Count > 0)
                     {
                         consume(batch);
                         rows += batch.Count;
                     }
 
+                    timings.Checking += Stopwatch.GetTimestamp() - started;
                     batch.Error?.Throw();
                     finished |= batch.Last;
                     free.Writer.TryWrite(batch);
@@ -50,27 +67,42 @@ internal static class RowPipeline
         finally
         {
             await stop.CancelAsync();
-            try
+            foreach (var task in normalizers.Prepend(producer))
             {
-                await producer;
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                    // It stopped because the checks stopped first.
+                }
             }
-            catch (OperationCanceledException)
+
+            foreach (var batch in batches)
             {
-                // It stopped because the checks stopped first.
+                batch.Dispose();
             }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return finished ? rows : throw new InvalidOperationException($"the reader of {path} stopped before the end of the file");
+        if (!finished)
+        {
+            throw new InvalidOperationException($"the reader of {path} stopped before the end of the file");
+        }
+
+        timings.Report(path, rows, workers);
+        return rows;
     }
 
-    private static async Task ProduceAsync(CsvRecordReader reader, int[] map, string path, ChannelReader<RowBatch> free, ChannelWriter<RowBatch> full, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(CsvRecordReader reader, int[] map, string path, ChannelReader<RowBatch> free, ChannelWriter<RowBatch> work, ChannelWriter<RowBatch> ordered, StageTimings timings, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 var batch = await free.ReadAsync(cancellationToken);
+                var started = Stopwatch.GetTimestamp();
                 batch.Clear();
                 try
                 {
@@ -82,16 +114,20 @@ internal static class RowPipeline
                             break;
                         }
 
-                        batch.Add(reader, map, path);
+                        batch.Capture(reader, map, path);
                     }
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     batch.Error = ExceptionDispatchInfo.Capture(ex);
                     batch.Last = true;
                 }
 
-                full.TryWrite(batch);
+                timings.Reading += Stopwatch.GetTimestamp() - started;
+
+                // In file order to the checker, and to whichever worker is free first.
+                ordered.TryWrite(batch);
+                work.TryWrite(batch);
                 if (batch.Last)
                 {
                     return;
@@ -100,7 +136,57 @@ internal static class RowPipeline
         }
         finally
         {
-            full.TryComplete();
+            work.TryComplete();
+            ordered.TryComplete();
+        }
+    }
+
+    private static async Task NormalizeAsync(ChannelReader<RowBatch> work, StageTimings timings, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in work.ReadAllAsync(cancellationToken))
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                batch.Normalize();
+            }
+            catch (Exception ex)
+            {
+                batch.Failure = ExceptionDispatchInfo.Capture(ex);
+            }
+
+            Interlocked.Add(ref timings.Normalizing, Stopwatch.GetTimestamp() - started);
+            batch.Normalized.Release();
+        }
+    }
+
+    /// <summary>Busy time per stage (Stopwatch ticks), shown with <c>REPRO_TIMINGS=1</c>.</summary>
+    private sealed class StageTimings
+    {
+        private readonly int _gen0 = GC.CollectionCount(0);
+        private readonly int _gen1 = GC.CollectionCount(1);
+        private readonly int _gen2 = GC.CollectionCount(2);
+        private readonly long _allocated = GC.GetTotalAllocatedBytes();
+
+        public long Reading { get; set; }
+
+        public long Checking { get; set; }
+
+#pragma warning disable SA1401 // a field, for Interlocked.Add from the workers
+        public long Normalizing;
+#pragma warning restore SA1401
+
+        public void Report(string path, long rows, int workers)
+        {
+            if (!PhaseTimings.Enabled)
+            {
+                return;
+            }
+
+            static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+            PhaseTimings.Mark(string.Create(
+                CultureInfo.InvariantCulture,
+                $"leak: {Path.GetFileName(path)}: {rows} rows; busy: reading {Ms(Reading):0} ms, normalising {Ms(Normalizing):0} ms on {workers} workers, checking {Ms(Checking):0} ms; GCs {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), {(GC.GetTotalAllocatedBytes() - _allocated) / 1e6:0.0} MB allocated"));
         }
     }
 }
