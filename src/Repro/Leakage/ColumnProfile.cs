@@ -11,9 +11,12 @@ namespace Repro.Leakage;
 internal sealed class ColumnProfile
 {
     private readonly int _categoryCap;
+    private readonly bool[] _counted;
 
-    public ColumnProfile(string name, int index, int sampleSize, int categoryCap, ulong seed)
+    /// <param name="counted">Per column, whether its cells still need their hash; this profile clears its own once it stops counting values.</param>
+    public ColumnProfile(string name, int index, int sampleSize, int categoryCap, ulong seed, bool[] counted)
     {
+        _counted = counted;
         Name = name;
         Index = index;
         _categoryCap = categoryCap;
@@ -81,6 +84,7 @@ internal sealed class ColumnProfile
             if (Categories.Count >= _categoryCap)
             {
                 Categories = null;
+                Volatile.Write(ref _counted[Index], false);
                 return;
             }
 

@@ -58,10 +58,23 @@ internal sealed class PassState : IDisposable
         _options = options;
         _thresholds = options.Thresholds;
         _identity = [.. Enumerable.Range(0, columns.Length)];
-        _profiles = [.. layout.Features.Select(i => new ColumnProfile(columns[i], i, _thresholds.SampleSize, _thresholds.CategoryCap, _thresholds.Seed + ((ulong)i * 0x9E3779B97F4A7C15UL)))];
+        Counted = new bool[columns.Length];
+        foreach (var i in layout.Features.Append(layout.Target).Where(i => i >= 0))
+        {
+            Counted[i] = true;
+        }
+
+        _profiles = [.. layout.Features.Select(i => new ColumnProfile(columns[i], i, _thresholds.SampleSize, _thresholds.CategoryCap, _thresholds.Seed + ((ulong)i * 0x9E3779B97F4A7C15UL), Counted))];
     }
 
     public string[] Columns { get; }
+
+    /// <summary>
+    /// Per column, whether its values are still counted one by one (features while they have few
+    /// distinct values, the target): only their cells need a hash, so the normalising workers
+    /// read it (a column once dropped stays dropped, so a stale read only costs a hash).
+    /// </summary>
+    public bool[] Counted { get; }
 
     public void Dispose()
     {

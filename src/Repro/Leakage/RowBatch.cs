@@ -16,6 +16,7 @@ internal sealed class RowBatch : IDisposable
     public const int Capacity = 4096;
 
     private readonly ColumnLayout _layout;
+    private readonly bool[] _counted;
     private readonly int[] _usedColumns;
     private readonly RowKey _rowKey = new();
     private readonly RowKey _groupKey = new();
@@ -23,15 +24,15 @@ internal sealed class RowBatch : IDisposable
     private readonly int[] _recordLength = new int[Capacity];
     private readonly int[] _rawStart;
     private readonly int[] _rawLength;
-    private byte[] _raw = new byte[Capacity * 64];
-    private int _rawUsed;
     private byte[] _text = new byte[Capacity * 64];
     private int _textUsed;
     private byte[] _records = new byte[Capacity * 128];
     private int _recordsUsed;
 
-    public RowBatch(int width, ColumnLayout layout, byte separator)
+    /// <param name="counted">Per column, whether its cells need <see cref="CellHashes"/> (see <see cref="PassState.Counted"/>).</param>
+    public RowBatch(int width, ColumnLayout layout, byte separator, bool[] counted)
     {
+        _counted = counted;
         Width = width;
         Separator = separator;
         _layout = layout;
@@ -106,7 +107,6 @@ internal sealed class RowBatch : IDisposable
     public void Clear()
     {
         Count = 0;
-        _rawUsed = 0;
         _textUsed = 0;
         _recordsUsed = 0;
         Last = false;
@@ -116,7 +116,11 @@ internal sealed class RowBatch : IDisposable
 
     public void Dispose() => Normalized.Dispose();
 
-    /// <summary>Takes the reader's current record: its line and bytes, and the raw bytes of each used cell (test columns through <paramref name="map"/>).</summary>
+    /// <summary>
+    /// Takes the reader's current record: its line and bytes, and where the raw bytes of each used
+    /// cell are (test columns through <paramref name="map"/>): inside the record's copy, or for a
+    /// quoted cell its unquoted bytes appended after it.
+    /// </summary>
     public void Capture(CsvRecordReader reader, int[] map, string path)
     {
         if (reader.FieldCount != Width)
@@ -135,21 +139,31 @@ internal sealed class RowBatch : IDisposable
         record.CopyTo(_records.AsSpan(_recordsUsed));
         _recordStart[row] = _recordsUsed;
         _recordLength[row] = record.Length;
-        _recordsUsed += record.Length;
 
+        var recordStart = _recordsUsed;
+        _recordsUsed += record.Length;
         var rowBase = row * Width;
         foreach (var c in _usedColumns)
         {
-            var raw = reader.Field(map[c]);
-            if (_rawUsed + raw.Length > _raw.Length)
+            var field = map[c];
+            var offset = reader.FieldOffsetInRecord(field);
+            if (offset >= 0)
             {
-                Array.Resize(ref _raw, Math.Max(_raw.Length * 2, _rawUsed + raw.Length));
+                _rawStart[rowBase + c] = recordStart + offset;
+                _rawLength[rowBase + c] = reader.FieldLength(field);
+                continue;
             }
 
-            raw.CopyTo(_raw.AsSpan(_rawUsed));
-            _rawStart[rowBase + c] = _rawUsed;
+            var raw = reader.Field(field);
+            if (_recordsUsed + raw.Length > _records.Length)
+            {
+                Array.Resize(ref _records, Math.Max(_records.Length * 2, _recordsUsed + raw.Length));
+            }
+
+            raw.CopyTo(_records.AsSpan(_recordsUsed));
+            _rawStart[rowBase + c] = _recordsUsed;
             _rawLength[rowBase + c] = raw.Length;
-            _rawUsed += raw.Length;
+            _recordsUsed += raw.Length;
         }
 
         Count++;
@@ -158,10 +172,11 @@ internal sealed class RowBatch : IDisposable
     /// <summary>Normalises and hashes every captured row (on a worker: touches nothing but this batch).</summary>
     public void Normalize()
     {
-        // Normalised text is never longer than the raw cell, so one size check covers the batch.
-        if (_text.Length < _rawUsed)
+        // Normalised text is never longer than the raw cells, all of them inside _records, so
+        // one size check covers the batch.
+        if (_text.Length < _recordsUsed)
         {
-            _text = new byte[Math.Max(_text.Length * 2, _rawUsed)];
+            _text = new byte[Math.Max(_text.Length * 2, _recordsUsed)];
         }
 
         var width = Width;
@@ -171,12 +186,12 @@ internal sealed class RowBatch : IDisposable
             foreach (var c in _usedColumns)
             {
                 var cell = rowBase + c;
-                var kind = CellNormalizer.Normalize(_raw.AsSpan(_rawStart[cell], _rawLength[cell]), out Numbers[cell], _text.AsSpan(_textUsed), out var length);
+                var kind = CellNormalizer.Normalize(_records.AsSpan(_rawStart[cell], _rawLength[cell]), out Numbers[cell], _text.AsSpan(_textUsed), out var length);
                 Kinds[cell] = kind;
                 TextStart[cell] = _textUsed;
                 TextLength[cell] = length;
                 _textUsed += length;
-                CellHashes[cell] = RowKey.CellHash(kind, Numbers[cell], _text.AsSpan(TextStart[cell], length));
+                CellHashes[cell] = Volatile.Read(ref _counted[c]) ? RowKey.CellHash(kind, Numbers[cell], _text.AsSpan(TextStart[cell], length)) : 0;
             }
 
             if (_layout.Hashed.Length > 0)

@@ -20,7 +20,7 @@ internal static class RowPipeline
     public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>Reads every record after the header and hands each batch to <paramref name="consume"/>, in file order; returns the rows read.</summary>
-    public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, Action<RowBatch> consume, int workers, CancellationToken cancellationToken)
+    public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, bool[] counted, Action<RowBatch> consume, int workers, CancellationToken cancellationToken)
     {
         // Every channel holds at most the batches there are, so no write ever waits; two batches
         // a worker keep every worker busy while the checker holds one and the reader fills one.
@@ -31,7 +31,7 @@ internal static class RowPipeline
         var batches = new RowBatch[count];
         for (var i = 0; i < count; i++)
         {
-            batches[i] = new RowBatch(map.Length, layout, separator);
+            batches[i] = new RowBatch(map.Length, layout, separator, counted);
             free.Writer.TryWrite(batches[i]);
         }
 
