@@ -30,8 +30,8 @@ public static class LeakChecker
         using var state = new PassState(columns, layout, options);
 
         var identity = Enumerable.Range(0, columns.Length).ToArray();
-        var trainRows = await RowPipeline.RunAsync(train, identity, layout, options.TrainPath, trainSeparator, state.Counted, state.AddTrain, workers, cancellationToken);
-        var testRows = await RowPipeline.RunAsync(test, testIndex, layout, options.TestPath, testSeparator, state.Counted, batch => state.AddTest(batch, testIndex), workers, cancellationToken);
+        var trainRows = await RowPipeline.RunAsync(train, identity, layout, options.TrainPath, trainSeparator, state.Counted, state.AddTrain, batch => state.Profile(batch, train: true), workers, cancellationToken);
+        var testRows = await RowPipeline.RunAsync(test, testIndex, layout, options.TestPath, testSeparator, state.Counted, batch => state.AddTest(batch, testIndex), batch => state.Profile(batch, train: false), workers, cancellationToken);
         return state.Report(
             new LeakFileSummary { Path = options.TrainPath, Separator = CsvDialect.Describe(trainSeparator), Rows = trainRows, Bytes = train.BytesRead },
             new LeakFileSummary { Path = options.TestPath, Separator = CsvDialect.Describe(testSeparator), Rows = testRows, Bytes = test.BytesRead });

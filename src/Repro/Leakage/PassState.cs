@@ -154,13 +154,34 @@ internal sealed class PassState : IDisposable
         if (batch.HasGroup[row])
         {
             _trainGroups.Prefetch(batch.GroupHashes[row]);
+            _testGroups.Prefetch(batch.GroupHashes[row]);
+        }
+    }
+
+    /// <summary>
+    /// Counts a batch of rows into the per-feature profiles and the target classes, in order. It
+    /// touches nothing <see cref="AddTrain"/> and <see cref="AddTest"/> do, so it runs on a thread
+    /// of its own beside them.
+    /// </summary>
+    public void Profile(RowBatch batch, bool train)
+    {
+        var width = batch.Width;
+        var target = train ? _layout.Target : -1;
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var rowBase = row * width;
+            var classIndex = target >= 0 ? _classes.Classify(batch.Kinds[rowBase + target], batch.Numbers[rowBase + target], batch.Text(rowBase + target), batch.CellHashes[rowBase + target]) : -1;
+            foreach (var profile in _profiles)
+            {
+                var cell = rowBase + profile.Index;
+                profile.Add(train, batch.Kinds[cell], batch.Numbers[cell], batch.Text(cell), batch.CellHashes[cell], classIndex);
+            }
         }
     }
 
     private void AddTrainRow(long line, int[] map)
     {
         var batch = _batch!;
-        var classIndex = _layout.Target >= 0 ? _classes.Classify(Kind(_layout.Target), Number(_layout.Target), Text(_layout.Target), CellHash(_layout.Target)) : -1;
         if (_layout.Time >= 0 && Time(_options.TrainPath, line, map) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
         {
             _newest = time;
@@ -174,12 +195,6 @@ internal sealed class PassState : IDisposable
             record.CopyTo(_newestRecord);
             _newestLength = record.Length;
             _newestSeparator = batch.Separator;
-        }
-
-        foreach (var profile in _profiles)
-        {
-            var c = profile.Index;
-            profile.Add(true, Kind(c), Number(c), Text(c), CellHash(c), classIndex);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -208,12 +223,6 @@ internal sealed class PassState : IDisposable
             {
                 _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {RawField(map[_layout.Time])}"));
             }
-        }
-
-        foreach (var profile in _profiles)
-        {
-            var c = profile.Index;
-            profile.Add(false, Kind(c), Number(c), Text(c), CellHash(c), -1);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -572,8 +581,6 @@ internal sealed class PassState : IDisposable
     private CellKind Kind(int column) => _batch!.Kinds[_base + column];
 
     private double Number(int column) => _batch!.Numbers[_base + column];
-
-    private ulong CellHash(int column) => _batch!.CellHashes[_base + column];
 
     private ReadOnlySpan<byte> Text(int column) => _batch!.Text(_base + column);
 

@@ -62,8 +62,13 @@ internal sealed class RowBatch : IDisposable
     /// <summary>What stopped the reading after the rows of this batch, rethrown by the checking thread.</summary>
     public ExceptionDispatchInfo? Error { get; set; }
 
-    /// <summary>Released by the normalising worker once every row of the batch is normalised and hashed.</summary>
-    public SemaphoreSlim Normalized { get; } = new(0, 1);
+    /// <summary>Released twice by the normalising worker once every row is normalised and hashed: once for each of the two threads that count.</summary>
+    public SemaphoreSlim Normalized { get; } = new(0, 2);
+
+    /// <summary>How many of the two counting threads still hold the batch; the last to let go recycles it.</summary>
+#pragma warning disable SA1401 // a field, for Interlocked.Decrement
+    public int Holders;
+#pragma warning restore SA1401
 
     /// <summary>What went wrong while normalising (a bug, never the data), rethrown by the checking thread.</summary>
     public ExceptionDispatchInfo? Failure { get; set; }

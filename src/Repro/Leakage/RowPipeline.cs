@@ -9,10 +9,11 @@ namespace Repro.Leakage;
 /// <summary>
 /// Streams one file through the checks on several threads: a reading thread tokenises records
 /// into <see cref="RowBatch"/>es, normalising workers (one per core, up to four) turn the cells
-/// of whole batches into numbers, texts and hashes side by side, and the calling thread counts
-/// the batches strictly in file order. The normalising is most of the reading work and needs
-/// nothing but its own batch, so it is what spreads over the cores. A fixed set of batches is
-/// recycled, so the memory this adds is a few megabytes whatever the file's size.
+/// of whole batches into numbers, texts and hashes side by side, and two threads count every
+/// batch strictly in file order — the calling thread the row, group and time checks
+/// (<c>check</c>), another the per-feature profiles (<c>profile</c>), which share no state. The
+/// normalising needs nothing but its own batch, so it is what spreads over the cores. A fixed
+/// set of batches is recycled, so the memory this adds is a few megabytes whatever the file's size.
 /// </summary>
 internal static class RowPipeline
 {
@@ -20,12 +21,13 @@ internal static class RowPipeline
     public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>Reads every record after the header and hands each batch to <paramref name="consume"/>, in file order; returns the rows read.</summary>
-    public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, bool[] counted, Action<RowBatch> consume, int workers, CancellationToken cancellationToken)
+    public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, bool[] counted, Action<RowBatch> check, Action<RowBatch> profile, int workers, CancellationToken cancellationToken)
     {
         // Every channel holds at most the batches there are, so no write ever waits; two batches
-        // a worker keep every worker busy while the checker holds one and the reader fills one.
-        var count = (2 * workers) + 2;
+        // a worker keep every worker busy while each counting thread holds one and the reader fills one.
+        var count = (2 * workers) + 3;
         var free = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        var profiling = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var work = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = workers == 1, SingleWriter = true });
         var ordered = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var batches = new RowBatch[count];
@@ -37,37 +39,42 @@ internal static class RowPipeline
 
         var timings = new StageTimings();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ProduceAsync(reader, map, path, free.Reader, work.Writer, ordered.Writer, timings, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => ProduceAsync(reader, map, path, free.Reader, [work.Writer, ordered.Writer, profiling.Writer], timings, stop.Token), CancellationToken.None);
         var normalizers = Enumerable.Range(0, workers).Select(_ => Task.Run(() => NormalizeAsync(work.Reader, timings, stop.Token), CancellationToken.None)).ToArray();
+        var profiler = Task.Run(() => ProfileAsync(profiling.Reader, profile, free.Writer, timings, stop), CancellationToken.None);
         long rows = 0;
         var finished = false;
         try
         {
-            while (!finished && await ordered.Reader.WaitToReadAsync(cancellationToken))
+            // The stop token also fires when the profiling thread fails; its error then surfaces below.
+            while (!finished && await ordered.Reader.WaitToReadAsync(stop.Token))
             {
                 while (ordered.Reader.TryRead(out var batch))
                 {
-                    await batch.Normalized.WaitAsync(cancellationToken);
+                    await batch.Normalized.WaitAsync(stop.Token);
                     batch.Failure?.Throw();
                     var started = Stopwatch.GetTimestamp();
                     if (batch.Count > 0)
                     {
-                        consume(batch);
+                        check(batch);
                         rows += batch.Count;
                     }
 
                     timings.Checking += Stopwatch.GetTimestamp() - started;
                     batch.Error?.Throw();
                     finished |= batch.Last;
-                    free.Writer.TryWrite(batch);
-                    cancellationToken.ThrowIfCancellationRequested();
+                    Release(batch, free.Writer);
+                    stop.Token.ThrowIfCancellationRequested();
                 }
             }
+
+            // The profiles are complete once the profiling thread has counted the last batch too.
+            await profiler;
         }
         finally
         {
             await stop.CancelAsync();
-            foreach (var task in normalizers.Prepend(producer))
+            foreach (var task in normalizers.Prepend(producer).Append(profiler))
             {
                 try
                 {
@@ -95,7 +102,7 @@ internal static class RowPipeline
         return rows;
     }
 
-    private static async Task ProduceAsync(CsvRecordReader reader, int[] map, string path, ChannelReader<RowBatch> free, ChannelWriter<RowBatch> work, ChannelWriter<RowBatch> ordered, StageTimings timings, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(CsvRecordReader reader, int[] map, string path, ChannelReader<RowBatch> free, ChannelWriter<RowBatch>[] outputs, StageTimings timings, CancellationToken cancellationToken)
     {
         try
         {
@@ -125,9 +132,13 @@ internal static class RowPipeline
 
                 timings.Reading += Stopwatch.GetTimestamp() - started;
 
-                // In file order to the checker, and to whichever worker is free first.
-                ordered.TryWrite(batch);
-                work.TryWrite(batch);
+                // To whichever worker is free first, and in file order to both counting threads.
+                batch.Holders = 2;
+                foreach (var output in outputs)
+                {
+                    output.TryWrite(batch);
+                }
+
                 if (batch.Last)
                 {
                     return;
@@ -136,8 +147,46 @@ internal static class RowPipeline
         }
         finally
         {
-            work.TryComplete();
-            ordered.TryComplete();
+            foreach (var output in outputs)
+            {
+                output.TryComplete();
+            }
+        }
+    }
+
+    private static async Task ProfileAsync(ChannelReader<RowBatch> profiling, Action<RowBatch> profile, ChannelWriter<RowBatch> free, StageTimings timings, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var batch in profiling.ReadAllAsync(stop.Token))
+            {
+                await batch.Normalized.WaitAsync(stop.Token);
+                var started = Stopwatch.GetTimestamp();
+                if (batch.Failure is null && batch.Count > 0)
+                {
+                    profile(batch);
+                }
+
+                timings.Profiling += Stopwatch.GetTimestamp() - started;
+                Release(batch, free);
+                if (batch.Last)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await stop.CancelAsync(); // the checking thread stops waiting, and this error is the one it reports
+            throw;
+        }
+    }
+
+    private static void Release(RowBatch batch, ChannelWriter<RowBatch> free)
+    {
+        if (Interlocked.Decrement(ref batch.Holders) == 0)
+        {
+            free.TryWrite(batch);
         }
     }
 
@@ -156,7 +205,7 @@ internal static class RowPipeline
             }
 
             Interlocked.Add(ref timings.Normalizing, Stopwatch.GetTimestamp() - started);
-            batch.Normalized.Release();
+            batch.Normalized.Release(2);
         }
     }
 
@@ -172,6 +221,8 @@ internal static class RowPipeline
 
         public long Checking { get; set; }
 
+        public long Profiling { get; set; }
+
 #pragma warning disable SA1401 // a field, for Interlocked.Add from the workers
         public long Normalizing;
 #pragma warning restore SA1401
@@ -186,7 +237,7 @@ internal static class RowPipeline
             static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
             PhaseTimings.Mark(string.Create(
                 CultureInfo.InvariantCulture,
-                $"leak: {Path.GetFileName(path)}: {rows} rows; busy: reading {Ms(Reading):0} ms, normalising {Ms(Normalizing):0} ms on {workers} workers, checking {Ms(Checking):0} ms; GCs {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), {(GC.GetTotalAllocatedBytes() - _allocated) / 1e6:0.0} MB allocated"));
+                $"leak: {Path.GetFileName(path)}: {rows} rows; busy: reading {Ms(Reading):0} ms, normalising {Ms(Normalizing):0} ms on {workers} workers, checking {Ms(Checking):0} ms, profiling {Ms(Profiling):0} ms; GCs {GC.CollectionCount(0) - _gen0}/{GC.CollectionCount(1) - _gen1}/{GC.CollectionCount(2) - _gen2} (gen 0/1/2), {(GC.GetTotalAllocatedBytes() - _allocated) / 1e6:0.0} MB allocated"));
         }
     }
 }
