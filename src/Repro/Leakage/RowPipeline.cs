@@ -20,7 +20,11 @@ internal static class RowPipeline
     /// <summary>Workers normalising batches: one per core, at least one, at most four.</summary>
     public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
-    /// <summary>Reads every record after the header and hands each batch to <paramref name="consume"/>, in file order; returns the rows read.</summary>
+    /// <summary>
+    /// Reads every record after the header and hands each batch, in file order, to
+    /// <paramref name="check"/> (on the calling thread) and to <paramref name="profile"/> (on a
+    /// thread of its own); returns the rows read.
+    /// </summary>
     public static async Task<long> RunAsync(CsvRecordReader reader, int[] map, ColumnLayout layout, string path, byte separator, bool[] counted, Action<RowBatch> check, Action<RowBatch> profile, int workers, CancellationToken cancellationToken)
     {
         // Every channel holds at most the batches there are, so no write ever waits; two batches
