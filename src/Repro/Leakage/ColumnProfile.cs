@@ -11,9 +11,12 @@ namespace Repro.Leakage;
 internal sealed class ColumnProfile
 {
     private readonly int _categoryCap;
+    private readonly bool[] _counted;
 
-    public ColumnProfile(string name, int index, int sampleSize, int categoryCap, ulong seed)
+    /// <param name="counted">Per column, whether its cells still need their hash; this profile clears its own once it stops counting values.</param>
+    public ColumnProfile(string name, int index, int sampleSize, int categoryCap, ulong seed, bool[] counted)
     {
+        _counted = counted;
         Name = name;
         Index = index;
         _categoryCap = categoryCap;
@@ -37,9 +40,10 @@ internal sealed class ColumnProfile
     public ReservoirSample Test { get; private set; }
 
     /// <summary>Per-value counts, or null once there were more than the cap of distinct values.</summary>
-    public Dictionary<ulong, Category>? Categories { get; private set; } = [];
+    public CategoryTable? Categories { get; private set; } = new();
 
-    public void Add(bool train, CellKind kind, double number, ReadOnlySpan<byte> text, int classIndex)
+    /// <summary>Counts one cell; <paramref name="key"/> is its <see cref="RowKey.CellHash"/>, computed by the normalising worker.</summary>
+    public void Add(bool train, CellKind kind, double number, ReadOnlySpan<byte> text, ulong key, int classIndex)
     {
         if (kind == CellKind.Missing)
         {
@@ -74,12 +78,13 @@ internal sealed class ColumnProfile
             return;
         }
 
-        var key = RowKey.CellHash(kind, number, text);
-        if (!Categories.TryGetValue(key, out var category))
+        var category = Categories.Find(key);
+        if (category is null)
         {
             if (Categories.Count >= _categoryCap)
             {
                 Categories = null;
+                Volatile.Write(ref _counted[Index], false);
                 return;
             }
 

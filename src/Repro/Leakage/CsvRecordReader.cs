@@ -62,6 +62,11 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
     public ReadOnlySpan<byte> Field(int index) =>
         _fieldQuoted[index] ? _quoted.AsSpan(_fieldStart[index], _fieldLength[index]) : _buffer.AsSpan(_fieldStart[index], _fieldLength[index]);
 
+    /// <summary>Where an unquoted field's bytes start inside <see cref="RecordBytes"/> (they are exactly its bytes there); -1 for a quoted field.</summary>
+    public int FieldOffsetInRecord(int index) => _fieldQuoted[index] ? -1 : _fieldStart[index] - _recordStart;
+
+    public int FieldLength(int index) => _fieldLength[index];
+
     public string FieldText(int index) => Encoding.UTF8.GetString(Field(index));
 
     /// <summary>The current record's bytes as they are in the file (line end included): <see cref="SplitRecord"/> reads its fields again.</summary>

@@ -13,7 +13,11 @@ public static class LeakChecker
 {
     private const int ExampleWidth = 160;
 
-    public static async Task<LeakReport> CheckAsync(LeakOptions options, CancellationToken cancellationToken)
+    public static Task<LeakReport> CheckAsync(LeakOptions options, CancellationToken cancellationToken) =>
+        CheckAsync(options, RowPipeline.DefaultWorkers, cancellationToken);
+
+    /// <summary>With a chosen number of normalising workers: the report must not depend on it.</summary>
+    internal static async Task<LeakReport> CheckAsync(LeakOptions options, int workers, CancellationToken cancellationToken)
     {
         var trainSeparator = options.Separator ?? await CsvDialect.SniffAsync(options.TrainPath, cancellationToken);
         var testSeparator = options.Separator ?? await CsvDialect.SniffAsync(options.TestPath, cancellationToken);
@@ -26,8 +30,8 @@ public static class LeakChecker
         using var state = new PassState(columns, layout, options);
 
         var identity = Enumerable.Range(0, columns.Length).ToArray();
-        var trainRows = await RowPipeline.RunAsync(train, identity, layout, options.TrainPath, trainSeparator, state.AddTrain, cancellationToken);
-        var testRows = await RowPipeline.RunAsync(test, testIndex, layout, options.TestPath, testSeparator, batch => state.AddTest(batch, testIndex), cancellationToken);
+        var trainRows = await RowPipeline.RunAsync(train, identity, layout, options.TrainPath, trainSeparator, state.Counted, state.AddTrain, batch => state.Profile(batch, train: true), workers, cancellationToken);
+        var testRows = await RowPipeline.RunAsync(test, testIndex, layout, options.TestPath, testSeparator, state.Counted, batch => state.AddTest(batch, testIndex), batch => state.Profile(batch, train: false), workers, cancellationToken);
         return state.Report(
             new LeakFileSummary { Path = options.TrainPath, Separator = CsvDialect.Describe(trainSeparator), Rows = trainRows, Bytes = train.BytesRead },
             new LeakFileSummary { Path = options.TestPath, Separator = CsvDialect.Describe(testSeparator), Rows = testRows, Bytes = test.BytesRead });

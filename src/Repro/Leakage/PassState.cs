@@ -58,10 +58,23 @@ internal sealed class PassState : IDisposable
         _options = options;
         _thresholds = options.Thresholds;
         _identity = [.. Enumerable.Range(0, columns.Length)];
-        _profiles = [.. layout.Features.Select(i => new ColumnProfile(columns[i], i, _thresholds.SampleSize, _thresholds.CategoryCap, _thresholds.Seed + ((ulong)i * 0x9E3779B97F4A7C15UL)))];
+        Counted = new bool[columns.Length];
+        foreach (var i in layout.Features.Append(layout.Target).Where(i => i >= 0))
+        {
+            Counted[i] = true;
+        }
+
+        _profiles = [.. layout.Features.Select(i => new ColumnProfile(columns[i], i, _thresholds.SampleSize, _thresholds.CategoryCap, _thresholds.Seed + ((ulong)i * 0x9E3779B97F4A7C15UL), Counted))];
     }
 
     public string[] Columns { get; }
+
+    /// <summary>
+    /// Per column, whether its values are still counted one by one (features while they have few
+    /// distinct values, the target): only their cells need a hash, so the normalising workers
+    /// read it (a column once dropped stays dropped, so a stale read only costs a hash).
+    /// </summary>
+    public bool[] Counted { get; }
 
     public void Dispose()
     {
@@ -141,13 +154,34 @@ internal sealed class PassState : IDisposable
         if (batch.HasGroup[row])
         {
             _trainGroups.Prefetch(batch.GroupHashes[row]);
+            _testGroups.Prefetch(batch.GroupHashes[row]);
+        }
+    }
+
+    /// <summary>
+    /// Counts a batch of rows into the per-feature profiles and the target classes, in order. It
+    /// touches nothing <see cref="AddTrain"/> and <see cref="AddTest"/> do, so it runs on a thread
+    /// of its own beside them.
+    /// </summary>
+    public void Profile(RowBatch batch, bool train)
+    {
+        var width = batch.Width;
+        var target = train ? _layout.Target : -1;
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var rowBase = row * width;
+            var classIndex = target >= 0 ? _classes.Classify(batch.Kinds[rowBase + target], batch.Numbers[rowBase + target], batch.Text(rowBase + target), batch.CellHashes[rowBase + target]) : -1;
+            foreach (var profile in _profiles)
+            {
+                var cell = rowBase + profile.Index;
+                profile.Add(train, batch.Kinds[cell], batch.Numbers[cell], batch.Text(cell), batch.CellHashes[cell], classIndex);
+            }
         }
     }
 
     private void AddTrainRow(long line, int[] map)
     {
         var batch = _batch!;
-        var classIndex = _layout.Target >= 0 ? _classes.Classify(Kind(_layout.Target), Number(_layout.Target), Text(_layout.Target)) : -1;
         if (_layout.Time >= 0 && Time(_options.TrainPath, line, map) is { } time && (_newest is null || time.CompareTo(_newest.Value) > 0))
         {
             _newest = time;
@@ -161,12 +195,6 @@ internal sealed class PassState : IDisposable
             record.CopyTo(_newestRecord);
             _newestLength = record.Length;
             _newestSeparator = batch.Separator;
-        }
-
-        foreach (var profile in _profiles)
-        {
-            var c = profile.Index;
-            profile.Add(true, Kind(c), Number(c), Text(c), classIndex);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -195,12 +223,6 @@ internal sealed class PassState : IDisposable
             {
                 _timeExamples.Add(string.Create(CultureInfo.InvariantCulture, $"test line {line}: {RawField(map[_layout.Time])}"));
             }
-        }
-
-        foreach (var profile in _profiles)
-        {
-            var c = profile.Index;
-            profile.Add(false, Kind(c), Number(c), Text(c), -1);
         }
 
         if (_layout.Hashed.Length > 0)
@@ -574,11 +596,12 @@ internal sealed class PassState : IDisposable
             return null;
         }
 
-        if (!TimeValue.TryParse(Kind(c), Number(c), Text(c), out var value))
+        if (!_batch!.TimeParsed[_row])
         {
             throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{Encoding.UTF8.GetString(Text(c))}', neither an ISO-8601 date/time nor a number"));
         }
 
+        var value = _batch.Times[_row];
         if (_newest is { } newest && newest.IsDate != value.IsDate)
         {
             throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{path}: line {line}: --time column '{Columns[c]}' has '{RawField(map[c])}', a {(value.IsDate ? "date" : "number")}, but earlier values were {(newest.IsDate ? "dates" : "numbers")}"));

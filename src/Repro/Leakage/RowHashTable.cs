@@ -78,7 +78,10 @@ public sealed unsafe class RowHashTable : IDisposable
     {
         if (Sse.IsSupported && _slots != null)
         {
-            Sse.Prefetch0(_slots + ((int)Split(hash).Lo & _mask));
+            // The next line too: a 24-byte slot may straddle two, and probing runs on into it.
+            var slot = (byte*)(_slots + ((int)Split(hash).Lo & _mask));
+            Sse.Prefetch0(slot);
+            Sse.Prefetch0(slot + 64);
         }
     }
 

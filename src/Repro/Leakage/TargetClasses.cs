@@ -17,14 +17,14 @@ internal sealed class TargetClasses(int cap)
     public IReadOnlyList<string> Names => _names;
 
     /// <summary>The class index of a train cell, -1 when it is missing or the classes overflowed.</summary>
-    public int Classify(CellKind kind, double number, ReadOnlySpan<byte> text)
+    /// <remarks><paramref name="key"/> is the cell's <see cref="RowKey.CellHash"/>, computed by the normalising worker.</remarks>
+    public int Classify(CellKind kind, double number, ReadOnlySpan<byte> text, ulong key)
     {
         if (kind == CellKind.Missing || Overflowed)
         {
             return -1;
         }
 
-        var key = RowKey.CellHash(kind, number, text);
         if (_index.TryGetValue(key, out var index))
         {
             return index;

@@ -5,6 +5,17 @@ namespace Repro.Tests.Leakage;
 
 public sealed class LeakCheckerTests
 {
+    // Everything a report says, numbers round-tripped, so two reports compare as text.
+    private static string Describe(LeakReport report)
+    {
+        static string R(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var lines = report.Findings.Select(f => $"{f.RuleId} {f.Severity} {f.Path}:{f.Line} {f.Message} [{string.Join(", ", f.Figures.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={R(p.Value)}"))}] {string.Join(" | ", f.Examples)}")
+            .Concat(report.Summary.Shift.Select(m => $"shift {m.Column} {m.Statistic} {R(m.Value)} {R(m.PValue)} {m.Method} {m.Flagged}"))
+            .Concat(report.Summary.Proxies.Select(m => $"proxy {m.Column} {m.Statistic} {R(m.Value)} {m.Rows} {m.Method} {m.Flagged}"))
+            .Append($"rows {report.Summary.Train.Rows} {report.Summary.Test.Rows}; notes {string.Join(" | ", report.Summary.Notes)}");
+        return string.Join("\n", lines);
+    }
+
     private static Task<LeakReport> CheckAsync(TempDirectory dir, string train, string test, Func<LeakOptions, LeakOptions>? configure = null)
     {
         var options = new LeakOptions { TrainPath = dir.Write("train.csv", train), TestPath = dir.Write("test.csv", test) };
@@ -143,6 +154,71 @@ public sealed class LeakCheckerTests
         Assert.Equal("test line 1001 = train line 6001: t999,5999.50, c0 ,1", across.Examples[0]);
         Assert.Equal(30_000, report.Summary.Train.Rows);
         Assert.Equal(20_000, report.Summary.Test.Rows);
+    }
+
+    [Fact]
+    public async Task Leak_one_or_several_normalising_workers_give_the_same_report()
+    {
+        using var dir = new TempDirectory();
+
+        // Many batches with every kind of finding: planted duplicates, shared groups, older
+        // visits, a proxy, a shifted feature and a categorical column.
+        var train = new System.Text.StringBuilder("id,patient,visit,x,score,city,label\n");
+        for (var i = 0; i < 25_000; i++)
+        {
+            train.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},P{i % 9000},2024-01-{1 + (i % 28):00}T{i % 24:00}:00:00,{i}.5,{(i % 2) + ((i % 97) / 1000.0):0.000},c{i % 7},{i % 2}\n");
+        }
+
+        var test = new System.Text.StringBuilder("id,patient,visit,x,score,city,label\n");
+        for (var i = 0; i < 15_000; i++)
+        {
+            var k = i % 500 == 0 ? i : i + 100_000;
+            test.Append(System.Globalization.CultureInfo.InvariantCulture, $"t{i},{(i % 300 == 0 ? "P" : "Q")}{i},{(i % 400 == 0 ? "2023-12-31" : "2024-02-01")},{k}.50,{((i % 2) * 2) + ((i % 89) / 1000.0):0.000},\" c{i % 5} \",{i % 2}\n");
+        }
+
+        var options = new LeakOptions { TrainPath = dir.Write("train.csv", train.ToString()), TestPath = dir.Write("test.csv", test.ToString()), Ids = ["id"], Target = "label", Group = "patient", Time = "visit" };
+        var one = await LeakChecker.CheckAsync(options, 1, CancellationToken.None);
+        var three = await LeakChecker.CheckAsync(options, 3, CancellationToken.None);
+        Assert.Equal(["L1.4", "L3.2", "L3.1", "L2", "L3.3"], one.Findings.Select(f => f.RuleId).Distinct());
+        Assert.Equal(Describe(one), Describe(three));
+    }
+
+    [Fact]
+    public async Task Leak_reads_a_BOM_CRLF_quoted_separators_and_newlines_and_a_last_line_without_newline()
+    {
+        using var dir = new TempDirectory();
+        var bom = "\uFEFF";
+
+        // Train: a BOM, CRLF line ends, a quoted field holding the separator and a newline (so
+        // later rows sit one line further down), and no newline after the last row.
+        var report = await CheckAsync(
+            dir,
+            bom + "id,note,x\r\n1,\"a, b\",1\r\n2,\"two\r\nlines\",2\r\n3,\"say \"\"hi\"\"\",3\r\n4,plain,4",
+            "id,note,x\n10,\" a,  b \",1.0\n11,\"two\r\nlines\",2\n12,\"say \"\"hi\"\"\",3e0\n13,plain,4.00",
+            o => o with { Ids = ["id"] });
+        Assert.Equal(["id", "note", "x"], report.Summary.Columns);
+        var across = Assert.Single(report.Findings, f => f.RuleId == "L1.4");
+        Assert.Equal(4, across.Figures["count"]);
+        Assert.Contains("test line 3 = train line 3: 11,two\r\nlines,2", across.Examples[1], StringComparison.Ordinal);
+        Assert.Contains("test line 5 = train line 5: 12,say \"hi\",3e0", across.Examples[2], StringComparison.Ordinal);
+        Assert.Contains("test line 6 = train line 6: 13,plain,4.00", across.Examples[3], StringComparison.Ordinal);
+        Assert.Equal(4, report.Summary.Train.Rows);
+    }
+
+    [Fact]
+    public async Task Leak_a_ragged_row_far_into_the_file_is_bad_input_naming_its_line()
+    {
+        using var dir = new TempDirectory();
+        var train = new System.Text.StringBuilder("a,b\n");
+        for (var i = 0; i < 10_000; i++)
+        {
+            train.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},\"x\n{i}\"\n");
+        }
+
+        train.Append("1,2,3\n4,5\n");
+        var ex = await Assert.ThrowsAsync<ReproException>(() => CheckAsync(dir, train.ToString(), "a,b\n1,2\n"));
+        Assert.EndsWith("train.csv: line 20002 has 3 fields, the header has 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCode.Usage, ex.Code);
     }
 
     [Theory]
