@@ -42,7 +42,7 @@ public static class DataBench
 
         var add = Measure.Median(adds);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[data] add {add:0.000} s; git lfs add..."));
-        var lfs = await FolderBench.GitLfsAddAsync(folder, temp, options.Repeats, log, cancellationToken);
+        var lfs = await FolderBench.GitLfsAddAsync(folder, temp, trash, options.Repeats, log, cancellationToken);
 
         var statuses = new List<double>();
         await Measure.RunAsync("dotnet", [dll, "data", "status"], work, cancellationToken);
@@ -61,7 +61,7 @@ public static class DataBench
             gitStatuses.Add((await Measure.RunAsync("git", [.. gitArgs, "status", "--porcelain"], folder, cancellationToken)).Seconds);
         }
 
-        Directory.Delete(gitDir, recursive: true);
+        MoveAside(gitDir, trash);
 
         var remote = Path.Combine(temp, "data-remote");
         Directory.CreateDirectory(remote);
@@ -116,7 +116,7 @@ public static class DataBench
     }
 
     /// <summary>Renames a folder into the trash (same file system: one rename, no inode freed now).</summary>
-    private static void MoveAside(string folder, string trash)
+    internal static void MoveAside(string folder, string trash)
     {
         if (Directory.Exists(folder))
         {

@@ -59,6 +59,11 @@ public static class FolderBench
         var warm = Measure.Median(warmTimes);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[folder] repro cold {cold:0.000} s, warm {warm:0.000} s"));
 
+        // Folders the peers fill are moved aside, deleted only at the end: on ext4 creating files
+        // soon after deleting tens of thousands is slow (see DataBench), which would slow the next peer.
+        var trash = Path.Combine(temp, "folder-trash");
+        Directory.CreateDirectory(trash);
+
         // git add: a fresh repository each time (cold), then `git add` again with the index warm.
         var gitCold = new List<double>();
         var gitWarm = new List<double>();
@@ -69,7 +74,7 @@ public static class FolderBench
             string[] add = [$"--git-dir={Path.Combine(gitDir, ".git")}", $"--work-tree={root}", "add", "-A", "."];
             gitCold.Add((await Measure.RunAsync("git", add, root, cancellationToken)).Seconds);
             gitWarm.Add((await Measure.RunAsync("git", add, root, cancellationToken)).Seconds);
-            Directory.Delete(gitDir, recursive: true);
+            DataBench.MoveAside(gitDir, trash);
         }
 
         var sums = new List<double>();
@@ -85,10 +90,10 @@ public static class FolderBench
         {
             var copyDir = Path.Combine(temp, $"copy{i}");
             copies.Add((await Measure.RunAsync("cp", ["-r", root, copyDir], temp, cancellationToken)).Seconds);
-            Directory.Delete(copyDir, recursive: true);
+            DataBench.MoveAside(copyDir, trash);
         }
 
-        var lfsCold = await GitLfsAddAsync(root, temp, options.Repeats, log, cancellationToken);
+        var lfsCold = await GitLfsAddAsync(root, temp, trash, options.Repeats, log, cancellationToken);
 
         var files = string.Create(CultureInfo.InvariantCulture, $"{Measure.Count(count)} x {options.SmallFileBytes / 1024} KiB files");
         var coldLabel = $"{files}: hash + store, cold caches";
@@ -117,14 +122,13 @@ public static class FolderBench
     private static async Task<(double Seconds, ArtifactRecord Record, long Hits)> HashAsync(string root, string cacheRoot, string database, CancellationToken cancellationToken)
     {
         ArtifactRecord? record = null;
-        CountingStatCache? statCache = null;
+        ArtifactHasher? hasher = null;
         var seconds = await Measure.SecondsAsync(async () =>
         {
-            statCache = new CountingStatCache(new SqliteStatCache(database));
-            var hasher = new ArtifactHasher(new ContentCache(cacheRoot), statCache, TimeProvider.System);
+            hasher = new ArtifactHasher(new ContentCache(cacheRoot), new SqliteStatCache(database), TimeProvider.System);
             record = await hasher.HashAsync(root, "files", store: true, null, cancellationToken);
         });
-        return (seconds, record!, statCache!.Hits);
+        return (seconds, record!, hasher!.StatCacheHits);
     }
 
     private static void CheckRecord(ArtifactRecord record, int count, ref string expected)
@@ -166,7 +170,7 @@ public static class FolderBench
     /// `git add` with every file tracked by git-lfs (attributes in .git/info, so the folder is not
     /// touched), median of the repeats; null when `git lfs` does not work here.
     /// </summary>
-    internal static async Task<double?> GitLfsAddAsync(string root, string temp, int repeats, TextWriter log, CancellationToken cancellationToken)
+    internal static async Task<double?> GitLfsAddAsync(string root, string temp, string trash, int repeats, TextWriter log, CancellationToken cancellationToken)
     {
         try
         {
@@ -188,7 +192,7 @@ public static class FolderBench
             Directory.CreateDirectory(Path.Combine(dotGit, "info"));
             await File.WriteAllTextAsync(Path.Combine(dotGit, "info", "attributes"), "*.bin filter=lfs diff=lfs merge=lfs -text\n", cancellationToken);
             times.Add((await Measure.RunAsync("git", [$"--git-dir={dotGit}", $"--work-tree={root}", "add", "-A", "."], root, cancellationToken)).Seconds);
-            Directory.Delete(gitDir, recursive: true);
+            DataBench.MoveAside(gitDir, trash);
         }
 
         return Measure.Median(times);

@@ -14,8 +14,8 @@ public static class DataCheckoutCommand
         var command = new Command("checkout", "Restore tracked data from the cache (reflink, else hard link made read-only, else copy).") { paths, force };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
+            var session = DataSession.Open();
+            var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
             var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
             Render(context.Out, await tracker.CheckoutAsync(tracked, parse.GetValue(force), cancellationToken));
             return 0;

@@ -18,13 +18,15 @@ public static class DataStatusCommand
         var command = new Command("status", "Show which tracked paths are modified, missing, or not in the cache (exit 1 when any is).") { paths, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
+            var session = DataSession.Open();
+            var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
             var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
             var statuses = await tracker.StatusAsync(tracked, cancellationToken);
 
             // A DVC project as it is: the paths dvc.lock and the .dvc files record, in DVC's own md5.
-            var dvc = (parse.GetValue(paths) ?? []).Length == 0 && (File.Exists(Path.Combine(session.Workspace.Root, "dvc.lock")) || DvcFile.FindAll(session.Workspace.Root).Any())
+            // Looking for .dvc files skips the folders repro tracks (their files are data, not DVC's).
+            var trackedFolders = tracked.Where(t => t.Pointer.IsFolder).Select(t => t.Relative.Replace('\\', '/')).ToHashSet(StringComparer.Ordinal);
+            var dvc = (parse.GetValue(paths) ?? []).Length == 0 && (File.Exists(Path.Combine(session.Workspace.Root, "dvc.lock")) || DvcFile.FindAll(session.Workspace.Root, trackedFolders).Count > 0)
                 ? (await DvcProject.CheckWorkspaceAsync(session.Workspace.Root, DvcProject.Hasher(session.Workspace.Root, session.Workspace.StatePath, context.Time), cancellationToken)).Entries
                 : [];
             static string DvcState(DvcWorkspaceEntry e) => e.State switch { DvcEntryState.Unchanged => "unchanged", DvcEntryState.Modified => "modified", _ => "missing" };

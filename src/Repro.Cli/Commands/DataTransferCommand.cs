@@ -29,8 +29,8 @@ public static class DataTransferCommand
                 throw ReproException.Usage("-j must be 1 or more");
             }
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
+            var session = DataSession.Open();
+            var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
             var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
             var spec = (await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Resolve(parse.GetValue(remoteName));
             await using var remote = RemoteUrl.Open(spec, session.Workspace.Root);
@@ -39,10 +39,12 @@ public static class DataTransferCommand
             context.Out.WriteLine($"{(push ? "pushed" : "pulled")} {result.Transferred} blob{(result.Transferred == 1 ? string.Empty : "s")} ({Format.Bytes(result.Bytes)}) {(push ? "to" : "from")} {remote.Display}; {result.AlreadyThere} already there");
             if (push && (parse.GetValue(paths) ?? []).Length == 0)
             {
+                // Only a push of everything reads the run store.
+                await using var store = await WorkspaceSession.OpenAsync(session.Workspace, await StoreLocation.ResolveAsync(session.Workspace, Environment.GetEnvironmentVariable, cancellationToken), cancellationToken);
                 var runs = new List<Domain.RunManifest>();
-                foreach (var summary in await session.Store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
+                foreach (var summary in await store.Store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
                 {
-                    if (await session.Store.GetAsync(summary.Id, cancellationToken) is { } stored)
+                    if (await store.Store.GetAsync(summary.Id, cancellationToken) is { } stored)
                     {
                         runs.Add(stored.Manifest);
                     }

@@ -224,17 +224,9 @@ public sealed class DataTracker
             return true;
         }
 
+        // The hasher answers from the folder's snapshot when the cache's fan-out folders are as it saw them.
         var listing = entries ?? await ReadListingAsync(item, cancellationToken);
-        var missing = 0;
-        Parallel.ForEach(listing, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (entry, loop) =>
-        {
-            if (!_cache.Contains(entry.Sha256))
-            {
-                Interlocked.Exchange(ref missing, 1);
-                loop.Stop();
-            }
-        });
-        return missing == 0;
+        return _hasher.AllInCache(item.DataPath, item.Pointer.Sha256, listing, cancellationToken);
     }
 
     /// <summary>The folder's listing from the cache, every path checked to stay inside the folder.</summary>

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Repro.Diagnostics;
 using Repro.Domain;
 using Repro.Storage;
 
@@ -22,6 +24,7 @@ public sealed class ArtifactHasher
     private readonly ContentCache _cache;
     private readonly IStatCache _statCache;
     private readonly TimeProvider _time;
+    private long _statCacheHits;
 
     public ArtifactHasher(ContentCache cache, IStatCache statCache, TimeProvider time)
     {
@@ -111,6 +114,7 @@ public sealed class ArtifactHasher
     internal static List<ListedFile> Enumerate(string root, Func<string, bool>? skip, bool stat)
     {
         var result = new List<ListedFile>();
+        var unstatted = new List<int>();
         var pending = new Stack<(string Full, string Relative)>();
         pending.Push((Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), string.Empty));
         while (pending.Count > 0)
@@ -161,14 +165,45 @@ public sealed class ArtifactHasher
                 }
                 else if (stat)
                 {
-                    stamp = FileStamp.Read(full);
+                    unstatted.Add(result.Count);
                 }
 
                 result.Add(new ListedFile(relative, full, stamp?.Size ?? 0, stamp, isLink));
             }
         }
 
+        StatAll(result, unstatted);
         return result;
+    }
+
+    /// <summary>One stat(2) for each of these files, on every core when there are many (the kernel's part is most of a warm pass).</summary>
+    private static void StatAll(List<ListedFile> files, List<int> indexes)
+    {
+        static void StatOne(List<ListedFile> files, int index)
+        {
+            var file = files[index];
+            var stamp = FileStamp.Read(file.Full);
+            files[index] = file with { Size = stamp?.Size ?? 0, Stamp = stamp };
+        }
+
+        if (indexes.Count < 1024 || Environment.ProcessorCount < 2)
+        {
+            foreach (var index in indexes)
+            {
+                StatOne(files, index);
+            }
+
+            return;
+        }
+
+        // Each index is written by one thread only, and the list is not resized meanwhile.
+        Parallel.ForEach(Partitioner.Create(0, indexes.Count, 512), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                StatOne(files, indexes[i]);
+            }
+        });
     }
 
     /// <summary>The same walk through .NET's enumeration, where readdir(3) cannot be called directly.</summary>
@@ -213,19 +248,102 @@ public sealed class ArtifactHasher
     /// <summary>Hashes every file under a folder (in parallel), optionally caching bytes.</summary>
     public async Task<(string Sha256, long Size, int Files)> HashDirectoryAsync(string fullPath, string label, bool store, IProgress<HashProgress>? progress, CancellationToken cancellationToken, Func<string, bool>? skip = null, Func<string, long, bool>? storeFile = null)
     {
-        var (entries, blob) = await HashEntriesAsync(fullPath, label, store, progress, cancellationToken, skip, storeFile);
-        return (blob.Sha256, entries.Sum(e => e.Size), entries.Count);
+        var folder = await HashFolderAsync(fullPath, label, store, progress, skip, storeFile, entriesWanted: false, cancellationToken);
+        return (folder.Listing.Sha256, folder.Size, folder.Count);
     }
 
     /// <summary>
     /// Like <see cref="HashDirectoryAsync"/>, but returns every file's entry and the listing's
-    /// reference, for callers that compare a folder file by file (data checkout).
+    /// reference, for callers that compare a folder file by file (data checkout, data status).
     /// </summary>
     public async Task<(IReadOnlyList<DirectoryEntry> Entries, BlobRef Listing)> HashEntriesAsync(string fullPath, string label, bool store, IProgress<HashProgress>? progress, CancellationToken cancellationToken, Func<string, bool>? skip = null, Func<string, long, bool>? storeFile = null)
     {
-        var files = Enumerate(fullPath, skip, stat: true);
-        var counter = new ProgressCounter(label, files.Count, files.Sum(f => f.Size), progress);
+        var folder = await HashFolderAsync(fullPath, label, store, progress, skip, storeFile, entriesWanted: true, cancellationToken);
+        return (folder.Entries!, folder.Listing);
+    }
+
+    /// <summary>How many files the stat cache answered for since this hasher was made (a folder snapshot counts each of its files).</summary>
+    public long StatCacheHits => Interlocked.Read(ref _statCacheHits);
+
+    /// <summary>
+    /// Whether the listing <paramref name="listingSha256"/> of the folder at <paramref name="fullPath"/>
+    /// and every blob it names (<paramref name="entries"/>) are in the content cache. When the
+    /// folder's snapshot says they all were, and none of the cache's fan-out folders holding them
+    /// has changed since (a blob removed changes its folder's mtime), that is the answer; otherwise
+    /// one stat a blob, and a yes is remembered with the fan-out folders' stats.
+    /// </summary>
+    public bool AllInCache(string fullPath, string listingSha256, IReadOnlyList<DirectoryEntry> entries, CancellationToken cancellationToken)
+    {
+        var root = FolderKey(fullPath);
+        if (!_cache.Contains(listingSha256))
+        {
+            return false;
+        }
+
+        var snapshot = _statCache.GetFolder(root);
+        var known = snapshot is not null && string.Equals(snapshot.ListingSha256, listingSha256, StringComparison.Ordinal) ? snapshot : null;
+        if (known is { CacheFolders.Count: > 0 } && CacheFoldersUnchanged(known.CacheFolders))
+        {
+            return true;
+        }
+
+        var missing = 0;
+        Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (i, loop) =>
+        {
+            if (!_cache.Contains(entries[i].Sha256))
+            {
+                Interlocked.Exchange(ref missing, 1);
+                loop.Stop();
+            }
+        });
+        if (missing != 0)
+        {
+            return false;
+        }
+
+        if (known is not null && known.Count == entries.Count && StampCacheFolders(entries.Select(e => e.Sha256[..2])) is { } folders)
+        {
+            _statCache.PutFolder(root, known.WithCacheFolders(root, folders));
+        }
+
+        return true;
+    }
+
+    /// <summary>The key a folder's snapshot is stored under: its full path, without a trailing separator.</summary>
+    private static string FolderKey(string fullPath) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(fullPath));
+
+    private async Task<HashedFolder> HashFolderAsync(string fullPath, string label, bool store, IProgress<HashProgress>? progress, Func<string, bool>? skip, Func<string, long, bool>? storeFile, bool entriesWanted, CancellationToken cancellationToken)
+    {
+        var root = FolderKey(fullPath);
+        var files = Enumerate(root, skip, stat: true);
+        files.Sort(static (a, b) => string.CompareOrdinal(a.Relative, b.Relative));
+        var totalSize = files.Sum(f => f.Size);
+        Mark(label, "walked");
+        var counter = new ProgressCounter(label, files.Count, totalSize, progress);
+        var snapshot = _statCache.GetFolder(root);
+        if (snapshot is not null && Unchanged(snapshot, files) && (!store || AllStored(root, snapshot, storeFile, cancellationToken)))
+        {
+            // Every file as the snapshot saw it: its hash is the folder's hash, nothing is read.
+            Interlocked.Add(ref _statCacheHits, files.Count);
+            counter.AllDone();
+            DirectoryEntry[]? reused = null;
+            if (entriesWanted)
+            {
+                reused = new DirectoryEntry[files.Count];
+                for (var i = 0; i < files.Count; i++)
+                {
+                    reused[i] = new DirectoryEntry(files[i].Relative, snapshot.Sha256At(i), files[i].Size);
+                }
+            }
+
+            Mark(label, "unchanged since its snapshot");
+            return new HashedFolder(reused, new BlobRef(snapshot.ListingSha256, snapshot.ListingSize), totalSize, files.Count);
+        }
+
+        // Otherwise each file the snapshot still vouches for is taken from it, the others hashed.
+        var previous = snapshot?.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var entries = new DirectoryEntry[files.Count];
+        var stamps = new FileStamp?[files.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, files.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
@@ -233,24 +351,162 @@ public sealed class ArtifactHasher
             {
                 var file = files[i];
                 var storeThis = store && (storeFile is null || storeFile(file.Relative, file.Size));
-                var (sha, size) = await HashOneAsync(file.Full, file.Stamp, storeThis, counter, ct);
+                var stamp = file.Stamp ?? FileStamp.Read(file.Full) ?? throw ReproException.Usage($"cannot read {file.Full}");
+                string sha;
+                long size;
+                if (previous is not null && previous.TryGetValue(file.Relative, out var known) && known.Stamp == stamp && stamp.Inode != 0 && (!storeThis || _cache.Contains(known.Sha256)))
+                {
+                    Interlocked.Increment(ref _statCacheHits);
+                    counter.AddBytes(stamp.Size);
+                    (sha, size) = (known.Sha256, stamp.Size);
+                }
+                else
+                {
+                    // Without a snapshot, rows of single files (as stored before snapshots) still count.
+                    (sha, size) = await HashOneAsync(file.Full, stamp, storeThis, counter, ct, consultFiles: previous is null, rememberFile: false);
+                }
+
                 entries[i] = new DirectoryEntry(file.Relative, sha, size);
+                stamps[i] = size == stamp.Size && stamp.Inode != 0 && IsSettled(stamp) ? stamp : null;
                 counter.FileDone();
             });
+        Mark(label, "files hashed");
 
         var listing = Listing(entries);
         var blob = store
             ? await _cache.AddBytesAsync(listing, cancellationToken)
             : new BlobRef(Sha256Hasher.HashBytes(listing), listing.Length);
-        return (entries, blob);
+        var stamped = new List<StampedFile>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (stamps[i] is { } stamp)
+            {
+                stamped.Add(new StampedFile(files[i].Relative, stamp, entries[i].Sha256));
+            }
+        }
+
+        _statCache.PutFolder(root, FolderSnapshot.Create(root, blob.Sha256, blob.Size, stamped));
+        Mark(label, "listed");
+        return new HashedFolder(entries, blob, entries.Sum(e => e.Size), entries.Length);
     }
 
+    /// <summary>Whether the walk found exactly the snapshot's files, each with the stat it had.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Unchanged(FolderSnapshot snapshot, List<ListedFile> files)
+    {
+        if (snapshot.Count != files.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            if (file.Stamp is not { Inode: not 0 } stamp || !snapshot.Matches(i, file.Relative, stamp))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the listing and every file blob that would be stored are in the cache.</summary>
+    private bool AllStored(string root, FolderSnapshot snapshot, Func<string, long, bool>? storeFile, CancellationToken cancellationToken)
+    {
+        if (!_cache.Contains(snapshot.ListingSha256))
+        {
+            return false;
+        }
+
+        if (snapshot.CacheFolders.Count > 0 && CacheFoldersUnchanged(snapshot.CacheFolders))
+        {
+            return true;
+        }
+
+        var missing = 0;
+        Parallel.For(0, snapshot.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (i, loop) =>
+        {
+            var sha = snapshot.Sha256At(i);
+            if ((storeFile is null || storeFile(snapshot.PathAt(i), snapshot.Files[i].Stamp.Size)) && !_cache.Contains(sha))
+            {
+                Interlocked.Exchange(ref missing, 1);
+                loop.Stop();
+            }
+        });
+        if (missing != 0)
+        {
+            return false;
+        }
+
+        // All there, every blob (no file left out by storeFile): remember the fan-out folders holding them.
+        if (storeFile is null && StampCacheFolders(Enumerable.Range(0, snapshot.Count).Select(snapshot.PrefixAt)) is { } folders)
+        {
+            _statCache.PutFolder(root, snapshot.WithCacheFolders(root, folders));
+        }
+
+        return true;
+    }
+
+    private bool CacheFoldersUnchanged(IReadOnlyDictionary<string, FileStamp> folders)
+    {
+        foreach (var (prefix, stamp) in folders)
+        {
+            if (_cache.FolderStamp(prefix) != stamp)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The stats of the cache's fan-out folders for these prefixes, or null when one cannot be
+    /// read or changed too recently to be trusted (a blob removed in the same clock tick as the
+    /// stat would leave the folder's mtime as it was).
+    /// </summary>
+    private Dictionary<string, FileStamp>? StampCacheFolders(IEnumerable<string> prefixes)
+    {
+        var folders = new Dictionary<string, FileStamp>(StringComparer.Ordinal);
+        foreach (var prefix in prefixes)
+        {
+            if (folders.ContainsKey(prefix))
+            {
+                continue;
+            }
+
+            if (_cache.FolderStamp(prefix) is not { Inode: not 0 } stamp || !IsSettled(stamp))
+            {
+                return null;
+            }
+
+            folders[prefix] = stamp;
+        }
+
+        return folders;
+    }
+
+    private static void Mark(string label, string what)
+    {
+        if (PhaseTimings.Enabled)
+        {
+            PhaseTimings.Mark($"hash: {label} {what}");
+        }
+    }
+
+    /// <summary>Whether a file was last modified outside the racy window (an edit in the same clock tick as the stat could go unseen).</summary>
+    private bool IsSettled(FileStamp stamp) => _time.GetUtcNow() - DateTimeOffset.UnixEpoch.AddTicks(stamp.MtimeNs / 100) > RacyWindow;
+
+    private sealed record HashedFolder(DirectoryEntry[]? Entries, BlobRef Listing, long Size, int Count);
+
     /// <summary>Hash and size of one file; the size is the bytes actually hashed (or the stat size on a stat-cache hit).</summary>
-    private async Task<(string Sha256, long Size)> HashOneAsync(string fullPath, FileStamp? listed, bool store, ProgressCounter counter, CancellationToken cancellationToken)
+    private async Task<(string Sha256, long Size)> HashOneAsync(string fullPath, FileStamp? listed, bool store, ProgressCounter counter, CancellationToken cancellationToken, bool consultFiles = true, bool rememberFile = true)
     {
         var stamp = listed ?? FileStamp.Read(fullPath) ?? throw ReproException.Usage($"cannot read {fullPath}");
-        if (_statCache.TryGet(fullPath, stamp, out var known) && (!store || _cache.Contains(known)))
+        if (consultFiles && _statCache.TryGet(fullPath, stamp, out var known) && (!store || _cache.Contains(known)))
         {
+            Interlocked.Increment(ref _statCacheHits);
             counter.AddBytes(stamp.Size);
             return (known, stamp.Size);
         }
@@ -288,8 +544,7 @@ public sealed class ArtifactHasher
             }
         }
 
-        var mtime = DateTimeOffset.UnixEpoch.AddTicks(stamp.MtimeNs / 100);
-        if (_time.GetUtcNow() - mtime > RacyWindow)
+        if (rememberFile && IsSettled(stamp))
         {
             _statCache.Put(fullPath, stamp, sha);
         }
@@ -306,6 +561,14 @@ public sealed class ArtifactHasher
         {
             var done = Interlocked.Add(ref _bytes, bytes);
             progress?.Report(new HashProgress(label, Interlocked.Read(ref _files), filesTotal, done, bytesTotal));
+        }
+
+        /// <summary>Every file at once (a folder answered by its snapshot).</summary>
+        public void AllDone()
+        {
+            Interlocked.Exchange(ref _files, filesTotal);
+            Interlocked.Exchange(ref _bytes, bytesTotal);
+            progress?.Report(new HashProgress(label, filesTotal, filesTotal, bytesTotal, bytesTotal));
         }
 
         public void FileDone()

@@ -15,5 +15,11 @@ public sealed class NullStatCache : IStatCache
     {
     }
 
+    public FolderSnapshot? GetFolder(string folder) => null;
+
+    public void PutFolder(string folder, FolderSnapshot snapshot)
+    {
+    }
+
     public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,7 +21,7 @@ public sealed class ContentCache
 
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
-    /// <summary>Folders known to exist: creating the same folder for every blob costs a syscall each.</summary>
+    /// <summary>Folders known to exist (creating the same folder for every blob costs a syscall each), and whether this instance created them.</summary>
     private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     public ContentCache(string root)
@@ -49,6 +49,24 @@ public sealed class ContentCache
             : File.Exists(path);
     }
 
+    /// <summary>
+    /// The stat of the fan-out folder holding the blobs whose hashes start with
+    /// <paramref name="prefix"/> (two hex digits), or null when it does not exist. Adding or
+    /// removing a blob there changes its mtime, so an unchanged stamp means the same blobs.
+    /// </summary>
+    public FileStamp? FolderStamp(string prefix)
+    {
+        if (prefix.Length != 2 || prefix.AsSpan().ContainsAnyExcept(LowerHex))
+        {
+            throw new ArgumentException($"not a blob folder prefix: '{prefix}'", nameof(prefix));
+        }
+
+        var path = Path.Combine(Root, "sha256", prefix);
+        return LibC.TryStat(path, followLinks: false, out var inode, out var size, out var mtime, out var isDirectory, out _) && isDirectory
+            ? new FileStamp(size, mtime, inode)
+            : null;
+    }
+
     /// <summary>Stores bytes and returns their reference.</summary>
     public async Task<BlobRef> AddBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
@@ -62,7 +80,10 @@ public sealed class ContentCache
     {
         cancellationToken.ThrowIfCancellationRequested();
         var destination = PathFor(sha256);
-        if (Contains(sha256))
+
+        // A fan-out folder this cache has just created held nothing before: no need to look for the
+        // blob there (a duplicate written twice is renamed over its identical self).
+        if (!EnsureFolder(Path.GetDirectoryName(destination)!) && Contains(sha256))
         {
             return Task.CompletedTask;
         }
@@ -72,7 +93,6 @@ public sealed class ContentCache
         {
             // Created 0444 in tmp/, written whole and closed, then renamed: four system calls, and
             // a kill at any point leaves at most a temp file, never a partial blob under its hash.
-            EnsureFolder(Path.GetDirectoryName(destination)!);
             if (LibC.TryRename(temp, destination))
             {
                 return Task.CompletedTask;
@@ -225,15 +245,17 @@ public sealed class ContentCache
         return Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.tmp");
     }
 
-    private void EnsureFolder(string folder)
+    /// <summary>Makes sure <paramref name="folder"/> exists; true when this instance created it (then it held nothing of anyone else's when created).</summary>
+    private bool EnsureFolder(string folder)
     {
-        if (_folders.ContainsKey(folder))
+        if (_folders.TryGetValue(folder, out var created))
         {
-            return;
+            return created;
         }
 
+        created = !Directory.Exists(folder);
         Directory.CreateDirectory(folder);
-        _folders[folder] = true;
+        return _folders.GetOrAdd(folder, created);
     }
 
     private void Publish(string temp, string destination)

@@ -9,13 +9,17 @@ namespace Repro.Storage;
 /// The stat cache in a local SQLite file (<c>.repro/state.db</c>). All rows are read once on
 /// first use (tens of milliseconds for 100,000 files) and new ones written in one transaction.
 /// Each digest algorithm has its own table in the same file (SHA-256 in <c>stat_cache</c>, DVC's
-/// md5 flavours in <c>stat_cache_md5</c> and <c>stat_cache_md5_dos2unix</c>).
+/// md5 flavours in <c>stat_cache_md5</c> and <c>stat_cache_md5_dos2unix</c>). A folder's snapshot
+/// is one small binary file beside the database (<c>.repro/state-folders/</c>), written by
+/// temp file and rename: an unchanged folder then costs one file read and no SQLite at all.
 /// </summary>
 public sealed class SqliteStatCache : IStatCache
 {
     private readonly string _connectionString;
     private readonly string _table;
+    private readonly string _foldersPath;
     private readonly ConcurrentDictionary<string, (FileStamp Stamp, string Sha256)> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FolderSnapshot> _pendingFolders = new(StringComparer.Ordinal);
     private Dictionary<string, (FileStamp Stamp, string Sha256)>? _known;
     private readonly Lock _loadLock = new();
 
@@ -27,6 +31,8 @@ public sealed class SqliteStatCache : IStatCache
         }
 
         _table = algorithm == "sha256" ? "stat_cache" : "stat_cache_" + algorithm.Replace('-', '_');
+        var full = Path.GetFullPath(databasePath);
+        _foldersPath = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + "-folders");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 }.ToString();
     }
 
@@ -62,8 +68,31 @@ public sealed class SqliteStatCache : IStatCache
         _pending[path] = (stamp, sha256);
     }
 
+    public FolderSnapshot? GetFolder(string folder)
+    {
+        if (_pendingFolders.TryGetValue(folder, out var pending))
+        {
+            return pending;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(FolderFile(folder));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return FolderSnapshot.Read(bytes, folder);
+    }
+
+    public void PutFolder(string folder, FolderSnapshot snapshot) => _pendingFolders[folder] = snapshot;
+
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        FlushFolders();
         if (_pending.IsEmpty)
         {
             return;
@@ -101,6 +130,35 @@ public sealed class SqliteStatCache : IStatCache
 
         _pending.Clear();
     }
+
+    /// <summary>Each snapshot through a temp file and a rename: a reader sees the old one or the new one, never half of one.</summary>
+    private void FlushFolders()
+    {
+        foreach (var folder in _pendingFolders.Keys.ToList())
+        {
+            if (!_pendingFolders.TryRemove(folder, out var snapshot))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(_foldersPath);
+            var path = FolderFile(folder);
+            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                File.WriteAllBytes(temp, snapshot.Bytes);
+                File.Move(temp, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>One file a folder and digest algorithm, named by the SHA-256 of the folder's full path (stored inside and checked on reading).</summary>
+    private string FolderFile(string folder) =>
+        Path.Combine(_foldersPath, $"{_table}-{Sha256Hasher.HashBytes(System.Text.Encoding.UTF8.GetBytes(folder))[..32]}.bin");
 
     private Dictionary<string, (FileStamp Stamp, string Sha256)> Load()
     {

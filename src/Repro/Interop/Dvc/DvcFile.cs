@@ -50,8 +50,11 @@ public static class DvcFile
     }
 
     /// <summary>Every <c>*.dvc</c> file under the root, skipping .git, .dvc, .repro and DVC's ignores.</summary>
-    public static IReadOnlyList<string> FindAll(string root) =>
-        Repro.Hashing.ArtifactHasher.Enumerate(root, relative => DvcHasher.IsIgnored(relative) || relative.EndsWith("/.repro", StringComparison.Ordinal) || relative == ".repro", stat: false)
+    public static IReadOnlyList<string> FindAll(string root) => FindAll(root, null);
+
+    /// <summary>As <see cref="FindAll(string)"/>, not descending into the paths <paramref name="alsoSkip"/> names ('/'-separated, relative to the root).</summary>
+    public static IReadOnlyList<string> FindAll(string root, IReadOnlySet<string>? alsoSkip) =>
+        Repro.Hashing.ArtifactHasher.Enumerate(root, relative => DvcHasher.IsIgnored(relative) || relative.EndsWith("/.repro", StringComparison.Ordinal) || relative == ".repro" || alsoSkip?.Contains(relative) == true, stat: false)
             .Where(f => f.Relative.EndsWith(".dvc", StringComparison.Ordinal) && !f.Relative.EndsWith("/.dvc", StringComparison.Ordinal))
             .Select(f => f.Full)
             .Order(StringComparer.Ordinal)

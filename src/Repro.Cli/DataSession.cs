@@ -1,0 +1,33 @@
+using Repro.Diagnostics;
+using Repro.Storage;
+using Repro.Workspaces;
+
+namespace Repro.Cli;
+
+/// <summary>
+/// The workspace around the current folder and its cache, for the data commands that never read
+/// or write runs (add, status, checkout, push and pull of tracked data): they skip opening the run
+/// store, which costs a tenth of a second or more, and also work while the store cannot be reached.
+/// </summary>
+public sealed class DataSession
+{
+    private DataSession(Workspace workspace)
+    {
+        Workspace = workspace;
+        Cache = new ContentCache(workspace.CachePath);
+    }
+
+    public Workspace Workspace { get; }
+
+    public ContentCache Cache { get; }
+
+    public static DataSession Open()
+    {
+        var session = new DataSession(Workspace.Require(Environment.CurrentDirectory));
+        PhaseTimings.Mark("workspace found");
+        return session;
+    }
+
+    /// <summary>The stat cache of this workspace (<c>.repro/state.db</c> and its folder snapshots).</summary>
+    public SqliteStatCache StatCache() => new(Workspace.StatePath);
+}
