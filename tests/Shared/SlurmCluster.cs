@@ -108,7 +108,9 @@ public sealed class SlurmCluster
 
         if (!Alive("/run/slurmctld.pid"))
         {
-            await MustAsync("/usr/sbin/slurmctld", []);
+            // -c: a controller the tests start begins with no jobs. Without it, the jobs of a test
+            // run that was cut short come back from the saved state as running and hold the node.
+            await MustAsync("/usr/sbin/slurmctld", ["-c"]);
         }
 
         if (!Alive("/run/slurmd.pid"))
