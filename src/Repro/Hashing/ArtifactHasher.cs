@@ -282,15 +282,26 @@ public sealed class ArtifactHasher
 
         var snapshot = _statCache.GetFolder(root);
         var known = snapshot is not null && string.Equals(snapshot.ListingSha256, listingSha256, StringComparison.Ordinal) ? snapshot : null;
-        if (known is { CacheFolders.Count: > 0 } && CacheFoldersUnchanged(known.CacheFolders))
+        return BlobsInCache(root, known, entries.Count, i => entries[i].Sha256, wanted: null, remember: known?.Count == entries.Count, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the <paramref name="count"/> blobs <paramref name="sha256At"/> names (those
+    /// <paramref name="wanted"/> keeps) are in the content cache: the fan-out folders' stats
+    /// remembered in <paramref name="snapshot"/> answer while none of them changed; otherwise one
+    /// stat a blob, and with <paramref name="remember"/> a yes is kept in the snapshot with those stats.
+    /// </summary>
+    private bool BlobsInCache(string root, FolderSnapshot? snapshot, int count, Func<int, string> sha256At, Func<int, bool>? wanted, bool remember, CancellationToken cancellationToken)
+    {
+        if (snapshot is { CacheFolders.Count: > 0 } && CacheFoldersUnchanged(snapshot.CacheFolders))
         {
             return true;
         }
 
         var missing = 0;
-        Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (i, loop) =>
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (i, loop) =>
         {
-            if (!_cache.Contains(entries[i].Sha256))
+            if ((wanted is null || wanted(i)) && !_cache.Contains(sha256At(i)))
             {
                 Interlocked.Exchange(ref missing, 1);
                 loop.Stop();
@@ -301,9 +312,9 @@ public sealed class ArtifactHasher
             return false;
         }
 
-        if (known is not null && known.Count == entries.Count && StampCacheFolders(entries.Select(e => e.Sha256[..2])) is { } folders)
+        if (snapshot is not null && remember && StampCacheFolders(Enumerable.Range(0, count).Select(i => sha256At(i)[..2])) is { } folders)
         {
-            _statCache.PutFolder(root, known.WithCacheFolders(root, folders));
+            _statCache.PutFolder(root, snapshot.WithCacheFolders(root, folders));
         }
 
         return true;
@@ -419,33 +430,9 @@ public sealed class ArtifactHasher
             return false;
         }
 
-        if (snapshot.CacheFolders.Count > 0 && CacheFoldersUnchanged(snapshot.CacheFolders))
-        {
-            return true;
-        }
-
-        var missing = 0;
-        Parallel.For(0, snapshot.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken }, (i, loop) =>
-        {
-            var sha = snapshot.Sha256At(i);
-            if ((storeFile is null || storeFile(snapshot.PathAt(i), snapshot.Files[i].Stamp.Size)) && !_cache.Contains(sha))
-            {
-                Interlocked.Exchange(ref missing, 1);
-                loop.Stop();
-            }
-        });
-        if (missing != 0)
-        {
-            return false;
-        }
-
-        // All there, every blob (no file left out by storeFile): remember the fan-out folders holding them.
-        if (storeFile is null && StampCacheFolders(Enumerable.Range(0, snapshot.Count).Select(snapshot.PrefixAt)) is { } folders)
-        {
-            _statCache.PutFolder(root, snapshot.WithCacheFolders(root, folders));
-        }
-
-        return true;
+        // All there, every blob (no file left out by storeFile): the fan-out folders holding them are remembered.
+        Func<int, bool>? wanted = storeFile is null ? null : i => storeFile(snapshot.PathAt(i), snapshot.Files[i].Stamp.Size);
+        return BlobsInCache(root, snapshot, snapshot.Count, snapshot.Sha256At, wanted, remember: storeFile is null, cancellationToken);
     }
 
     private bool CacheFoldersUnchanged(IReadOnlyDictionary<string, FileStamp> folders)

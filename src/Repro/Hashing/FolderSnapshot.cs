@@ -202,9 +202,6 @@ public sealed class FolderSnapshot
 
     public string Sha256At(int index) => Convert.ToHexStringLower(_bytes.AsSpan(HashOffset(index), HashBytes));
 
-    /// <summary>The two hex digits of entry <paramref name="index"/>'s hash (its fan-out folder in the cache).</summary>
-    public string PrefixAt(int index) => Convert.ToHexStringLower(_bytes.AsSpan(HashOffset(index), 1));
-
     private FileStamp StampAt(int index)
     {
         var at = HashOffset(index) - StampBytes;
