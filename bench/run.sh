@@ -28,14 +28,15 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-# The processes timed are the repro users run: on Linux x64 the precompiled (ReadyToRun) build
-# that the README's install line packs (build_repro in scripts/build-repro), elsewhere the portable one.
+# The processes timed are the repro users run: on Linux x64 the native (ahead-of-time compiled)
+# program that the README's install line packs (build_repro in scripts/build-repro), elsewhere the
+# portable one.
 source "$root/scripts/build-repro"
 echo "building repro and Repro.Bench (Release)..." >&2
-repro_dll="$(build_repro)"
+repro_path="$(build_repro)"
 dotnet build "$here/Repro.Bench" -c Release -nologo -v quiet >&2
-echo "timing $repro_dll" >&2
+echo "timing $repro_path" >&2
 
 dotnet "$here/Repro.Bench/bin/Release/net10.0/Repro.Bench.dll" "${args[@]}" \
-  --repro-dll "$repro_dll" \
+  --repro "$repro_path" \
   --results "$here/results/latest.md"

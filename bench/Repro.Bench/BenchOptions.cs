@@ -5,8 +5,19 @@ public sealed record BenchOptions
 {
     public bool Quick { get; init; }
 
-    /// <summary>The repro CLI to time (src/Repro.Cli/bin/Release/net10.0/repro.dll).</summary>
-    public required string ReproDll { get; init; }
+    /// <summary>
+    /// The repro to time (--repro PATH): the native program scripts/build-repro makes, or a
+    /// portable repro.dll, which runs as <c>dotnet repro.dll</c>.
+    /// </summary>
+    public required string ReproPath { get; init; }
+
+    /// <summary>The program that starts repro: <see cref="ReproPath"/> itself, or dotnet for a repro.dll.</summary>
+    public string Repro => IsDll ? "dotnet" : ReproPath;
+
+    /// <summary>What goes before repro's own arguments: the repro.dll for dotnet, else nothing.</summary>
+    public IReadOnlyList<string> ReproPrefix => IsDll ? [ReproPath] : [];
+
+    private bool IsDll => ReproPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Where the Markdown table is written as well as printed.</summary>
     public required string ResultsPath { get; init; }
@@ -57,7 +68,7 @@ public sealed record BenchOptions
                 case "--quick":
                     quick = true;
                     break;
-                case "--repro-dll" when i + 1 < args.Length:
+                case "--repro" or "--repro-dll" when i + 1 < args.Length:
                     reproDll = args[++i];
                     break;
                 case "--results" when i + 1 < args.Length:
@@ -87,14 +98,14 @@ public sealed record BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] [--store sqlite|postgresql|both] --repro-dll PATH --results FILE [--python PATH]");
+                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] [--store sqlite|postgresql|both] --repro PATH --results FILE [--python PATH]");
             }
         }
 
         return new BenchOptions
         {
             Quick = quick,
-            ReproDll = Path.GetFullPath(reproDll ?? throw new ArgumentException("--repro-dll PATH is required")),
+            ReproPath = Path.GetFullPath(reproDll ?? throw new ArgumentException("--repro PATH is required")),
             ResultsPath = Path.GetFullPath(results ?? Path.Combine("bench", "results", "latest.md")),
             Python = python ?? "/usr/bin/python3",
             TempRoot = Path.GetFullPath(tempRoot ?? Path.GetTempPath()),

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Repro.Bench;
 
 /// <summary>
-/// (c) What `repro run` adds around a command: the median of `dotnet repro.dll run -- true` minus
-/// the median of a bare `true`, next to `dotnet repro.dll --help` (the .NET start-up alone).
+/// (c) What `repro run` adds around a command: the median of `repro run -- true` minus the median
+/// of a bare `true`, next to `repro --help` (the program's start-up alone).
 /// </summary>
 public static class CliBench
 {
@@ -12,22 +12,22 @@ public static class CliBench
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
     {
-        if (!File.Exists(options.ReproDll))
+        if (!File.Exists(options.ReproPath))
         {
-            throw new FileNotFoundException($"{options.ReproDll} not found: build it with `dotnet build src/Repro.Cli -c Release`", options.ReproDll);
+            throw new FileNotFoundException($"{options.ReproPath} not found: build it with scripts/build-repro", options.ReproPath);
         }
 
         var work = Path.Combine(temp, "cli");
         Directory.CreateDirectory(work);
         var truePath = Measure.FindOnPath("true") ?? throw new InvalidOperationException("`true` is not on PATH");
-        string[] run = [options.ReproDll, "run", "--quiet", "--", "true"];
-        string[] help = [options.ReproDll, "--help"];
+        string[] run = [.. options.ReproPrefix, "run", "--quiet", "--", "true"];
+        string[] help = [.. options.ReproPrefix, "--help"];
 
-        await Measure.RunAsync("dotnet", [options.ReproDll, "init"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "init"], work, cancellationToken);
 
         // One untimed run of each: the first start reads the runtime and assemblies from disk.
-        await Measure.RunAsync("dotnet", run, work, cancellationToken);
-        await Measure.RunAsync("dotnet", help, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, run, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, help, work, cancellationToken);
         await Measure.RunAsync(truePath, [], work, cancellationToken);
 
         var runs = new List<double>();
@@ -36,9 +36,9 @@ public static class CliBench
         log.WriteLine($"[cli] {options.ProcessRuns} x `repro run -- true`, `true` and `repro --help`");
         for (var i = 0; i < options.ProcessRuns; i++)
         {
-            runs.Add((await Measure.RunAsync("dotnet", run, work, cancellationToken)).Seconds);
+            runs.Add((await Measure.RunAsync(options.Repro, run, work, cancellationToken)).Seconds);
             bare.Add((await Measure.RunAsync(truePath, [], work, cancellationToken)).Seconds);
-            helps.Add((await Measure.RunAsync("dotnet", help, work, cancellationToken)).Seconds);
+            helps.Add((await Measure.RunAsync(options.Repro, help, work, cancellationToken)).Seconds);
         }
 
         var overhead = Measure.Median(runs) - Measure.Median(bare);

@@ -15,21 +15,21 @@ public static class ContainerBench
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
     {
-        if (!File.Exists(options.ReproDll))
+        if (!File.Exists(options.ReproPath))
         {
-            throw new FileNotFoundException($"{options.ReproDll} not found: build it with `dotnet build src/Repro.Cli -c Release`", options.ReproDll);
+            throw new FileNotFoundException($"{options.ReproPath} not found: build it with scripts/build-repro", options.ReproPath);
         }
 
         var image = await TestImage.TagAsync();
         var work = Path.Combine(temp, "container");
         Directory.CreateDirectory(work);
-        string[] local = [options.ReproDll, "run", "--quiet", "--", "true"];
-        string[] container = [options.ReproDll, "run", "--quiet", "--executor", "container", "--image", image, "--", "true"];
+        string[] local = [.. options.ReproPrefix, "run", "--quiet", "--", "true"];
+        string[] container = [.. options.ReproPrefix, "run", "--quiet", "--executor", "container", "--image", image, "--", "true"];
         string[] bare = ["run", "--rm", "--init", "--pull", "never", "--network", "none", image, "true"];
 
-        await Measure.RunAsync("dotnet", [options.ReproDll, "init"], work, cancellationToken);
-        await Measure.RunAsync("dotnet", local, work, cancellationToken);
-        await Measure.RunAsync("dotnet", container, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "init"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, local, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, container, work, cancellationToken);
         await Measure.RunAsync(TestImage.Podman, bare, work, cancellationToken);
 
         var locals = new List<double>();
@@ -38,8 +38,8 @@ public static class ContainerBench
         log.WriteLine($"[container] {options.ProcessRuns} x `repro run -- true`, `repro run --executor container -- true` and `podman run {image} true`");
         for (var i = 0; i < options.ProcessRuns; i++)
         {
-            locals.Add((await Measure.RunAsync("dotnet", local, work, cancellationToken)).Seconds);
-            containers.Add((await Measure.RunAsync("dotnet", container, work, cancellationToken)).Seconds);
+            locals.Add((await Measure.RunAsync(options.Repro, local, work, cancellationToken)).Seconds);
+            containers.Add((await Measure.RunAsync(options.Repro, container, work, cancellationToken)).Seconds);
             bares.Add((await Measure.RunAsync(TestImage.Podman, bare, work, cancellationToken)).Seconds);
         }
 

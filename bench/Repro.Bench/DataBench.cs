@@ -21,8 +21,7 @@ public static class DataBench
         Directory.CreateDirectory(folder);
         log.WriteLine($"[data] writing {count} files of {options.SmallFileBytes} bytes");
         await FolderBench.WriteFilesAsync(folder, count, options.SmallFileBytes, cancellationToken);
-        var dll = options.ReproDll;
-        await Measure.RunAsync("dotnet", [dll, "init"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "init"], work, cancellationToken);
         var cache = Path.Combine(work, ".repro", "cache");
         var state = Path.Combine(work, ".repro", "state.db");
 
@@ -37,7 +36,7 @@ public static class DataBench
         for (var i = 0; i < options.Repeats; i++)
         {
             Reset(cache, state, Path.Combine(work, "data.repro"), trash);
-            adds.Add((await Measure.RunAsync("dotnet", [dll, "data", "add", "data"], work, cancellationToken)).Seconds);
+            adds.Add((await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "data", "add", "data"], work, cancellationToken)).Seconds);
         }
 
         var add = Measure.Median(adds);
@@ -45,10 +44,10 @@ public static class DataBench
         var lfs = await FolderBench.GitLfsAddAsync(folder, temp, trash, options.Repeats, log, cancellationToken);
 
         var statuses = new List<double>();
-        await Measure.RunAsync("dotnet", [dll, "data", "status"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "data", "status"], work, cancellationToken);
         for (var i = 0; i < options.ProcessRuns; i++)
         {
-            statuses.Add((await Measure.RunAsync("dotnet", [dll, "data", "status"], work, cancellationToken)).Seconds);
+            statuses.Add((await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "data", "status"], work, cancellationToken)).Seconds);
         }
 
         var gitDir = Path.Combine(temp, "data-git");
@@ -65,7 +64,7 @@ public static class DataBench
 
         var remote = Path.Combine(temp, "data-remote");
         Directory.CreateDirectory(remote);
-        await Measure.RunAsync("dotnet", [dll, "remote", "add", "origin", remote], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "remote", "add", "origin", remote], work, cancellationToken);
         var pushes = new List<double>();
         var pulls = new List<double>();
         var copies = new List<double>();
@@ -73,12 +72,12 @@ public static class DataBench
         for (var i = 0; i < options.Repeats; i++)
         {
             Empty(remote, trash);
-            pushes.Add((await Measure.RunAsync("dotnet", [dll, "data", "push"], work, cancellationToken)).Seconds);
+            pushes.Add((await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "data", "push"], work, cancellationToken)).Seconds);
             var copy = Path.Combine(temp, "data-copy");
             copies.Add((await Measure.RunAsync("cp", ["-r", blobs, copy], temp, cancellationToken)).Seconds);
             MoveAside(copy, trash);
             MoveAside(blobs, trash);
-            pulls.Add((await Measure.RunAsync("dotnet", [dll, "data", "pull"], work, cancellationToken)).Seconds);
+            pulls.Add((await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "data", "pull"], work, cancellationToken)).Seconds);
         }
 
         var status = Measure.Median(statuses);

@@ -15,22 +15,22 @@ public static class ExecutorBench
     {
         var work = Path.Combine(temp, "executor");
         Directory.CreateDirectory(work);
-        await Measure.RunAsync("dotnet", [options.ReproDll, "init"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "init"], work, cancellationToken);
 
-        string[] local = [options.ReproDll, "run", "--quiet", "--", "true"];
-        string[] sandbox = [options.ReproDll, "run", "--quiet", "--executor", "sandbox", "--", "true"];
+        string[] local = [.. options.ReproPrefix, "run", "--quiet", "--", "true"];
+        string[] sandbox = [.. options.ReproPrefix, "run", "--quiet", "--executor", "sandbox", "--", "true"];
 
         // Untimed first runs: the runtime, the assemblies and bwrap come from disk once.
-        await Measure.RunAsync("dotnet", local, work, cancellationToken);
-        await Measure.RunAsync("dotnet", sandbox, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, local, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, sandbox, work, cancellationToken);
 
         var locals = new List<double>();
         var sandboxes = new List<double>();
         log.WriteLine($"[executor] {options.ProcessRuns} x `repro run -- true` and `repro run --executor sandbox -- true`");
         for (var i = 0; i < options.ProcessRuns; i++)
         {
-            locals.Add((await Measure.RunAsync("dotnet", local, work, cancellationToken)).Seconds);
-            sandboxes.Add((await Measure.RunAsync("dotnet", sandbox, work, cancellationToken)).Seconds);
+            locals.Add((await Measure.RunAsync(options.Repro, local, work, cancellationToken)).Seconds);
+            sandboxes.Add((await Measure.RunAsync(options.Repro, sandbox, work, cancellationToken)).Seconds);
         }
 
         var sandboxed = Measure.Median(sandboxes);

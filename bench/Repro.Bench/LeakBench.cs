@@ -23,7 +23,7 @@ public static class LeakBench
         var bytes = new FileInfo(train).Length + new FileInfo(test).Length;
         var megabytes = bytes / 1e6;
 
-        string[] leak = [options.ReproDll, "leak", "--train", train, "--test", test, "--target", "label", "--id", "id", "--group", "patient", "--time", "visit"];
+        string[] leak = [.. options.ReproPrefix, "leak", "--train", train, "--test", test, "--target", "label", "--id", "id", "--group", "patient", "--time", "visit"];
         var time = File.Exists("/usr/bin/time") ? "/usr/bin/time" : null; // GNU time, for the peak memory
         var awk = Measure.FindOnPath("awk");
         double? peakMiB = null;
@@ -32,7 +32,7 @@ public static class LeakBench
         {
             if (time is not null)
             {
-                var result = await Measure.RunAsync(time, ["-f", "maxrss_kib=%M", "dotnet", .. leak], temp, cancellationToken);
+                var result = await Measure.RunAsync(time, ["-f", "maxrss_kib=%M", options.Repro, .. leak], temp, cancellationToken);
                 seconds.Add(result.Seconds);
                 var line = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith("maxrss_kib=", StringComparison.Ordinal));
                 if (line is not null)
@@ -42,7 +42,7 @@ public static class LeakBench
             }
             else
             {
-                seconds.Add((await Measure.RunAsync("dotnet", leak, temp, cancellationToken)).Seconds);
+                seconds.Add((await Measure.RunAsync(options.Repro, leak, temp, cancellationToken)).Seconds);
             }
         }
 

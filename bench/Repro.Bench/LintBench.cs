@@ -22,11 +22,11 @@ public static class LintBench
         await File.WriteAllTextAsync(script, text, cancellationToken);
         var lineCount = text.Count(c => c == '\n');
 
-        string[] lint = [options.ReproDll, "lint", "train.py", "--python", options.Python];
+        string[] lint = [.. options.ReproPrefix, "lint", "train.py", "--python", options.Python];
         string[] parse = ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", "train.py"];
 
         // Untimed first runs: the runtime, the assemblies and the interpreter come from disk once.
-        await Measure.RunAsync("dotnet", lint, work, cancellationToken);
+        await Measure.RunAsync(options.Repro, lint, work, cancellationToken);
         await Measure.RunAsync(options.Python, parse, work, cancellationToken);
 
         var lints = new List<double>();
@@ -34,7 +34,7 @@ public static class LintBench
         log.WriteLine($"[lint] {options.ProcessRuns} x `repro lint` of a {lineCount}-line script and `python3 -c ast.parse`");
         for (var i = 0; i < options.ProcessRuns; i++)
         {
-            lints.Add((await Measure.RunAsync("dotnet", lint, work, cancellationToken)).Seconds);
+            lints.Add((await Measure.RunAsync(options.Repro, lint, work, cancellationToken)).Seconds);
             parses.Add((await Measure.RunAsync(options.Python, parse, work, cancellationToken)).Seconds);
         }
 

@@ -126,8 +126,12 @@ public static class MlflowBench
     /// <summary>Starts the repro under test in <paramref name="work"/> with <paramref name="variables"/> set (a PostgreSQL password, never on its command line).</summary>
     private static Process Start(BenchOptions options, string work, IReadOnlyDictionary<string, string?> variables, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(options.ReproDll);
+        var info = new ProcessStartInfo(options.Repro) { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var prefix in options.ReproPrefix)
+        {
+            info.ArgumentList.Add(prefix);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

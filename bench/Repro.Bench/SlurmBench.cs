@@ -43,15 +43,15 @@ public static class SlurmBench
     {
         var work = Path.Combine(temp, "slurm");
         Directory.CreateDirectory(work);
-        await Measure.RunAsync("dotnet", [options.ReproDll, "init"], work, cancellationToken);
-        await Measure.RunAsync("dotnet", [options.ReproDll, "run", "--quiet", "--name", "noop", "--seed", "1", "--", "true"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "init"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "run", "--quiet", "--name", "noop", "--seed", "1", "--", "true"], work, cancellationToken);
 
         log.WriteLine($"[slurm] bare sbatch --array=0-{Tasks - 1} of /bin/true");
         var bare = await BareArrayAsync(work, cancellationToken);
         log.WriteLine($"[slurm] repro seeds noop -n {Tasks} -j {Environment.ProcessorCount} (local)");
-        var local = (await Measure.RunAsync("dotnet", [options.ReproDll, "seeds", "noop", "-n", Tasks.ToString(CultureInfo.InvariantCulture), "-j", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)], work, cancellationToken)).Seconds;
+        var local = (await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "seeds", "noop", "-n", Tasks.ToString(CultureInfo.InvariantCulture), "-j", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)], work, cancellationToken)).Seconds;
         log.WriteLine($"[slurm] repro seeds noop -n {Tasks} --executor slurm");
-        var slurm = (await Measure.RunAsync("dotnet", [options.ReproDll, "seeds", "noop", "-n", Tasks.ToString(CultureInfo.InvariantCulture), "--executor", "slurm"], work, cancellationToken)).Seconds;
+        var slurm = (await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "seeds", "noop", "-n", Tasks.ToString(CultureInfo.InvariantCulture), "--executor", "slurm"], work, cancellationToken)).Seconds;
 
         var perTask = (slurm - bare) / Tasks;
         return

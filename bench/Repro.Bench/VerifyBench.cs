@@ -109,8 +109,8 @@ public static class VerifyBench
         await Measure.RunAsync("git", ["init", "-q"], work, cancellationToken);
         await Measure.RunAsync("git", ["add", "."], work, cancellationToken);
         await Measure.RunAsync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", "commit", "-qm", "bench"], work, cancellationToken);
-        await Measure.RunAsync("dotnet", [options.ReproDll, "init"], work, cancellationToken);
-        await Measure.RunAsync("dotnet", [options.ReproDll, "run", "-q", "--name", "bench", "--dep", "data.csv", "--metrics", "metrics.json", "--seed", "1", "--", Python, "train.py"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "init"], work, cancellationToken);
+        await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "run", "-q", "--name", "bench", "--dep", "data.csv", "--metrics", "metrics.json", "--seed", "1", "--", Python, "train.py"], work, cancellationToken);
 
         var bare = new List<double>();
         var verify = new List<double>();
@@ -118,7 +118,7 @@ public static class VerifyBench
         for (var i = 0; i < options.Repeats; i++)
         {
             bare.Add((await Measure.RunAsync(Python, ["train.py"], work, cancellationToken)).Seconds);
-            verify.Add((await Measure.RunAsync("dotnet", [options.ReproDll, "verify", "bench"], work, cancellationToken)).Seconds);
+            verify.Add((await Measure.RunAsync(options.Repro, [.. options.ReproPrefix, "verify", "bench"], work, cancellationToken)).Seconds);
         }
 
         var ratio = Measure.Median(verify) / Measure.Median(bare);

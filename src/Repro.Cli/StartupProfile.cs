@@ -1,16 +1,23 @@
 using System.Runtime;
+using System.Runtime.CompilerServices;
 
 namespace Repro.Cli;
 
 /// <summary>
 /// Multi-core JIT: the runtime records which methods a command compiles and, on the next start
 /// of the same command, compiles them ahead on another core. Start-up is most of a short
-/// command's cost; the profile lives in the user's cache folder and is safe to delete.
+/// command's cost; the profile lives in the user's cache folder and is safe to delete. The native
+/// (ahead-of-time compiled) build has nothing to compile, so it keeps no profile.
 /// </summary>
 internal static class StartupProfile
 {
     public static void Start(string[] args)
     {
+        if (!RuntimeFeature.IsDynamicCodeCompiled)
+        {
+            return;
+        }
+
         try
         {
             var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache

@@ -275,6 +275,6 @@ public static class MlflowEndpoints
     private static async Task WriteErrorAsync(HttpContext http, int status, string code, string message)
     {
         http.Response.StatusCode = status;
-        await http.Response.WriteAsJsonAsync(new ErrorBody(code, message), ServerJson.Options);
+        await http.Response.WriteAsJsonAsync(new ErrorBody(code, message), ServerJson.Default.ErrorBody);
     }
 }

@@ -61,7 +61,7 @@ public sealed class ReproServer : IAsyncDisposable
             if (http.Request.ContentLength > options.MaxBodyBytes)
             {
                 http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await http.Response.WriteAsJsonAsync(new ErrorBody("INVALID_PARAMETER_VALUE", $"request body of {http.Request.ContentLength} bytes is over the limit of {options.MaxBodyBytes} bytes"), ServerJson.Options);
+                await http.Response.WriteAsJsonAsync(new ErrorBody("INVALID_PARAMETER_VALUE", $"request body of {http.Request.ContentLength} bytes is over the limit of {options.MaxBodyBytes} bytes"), ServerJson.Default.ErrorBody);
                 return;
             }
 

@@ -43,6 +43,6 @@ public static class TokenGuard
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        await context.Response.WriteAsJsonAsync(new ErrorBody("UNAUTHENTICATED", "a valid token is required: send 'Authorization: Bearer TOKEN' or open /?token=TOKEN"), ServerJson.Options);
+        await context.Response.WriteAsJsonAsync(new ErrorBody("UNAUTHENTICATED", "a valid token is required: send 'Authorization: Bearer TOKEN' or open /?token=TOKEN"), ServerJson.Default.ErrorBody);
     }
 }

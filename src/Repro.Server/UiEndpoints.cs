@@ -326,6 +326,6 @@ public static class UiEndpoints
     private static async Task WriteJsonAsync(HttpContext http, int status, ErrorBody body)
     {
         http.Response.StatusCode = status;
-        await http.Response.WriteAsJsonAsync(body, ServerJson.Options, http.RequestAborted);
+        await http.Response.WriteAsJsonAsync(body, ServerJson.Default.ErrorBody, cancellationToken: http.RequestAborted);
     }
 }

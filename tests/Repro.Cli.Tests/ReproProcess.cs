@@ -3,10 +3,19 @@ using System.Text;
 
 namespace Repro.Cli.Tests;
 
-/// <summary>Runs the real built <c>repro</c> (repro.dll next to the tests) as a child process.</summary>
+/// <summary>
+/// Runs the real built <c>repro</c> as a child process: the native program named by
+/// <c>REPRO_TEST_EXE</c> (scripts/test sets it to the build users install), else
+/// <c>dotnet repro.dll</c> next to the tests.
+/// </summary>
 public static class ReproProcess
 {
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "repro.dll");
+
+    /// <summary>The native repro under test, or null when the tests run the portable repro.dll.</summary>
+    public static string? Executable { get; } = Environment.GetEnvironmentVariable("REPRO_TEST_EXE") is { Length: > 0 } exe
+        ? File.Exists(exe) ? Path.GetFullPath(exe) : throw new FileNotFoundException($"REPRO_TEST_EXE names {exe}, which does not exist", exe)
+        : null;
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
@@ -15,7 +24,7 @@ public static class ReproProcess
 
     public static Process Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, bool redirectInput = true)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Executable ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -23,7 +32,11 @@ public static class ReproProcess
             RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Dll);
+        if (Executable is null)
+        {
+            info.ArgumentList.Add(Dll);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

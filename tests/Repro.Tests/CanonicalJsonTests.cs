@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Repro.Serialization;
 
 namespace Repro.Tests;
@@ -25,6 +27,59 @@ public sealed class CanonicalJsonTests
         await prepared;
         Assert.Equal(during, CanonicalJson.Serialize(manifest));
         Assert.Equal(manifest.Id, CanonicalJson.Deserialize<Domain.RunManifest>(Encoding.UTF8.GetString(during)).Id);
+    }
+
+    /// <summary>
+    /// Every document type has compile-time metadata for its whole graph (a missing one would fail
+    /// at its first use in the native build), and every enum in it travels as its name.
+    /// </summary>
+    [Fact]
+    public void Every_document_type_resolves_without_reflection_and_writes_its_enums_as_names()
+    {
+        var roots = typeof(ReproJsonContext).GetCustomAttributesData()
+            .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
+            .Select(a => (Type)a.ConstructorArguments[0].Value!)
+            .ToList();
+        Assert.Contains(typeof(Domain.RunManifest), roots);
+        var seen = new HashSet<Type>();
+        var pending = new Stack<Type>(roots);
+        var enums = new List<Type>();
+        while (pending.Count > 0)
+        {
+            var type = pending.Pop();
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type == typeof(object) || !seen.Add(type))
+            {
+                continue;
+            }
+
+            if (type.IsEnum)
+            {
+                enums.Add(type);
+            }
+
+            var info = CanonicalJson.Options.GetTypeInfo(type);
+            foreach (var property in info.Properties)
+            {
+                pending.Push(property.PropertyType);
+            }
+
+            foreach (var inner in new[] { info.ElementType, info.KeyType })
+            {
+                if (inner is not null)
+                {
+                    pending.Push(inner);
+                }
+            }
+        }
+
+        Assert.NotEmpty(enums);
+        foreach (var type in enums)
+        {
+            var value = Enum.GetValues(type).GetValue(0);
+            var json = JsonSerializer.Serialize(value, CanonicalJson.Options.GetTypeInfo(type));
+            Assert.True(json.StartsWith('"'), $"{type.Name} is written as {json}, not as its name");
+        }
     }
 
     [Theory]

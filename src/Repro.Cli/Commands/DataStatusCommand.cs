@@ -35,7 +35,7 @@ public static class DataStatusCommand
                 var array = new JsonArray();
                 foreach (var status in statuses)
                 {
-                    array.Add(new JsonObject
+                    array.Add((JsonNode)new JsonObject
                     {
                         ["path"] = status.Path,
                         ["status"] = status.StateText,
@@ -46,7 +46,7 @@ public static class DataStatusCommand
 
                 foreach (var entry in dvc)
                 {
-                    array.Add(new JsonObject
+                    array.Add((JsonNode)new JsonObject
                     {
                         ["path"] = entry.Path,
                         ["status"] = DvcState(entry),

@@ -151,14 +151,7 @@ public static class ModelCommand
             var runStillStored = await session.Store.GetAsync(registered.Version.Run.Id, cancellationToken);
             if (parse.GetValue(json))
             {
-                WriteJson(context, new
-                {
-                    registered.Version,
-                    registered.Digest,
-                    registered.Aliases,
-                    VerifiedSinceRegistration = later,
-                    RunDigestNow = runStillStored?.Digest,
-                });
+                WriteJson(context, new ModelVersionAnswer(registered.Version, registered.Digest, registered.Aliases, later, runStillStored?.Digest));
                 return 0;
             }
 
@@ -257,5 +250,5 @@ public static class ModelCommand
             : path;
 
     private static void WriteJson<T>(CliContext context, T value) =>
-        context.Out.WriteLine(JsonSerializer.Serialize(value, CanonicalJson.IndentedOptions));
+        context.Out.WriteLine(JsonSerializer.Serialize(value, CanonicalJson.TypeInfo<T>(indented: true)));
 }

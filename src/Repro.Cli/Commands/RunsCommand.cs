@@ -35,7 +35,7 @@ public static class RunsCommand
             var runs = await session.Store.ListAsync(query, cancellationToken);
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(runs, CanonicalJson.IndentedOptions));
+                context.Out.WriteLine(JsonSerializer.Serialize(runs, CanonicalJson.TypeInfo<IReadOnlyList<RunSummary>>(indented: true)));
                 return 0;
             }
 

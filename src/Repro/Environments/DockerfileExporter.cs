@@ -1,8 +1,8 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Repro.Capture;
 using Repro.Domain;
+using Repro.Serialization;
 
 namespace Repro.Environments;
 
@@ -22,8 +22,6 @@ public sealed class DockerfileExporter : IEnvironmentExporter
     {
         "PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "PYTHONPATH",
     };
-
-    private static readonly JsonSerializerOptions ExecForm = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static DockerfileExporter Instance { get; } = new();
 
@@ -65,7 +63,7 @@ public sealed class DockerfileExporter : IEnvironmentExporter
             text.Append("WORKDIR ").Append(workingDirectory).Append('\n');
         }
 
-        text.Append("CMD ").Append(JsonSerializer.Serialize(Command(run), ExecForm)).Append('\n');
+        text.Append("CMD ").Append(JsonSerializer.Serialize(Command(run), CanonicalJson.TypeInfo<IReadOnlyList<string>>())).Append('\n');
         return text.ToString();
     }
 

@@ -27,21 +27,31 @@ public static class CanonicalJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(ReproJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+            // Compile-time metadata only: no reflection, so repro runs as a native (AOT) program.
+            // A type missing from ReproJsonContext fails at its first use, in every test too.
+            TypeInfoResolver = ReproJsonContext.Default,
         };
-        // Verdicts are upper case (IDENTICAL…); options converters win over type attributes, so it goes first.
+        // Verdicts are upper case (IDENTICAL…); every other enum travels as its snake_case name.
         options.Converters.Add(new Comparison.VerdictJsonConverter());
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        options.MakeReadOnly(populateMissingResolver: true);
+        foreach (var converter in ReproJsonContext.EnumConverters())
+        {
+            options.Converters.Add(converter);
+        }
+
+        options.MakeReadOnly();
         return options;
     }
+
+    /// <summary>The compile-time metadata of <typeparamref name="T"/> under the canonical options.</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>(bool indented = false) =>
+        (JsonTypeInfo<T>)(indented ? IndentedOptions : Options).GetTypeInfo(typeof(T));
 
     /// <summary>Serialises <paramref name="value"/> to canonical UTF-8 bytes.</summary>
     public static byte[] Serialize<T>(T value, bool indented = false)
     {
         // Serialise with the source-generated metadata, then re-write with sorted keys from a
         // JsonDocument: much cheaper than building a JsonNode tree.
-        var raw = JsonSerializer.SerializeToUtf8Bytes(value, Options);
+        var raw = JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
         using var document = JsonDocument.Parse(raw);
         return Write(document.RootElement, indented);
     }
@@ -110,7 +120,7 @@ public static class CanonicalJson
     public static Task PrepareInBackground(Type type) => Task.Run(() => Prepare(type));
 
     public static T Deserialize<T>(string json) =>
-        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("empty JSON document");
+        JsonSerializer.Deserialize(json, TypeInfo<T>()) ?? throw new JsonException("empty JSON document");
 
     private static void WriteSorted(Utf8JsonWriter writer, JsonElement element)
     {

@@ -17,7 +17,8 @@ public static class ReproLauncher
             return null;
         }
 
+        // A native build is its own host; a portable one runs as `dotnet repro.dll`.
         var name = Path.GetFileNameWithoutExtension(host);
-        return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? [host, entry.Location] : [host];
+        return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? [host, Path.Combine(AppContext.BaseDirectory, "repro.dll")] : [host];
     }
 }

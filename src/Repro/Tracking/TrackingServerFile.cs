@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
 
@@ -30,7 +31,7 @@ public sealed record TrackingServerFile
     }
 
     public static Task WriteAsync(Workspace workspace, TrackingServerFile file, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllTextAsync(PathFor(workspace), JsonSerializer.Serialize(file), cancellationToken);
+        AtomicFile.WriteAllTextAsync(PathFor(workspace), JsonSerializer.Serialize(file, ReproJsonContext.Default.TrackingServerFile), cancellationToken);
 
     /// <summary>The server serving <paramref name="workspace"/>, or null when none runs (no file, unreadable, or its process gone).</summary>
     public static TrackingServerFile? ReadLive(Workspace workspace)
@@ -38,7 +39,7 @@ public sealed record TrackingServerFile
         TrackingServerFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<TrackingServerFile>(File.ReadAllText(PathFor(workspace)));
+            file = JsonSerializer.Deserialize(File.ReadAllText(PathFor(workspace)), ReproJsonContext.Default.TrackingServerFile);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -54,7 +55,7 @@ public sealed record TrackingServerFile
         var path = PathFor(workspace);
         try
         {
-            var file = JsonSerializer.Deserialize<TrackingServerFile>(File.ReadAllText(path));
+            var file = JsonSerializer.Deserialize(File.ReadAllText(path), ReproJsonContext.Default.TrackingServerFile);
             if (file?.Pid == pid)
             {
                 File.Delete(path);

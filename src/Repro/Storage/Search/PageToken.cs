@@ -11,12 +11,38 @@ internal static class PageToken
 {
     public static string Encode(string fingerprint, IReadOnlyList<object?> values)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["q"] = fingerprint,
-            ["v"] = values,
-        });
-        return Convert.ToBase64String(json);
+            writer.WriteStartObject();
+            writer.WriteString("q", fingerprint);
+            writer.WriteStartArray("v");
+            foreach (var value in values)
+            {
+                switch (value)
+                {
+                    case null:
+                        writer.WriteNullValue();
+                        break;
+                    case string text:
+                        writer.WriteStringValue(text);
+                        break;
+                    case double real:
+                        writer.WriteNumberValue(real);
+                        break;
+                    case long integer:
+                        writer.WriteNumberValue(integer);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"a sort value of type {value.GetType().Name} cannot go into a page token");
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Convert.ToBase64String(buffer.ToArray());
     }
 
     public static IReadOnlyList<object?> Decode(string token, string fingerprint, IReadOnlyList<SqlValueType> types)

@@ -219,12 +219,40 @@ public sealed class RunSearch
     /// <summary>Ties a page token to the query it was made for, so a token from another query is refused.</summary>
     private static string Fingerprint(RunSearchQuery query)
     {
-        var shape = JsonSerializer.Serialize(new object?[]
+        using var shape = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(shape))
         {
-            query.Filter ?? string.Empty, query.OrderBy, query.Name, query.NameContains,
-            query.Statuses.Select(s => s.ToString()), query.Kinds, query.ParentId, query.ExperimentIds, query.ViewType.ToString(),
-        });
-        return Sha256Hasher.HashBytes(Encoding.UTF8.GetBytes(shape))[..16];
+            writer.WriteStartArray();
+            writer.WriteStringValue(query.Filter ?? string.Empty);
+            writer.WriteStartArray();
+            foreach (var key in query.OrderBy)
+            {
+                writer.WriteStringValue(key);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStringValue(query.Name);
+            writer.WriteStringValue(query.NameContains);
+            WriteStrings(writer, query.Statuses.Select(s => s.ToString()));
+            WriteStrings(writer, query.Kinds);
+            writer.WriteStringValue(query.ParentId);
+            WriteStrings(writer, query.ExperimentIds);
+            writer.WriteStringValue(query.ViewType.ToString());
+            writer.WriteEndArray();
+        }
+
+        return Sha256Hasher.HashBytes(shape.ToArray())[..16];
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, IEnumerable<string> values)
+    {
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static RunSummary ReadSummary(DbDataReader reader) => new()
