@@ -16,7 +16,7 @@ public sealed class ContentCacheTests
         var path = dir.Combine("cache", "sha256", expected[..2], expected[2..]);
         Assert.True(File.Exists(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
-        Assert.Empty(Directory.GetFiles(cache.TempDirectory));
+        Assert.Empty(TempFiles(cache));
     }
 
     [Fact]
@@ -30,8 +30,22 @@ public sealed class ContentCacheTests
         Assert.Contains("changed while it was being hashed", error.Message, StringComparison.Ordinal);
         Assert.False(cache.Contains(claimed));
 
-        // A small file is checked in memory, before any temp file (or tmp/ itself) exists.
-        Assert.True(!Directory.Exists(cache.TempDirectory) || Directory.GetFiles(cache.TempDirectory).Length == 0);
+        // A small file is checked in memory, before any temp file exists.
+        Assert.Empty(TempFiles(cache));
+    }
+
+    [Fact]
+    public async Task A_stored_blob_leaves_no_temp_file_and_a_left_over_one_is_not_a_blob()
+    {
+        using var dir = new TempDirectory();
+        var cache = new ContentCache(dir.Combine("cache"));
+        var blob = await cache.AddBytesAsync("some bytes"u8.ToArray(), CancellationToken.None);
+        var folder = Path.GetDirectoryName(cache.PathFor(blob.Sha256))!;
+        Assert.Equal([cache.PathFor(blob.Sha256)], Directory.GetFiles(folder));
+
+        // What a kill between the write and the rename leaves: a dot-named file beside the blob.
+        File.WriteAllText(Path.Combine(folder, ".0123456789abcdef0123456789abcdef.tmp"), "half");
+        Assert.Equal([blob.Sha256], cache.EnumerateBlobs().ToList());
     }
 
     [Fact]
@@ -61,7 +75,7 @@ public sealed class ContentCacheTests
         Assert.Null(await cache.AddStreamAsync(new MemoryStream("good"u8.ToArray()), good, CancellationToken.None));
         Assert.Equal("good", await File.ReadAllTextAsync(cache.PathFor(good)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(cache.PathFor(good)));
-        Assert.Empty(Directory.GetFiles(cache.TempDirectory));
+        Assert.Empty(TempFiles(cache));
     }
 
     [Fact]
@@ -82,4 +96,8 @@ public sealed class ContentCacheTests
         Assert.Throws<ArgumentException>(() => cache.PathFor("../../etc/passwd"));
         Assert.Throws<ArgumentException>(() => cache.PathFor(new string('A', 64)));
     }
+
+    /// <summary>Temp files anywhere in the cache: in tmp/ (large downloads) or beside a blob (small ones).</summary>
+    internal static IEnumerable<string> TempFiles(ContentCache cache) =>
+        Directory.Exists(cache.Root) ? Directory.EnumerateFiles(cache.Root, "*.tmp", SearchOption.AllDirectories) : [];
 }

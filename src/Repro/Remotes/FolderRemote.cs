@@ -7,16 +7,16 @@ using Repro.Interop;
 namespace Repro.Remotes;
 
 /// <summary>
-/// A remote in a folder (a network share, a mounted disk, another path). Uploads go to
-/// <c>tmp/</c> in the same folder, are hashed as they are written and renamed into place only
-/// when they match, so an interrupted push leaves no wrong blob, and the next push resumes.
+/// A remote in a folder (a network share, a mounted disk, another path). Uploads go to a
+/// dot-named temp file beside their place, are hashed as they are written and renamed into place
+/// only when they match, so an interrupted push leaves no wrong blob, and the next push resumes.
 /// </summary>
 public sealed class FolderRemote : IRemote
 {
     private const int Chunk = 1 << 20;
     private const int SmallBlob = 256 * 1024;
 
-    /// <summary>Folders made by this instance: creating tmp/ and the fan-out folder for every blob costs two mkdirs each.</summary>
+    /// <summary>Folders made by this instance: creating the fan-out folder for every blob costs a mkdir each.</summary>
     private readonly ConcurrentDictionary<string, bool> _folders = new(StringComparer.Ordinal);
 
     public string Root { get; }
@@ -68,7 +68,9 @@ public sealed class FolderRemote : IRemote
             return;
         }
 
-        var temp = Path.Combine(Root, "tmp", $"{Guid.NewGuid():N}.tmp");
+        // Beside the blob, dot-named: a rename within one folder does not take the file system's
+        // rename lock that every upload from a shared tmp/ would wait on.
+        var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Guid.NewGuid():N}.tmp");
         if (TryPutSmall(sha256, sourcePath, temp, destination))
         {
             return;
@@ -119,8 +121,8 @@ public sealed class FolderRemote : IRemote
     }
 
     /// <summary>
-    /// A small blob with the fast file calls: read whole, hashed, created read-only in tmp/ and
-    /// renamed into place (about nine system calls instead of twenty). False when it does not
+    /// A small blob with the fast file calls: read whole, hashed, created read-only beside its
+    /// place and renamed into it (about nine system calls instead of twenty). False when it does not
     /// apply here (large file, other platform); a hash mismatch throws as the general path does.
     /// </summary>
     private bool TryPutSmall(string sha256, string sourcePath, string temp, string destination)
@@ -139,13 +141,12 @@ public sealed class FolderRemote : IRemote
             throw ReproException.CannotExecute($"not uploaded: the local blob {sha256[..12]} hashes to {actual[..12]} (corrupt cache; run `repro data fsck`)");
         }
 
-        EnsureFolder(Path.GetDirectoryName(temp)!);
+        EnsureFolder(Path.GetDirectoryName(destination)!);
         if (!LibC.TryWriteNewReadOnlyFile(temp, bytes.Span))
         {
             return false;
         }
 
-        EnsureFolder(Path.GetDirectoryName(destination)!);
         if (LibC.TryRename(temp, destination))
         {
             return true;

@@ -36,9 +36,15 @@ public sealed class FolderRemoteTests : RemoteContract
     {
         using var dir = new TempDirectory();
         await using var remote = await OpenAsync(dir);
-        var tmp = Path.Combine(((FolderRemote)remote).Root, "tmp", "half.tmp");
-        Directory.CreateDirectory(Path.GetDirectoryName(tmp)!);
-        File.WriteAllText(tmp, "half an upload");
+        var root = ((FolderRemote)remote).Root;
+
+        // Where older versions uploaded, and beside a blob's place, where uploads go now.
+        foreach (var tmp in new[] { Path.Combine(root, "tmp", "half.tmp"), Path.Combine(root, "sha256", "ab", ".0123456789abcdef.tmp") })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(tmp)!);
+            File.WriteAllText(tmp, "half an upload");
+        }
+
         Assert.Empty(await remote.ListAsync(CancellationToken.None));
     }
 }

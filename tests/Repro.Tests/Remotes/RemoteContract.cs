@@ -122,7 +122,7 @@ public abstract class RemoteContract
         Assert.Single(result.Corrupt);
         Assert.Equal(0, result.Transferred);
         Assert.False(cache.Contains(single.Pointer.Sha256));
-        Assert.Empty(Directory.EnumerateFiles(cache.TempDirectory));
+        Assert.Empty(ContentCacheTests.TempFiles(cache));
     }
 
     [Fact]
