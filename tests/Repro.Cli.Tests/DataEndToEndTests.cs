@@ -236,6 +236,41 @@ public sealed class DataEndToEndTests
     }
 
     [Fact]
+    public async Task Gc_removes_temp_files_killed_writes_left_an_hour_ago_and_never_a_younger_one()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        dir.Write("tracked.csv", "tracked\n");
+        Assert.Equal(0, (await dir.ReproAsync("data", "add", "tracked.csv")).ExitCode);
+        var tracked = ReproProcess.Sha256("tracked\n");
+        var cache = dir.Combine(".repro", "cache");
+        var beside = Path.Combine(cache, "sha256", tracked[..2], ".0123456789abcdef0123456789abcdef.tmp");
+        var inTmp = Path.Combine(cache, "tmp", "0123456789abcdef0123456789abcdef.tmp");
+        var young = Path.Combine(cache, "sha256", tracked[..2], ".fedcba9876543210fedcba9876543210.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(inTmp)!);
+        foreach (var path in new[] { beside, inTmp, young })
+        {
+            File.WriteAllText(path, "half a blob");
+        }
+
+        File.SetLastWriteTimeUtc(beside, DateTime.UtcNow.AddHours(-2));
+        File.SetLastWriteTimeUtc(inTmp, DateTime.UtcNow.AddHours(-2));
+
+        var dry = await dir.ReproAsync("data", "gc", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("would remove 2 temp files (22 B)", dry.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(beside) && File.Exists(inTmp));
+
+        var gc = await dir.ReproAsync("data", "gc");
+        Assert.True(gc.ExitCode == 0, gc.ToString());
+        Assert.Contains("removed 2 temp files", gc.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(beside));
+        Assert.False(File.Exists(inTmp));
+        Assert.True(File.Exists(young));
+        Assert.True(HasBlob(dir, tracked));
+    }
+
+    [Fact]
     public async Task Fsck_quarantines_a_corrupt_blob_exits_1_and_repair_fetches_it_again_from_the_remote()
     {
         using var dir = new Workdir();

@@ -40,6 +40,11 @@ public static class DataGcCommand
             }
 
             context.Out.WriteLine($"{(dry ? "would remove" : "removed")} {result.Removed.Count} blob{(result.Removed.Count == 1 ? string.Empty : "s")} ({Format.Bytes(result.Bytes)}); kept everything {(onlyWorkspace ? "pointer files" : "pointer files and recorded runs")} refer to");
+            if (result.StaleTempFiles.Count > 0)
+            {
+                var count = result.StaleTempFiles.Count;
+                context.Out.WriteLine($"{(dry ? "would remove" : "removed")} {count} temp file{(count == 1 ? string.Empty : "s")} ({Format.Bytes(result.StaleTempFiles.Sum(t => t.Size))}) that interrupted writes left in the cache");
+            }
             return 0;
         });
         return command;

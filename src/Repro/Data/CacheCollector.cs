@@ -12,6 +12,9 @@ namespace Repro.Data;
 /// </summary>
 public sealed class CacheCollector(ContentCache cache, DataTracker tracker, IRunStore store)
 {
+    /// <summary>How old a temp file in the cache must be before gc takes it for the leftover of a killed write.</summary>
+    public static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
+
     public async Task<GcResult> CollectAsync(bool includeRuns, bool dryRun, CancellationToken cancellationToken)
     {
         var keep = new HashSet<string>(StringComparer.Ordinal);
@@ -58,6 +61,18 @@ public sealed class CacheCollector(ContentCache cache, DataTracker tracker, IRun
             removed.Add((sha, size));
         }
 
-        return new GcResult(removed, keep.Count, dryRun);
+        // Left by a process killed between writing a blob and renaming it into place; an hour
+        // old at least, so a write still under way elsewhere is never touched.
+        var stale = cache.EnumerateStaleTempFiles(DateTime.UtcNow - StaleTempAge).ToList();
+        if (!dryRun)
+        {
+            foreach (var (path, _) in stale)
+            {
+                File.SetAttributes(path, FileAttributes.Normal);
+                File.Delete(path);
+            }
+        }
+
+        return new GcResult(removed, keep.Count, dryRun) { StaleTempFiles = stale };
     }
 }

@@ -242,6 +242,33 @@ public sealed class ContentCache
     public async Task<byte[]> ReadAllBytesAsync(string sha256, CancellationToken cancellationToken) =>
         await File.ReadAllBytesAsync(PathFor(sha256), cancellationToken);
 
+    /// <summary>
+    /// Temp files a killed process left: in tmp/ (large blobs) and dot-named beside the blobs
+    /// (small ones), last written before <paramref name="before"/>; a younger one may still be
+    /// being written.
+    /// </summary>
+    public IEnumerable<(string Path, long Size)> EnumerateStaleTempFiles(DateTime before)
+    {
+        var folders = new List<string> { TempDirectory };
+        var blobs = Path.Combine(Root, "sha256");
+        if (Directory.Exists(blobs))
+        {
+            folders.AddRange(Directory.EnumerateDirectories(blobs));
+        }
+
+        foreach (var folder in folders.Where(Directory.Exists))
+        {
+            var pattern = folder == TempDirectory ? "*.tmp" : ".*.tmp";
+            foreach (var file in new DirectoryInfo(folder).EnumerateFiles(pattern))
+            {
+                if (file.LastWriteTimeUtc < before)
+                {
+                    yield return (file.FullName, file.Length);
+                }
+            }
+        }
+    }
+
     /// <summary>A temp name in the folder of <paramref name="destination"/>: dot-named, never a hash, so listings skip it.</summary>
     private static string TempPathBeside(string destination) =>
         Path.Combine(Path.GetDirectoryName(destination)!, $".{Guid.NewGuid():N}.tmp");
