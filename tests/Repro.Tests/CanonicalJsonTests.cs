@@ -41,38 +41,7 @@ public sealed class CanonicalJsonTests
             .Select(a => (Type)a.ConstructorArguments[0].Value!)
             .ToList();
         Assert.Contains(typeof(Domain.RunManifest), roots);
-        var seen = new HashSet<Type>();
-        var pending = new Stack<Type>(roots);
-        var enums = new List<Type>();
-        while (pending.Count > 0)
-        {
-            var type = pending.Pop();
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (type == typeof(object) || !seen.Add(type))
-            {
-                continue;
-            }
-
-            if (type.IsEnum)
-            {
-                enums.Add(type);
-            }
-
-            var info = CanonicalJson.Options.GetTypeInfo(type);
-            foreach (var property in info.Properties)
-            {
-                pending.Push(property.PropertyType);
-            }
-
-            foreach (var inner in new[] { info.ElementType, info.KeyType })
-            {
-                if (inner is not null)
-                {
-                    pending.Push(inner);
-                }
-            }
-        }
-
+        var enums = roots.SelectMany(CanonicalJson.TypesReachedFrom).Where(t => t.IsEnum).Distinct().ToList();
         Assert.NotEmpty(enums);
         foreach (var type in enums)
         {

@@ -54,8 +54,7 @@ public sealed class CacheCollector(ContentCache cache, DataTracker tracker, IRun
             var size = new FileInfo(path).Length;
             if (!dryRun)
             {
-                File.SetAttributes(path, FileAttributes.Normal);
-                File.Delete(path);
+                DeleteReadOnly(path);
             }
 
             removed.Add((sha, size));
@@ -68,11 +67,17 @@ public sealed class CacheCollector(ContentCache cache, DataTracker tracker, IRun
         {
             foreach (var (path, _) in stale)
             {
-                File.SetAttributes(path, FileAttributes.Normal);
-                File.Delete(path);
+                DeleteReadOnly(path);
             }
         }
 
         return new GcResult(removed, keep.Count, dryRun) { StaleTempFiles = stale };
+    }
+
+    /// <summary>Blobs and their temp files are created read-only.</summary>
+    private static void DeleteReadOnly(string path)
+    {
+        File.SetAttributes(path, FileAttributes.Normal);
+        File.Delete(path);
     }
 }

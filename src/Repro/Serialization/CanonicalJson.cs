@@ -85,14 +85,21 @@ public static class CanonicalJson
     /// it JIT-compiling the metadata code for each value type). Commands call it on another
     /// thread while they wait for something else; it is safe beside a real call.
     /// </summary>
-    public static void Prepare(Type type)
+    public static void Prepare(Type type) => TypesReachedFrom(type);
+
+    /// <summary>
+    /// <paramref name="root"/> and every type its JSON holds (properties, elements, keys; a
+    /// nullable's underlying type), each with its metadata built under the canonical options.
+    /// </summary>
+    internal static IReadOnlySet<Type> TypesReachedFrom(Type root)
     {
         var seen = new HashSet<Type>();
         var pending = new Stack<Type>();
-        pending.Push(type);
+        pending.Push(root);
         while (pending.Count > 0)
         {
-            var next = pending.Pop();
+            var popped = pending.Pop();
+            var next = Nullable.GetUnderlyingType(popped) ?? popped;
             if (next == typeof(object) || !seen.Add(next))
             {
                 continue;
@@ -114,6 +121,8 @@ public static class CanonicalJson
                 pending.Push(key);
             }
         }
+
+        return seen;
     }
 
     /// <summary><see cref="Prepare"/> on a thread-pool thread; a failure there is left for the real call to report.</summary>
