@@ -78,7 +78,8 @@ public sealed class VerifyEndToEndTests
         Assert.Single(report.GetProperty("reproduction_runs").EnumerateArray());
 
         var junit = XDocument.Load(dir.Combine("verify.xml"));
-        Assert.Equal(3, junit.Descendants("testcase").Count());
+        Assert.Equal(4, junit.Descendants("testcase").Count());
+        Assert.Contains(junit.Descendants("testcase"), c => c.Attribute("name")?.Value == "stdout");
         Assert.Empty(junit.Descendants("failure"));
 
         // The verification ran in a scratch checkout: no worktree or scratch folder is left behind.

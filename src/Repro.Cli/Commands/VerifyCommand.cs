@@ -28,10 +28,12 @@ public static class VerifyCommand
         var toleranceFrom = new Option<string?>("--tolerance-from") { Description = "STUDY: take each metric's tolerance from a seed study (`repro seeds`): a metric may move by k·σ, σ its standard deviation over the study's seeds. Order: defaults < repro.yaml < study < flags." };
         var k = new Option<double?>("--k") { Description = "With --tolerance-from: how many standard deviations a metric may move (default 2)." };
         var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
-        var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to FILE: one test case per output and metric." };
-        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED.")
+        var ignoreStdout = new Option<bool>("--ignore-stdout") { Description = "Do not judge what the command printed on stdout (judged by default: line by line, numbers with the tolerance, volatile text masked)." };
+        var ignoreStderr = new Option<bool>("--ignore-stderr") { Description = "Do not judge what the command printed on stderr." };
+        var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to FILE: one test case per output, metric and printed stream." };
+        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED (UNVERIFIED when there was nothing to compare).")
         {
-            run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, json, junit,
+            run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, ignoreStdout, ignoreStderr, json, junit,
         };
         var executor = new ExecutorFlags();
         executor.AddTo(command);
@@ -63,7 +65,9 @@ public static class VerifyCommand
                 parse.GetValue(atol),
                 parse.GetValue(metricTol) ?? [],
                 parse.GetValue(minAgreement),
-                fromStudy);
+                fromStudy,
+                parse.GetValue(ignoreStdout),
+                parse.GetValue(ignoreStderr));
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
 
@@ -111,6 +115,7 @@ public static class VerifyCommand
             {
                 Verdict.Identical or Verdict.Equivalent => (int)ExitCode.Ok,
                 Verdict.Diverged => (int)ExitCode.Differs,
+                Verdict.Unverified => (int)ExitCode.NothingCompared,
                 _ => (int)ExitCode.CannotExecute,
             };
         });

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Repro.Comparison;
 using Repro.Diffing;
 
 namespace Repro.Cli.Rendering;
@@ -57,6 +58,20 @@ public static class DiffRenderer
             w.WriteLine($"  {m.Key}  {Number(m.A)} → {Number(m.B)}  {delta}".TrimEnd());
         }
 
+        if (d.Printed.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("printed");
+            foreach (var p in d.Printed)
+            {
+                w.WriteLine(p.Verdict == Verdict.Identical ? $"  {p.Stream}  same{(p.OriginalBytes == 0 ? " (nothing printed)" : string.Empty)}" : $"  {p.Stream}  {p.Verdict.ToString().ToUpperInvariant()}  {p.Detail}");
+                foreach (var line in p.Lines)
+                {
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    line {line.Line} ({line.Judged}): {Quoted(line.Original)} → {Quoted(line.Reproduced)}"));
+                }
+            }
+        }
+
         if (d.Causes.Count > 0)
         {
             w.WriteLine();
@@ -68,6 +83,8 @@ public static class DiffRenderer
             }
         }
     }
+
+    private static string Quoted(string? line) => line is null ? "(end of text)" : $"\"{line}\"";
 
     private static void Section(TextWriter w, string title, IReadOnlyList<Difference> items, bool hashes)
     {

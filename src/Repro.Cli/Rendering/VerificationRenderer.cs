@@ -64,6 +64,41 @@ public static class VerificationRenderer
             metrics.Write(w);
         }
 
+        if (report.Printed.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("printed");
+            var printed = new TableWriter("  VERDICT", "STREAM", "COMPARER", "DETAIL");
+            foreach (var p in report.Printed)
+            {
+                var tol = p.Tolerance is null || p.Verdict == Verdict.Identical ? string.Empty : $" [tolerance {p.Tolerance}]";
+                var compared = p.OriginalBytes > 0 || p.ReproducedBytes > 0;
+                printed.Add("  " + (compared ? Word(p.Verdict) : "-"), p.Stream, compared ? p.Comparer : "-", p.Detail + tol);
+            }
+
+            printed.Write(w);
+            foreach (var p in report.Printed)
+            {
+                foreach (var line in p.Lines)
+                {
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Stream} line {line.Line} ({line.Judged}):"));
+                    w.WriteLine($"    original    {Quoted(line.Original)}");
+                    w.WriteLine($"    reproduced  {Quoted(line.Reproduced)}");
+                }
+            }
+        }
+
+        if (report.Masks.Count > 0 && report.Printed.Any(p => p.Comparer == "printed"))
+        {
+            w.WriteLine($"masks         {string.Join(", ", report.Masks.Select(m => m.Source == "built-in" ? m.Name : $"{m.Name} ({m.Source})"))}");
+        }
+
+        if (report.Compared is { Count: 0 })
+        {
+            w.WriteLine();
+            w.WriteLine("compared      nothing: no output, no metric and no printed text (only the exit code)");
+        }
+
         if (report.NondeterministicHere is { } nondeterministic)
         {
             w.WriteLine();
@@ -99,9 +134,11 @@ public static class VerificationRenderer
             return word;
         }
 
-        var code = verdict switch { Verdict.Identical => "32", Verdict.Equivalent => "36", Verdict.Diverged => "33", _ => "31" };
+        var code = verdict switch { Verdict.Identical => "32", Verdict.Equivalent => "36", Verdict.Diverged => "33", Verdict.Unverified => "35", _ => "31" };
         return $"\u001b[1;{code}m{word}\u001b[0m";
     }
+
+    private static string Quoted(string? line) => line is null ? "(end of text)" : $"\"{line}\"";
 
     private static string Number(double? value) => value is { } v ? v.ToString("G10", CultureInfo.InvariantCulture) : "-";
 }

@@ -355,6 +355,39 @@ internal static class RunPage
                 }
             }
 
+            var printed = report.Printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).ToList();
+            if (printed.Count > 0)
+            {
+                Table(html, ["Printed", "Verdict", "Comparer", "Tolerance", "Lines", "Masked", "Detail"], printed.Select(p => (IReadOnlyList<string>)
+                [
+                    $"<code>{E(p.Stream)}</code>",
+                    Verdict(p.Verdict),
+                    E(p.Comparer),
+                    E(p.Verdict == Comparison.Verdict.Identical ? "–" : p.Tolerance ?? "–"),
+                    p.OriginalLines is { } lines ? E(string.Create(CultureInfo.InvariantCulture, $"{lines} → {p.ReproducedLines}")) : "–",
+                    p.Masked.Count == 0 ? "–" : E(string.Join(", ", p.Masked.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} ×{m.Value}")))),
+                    E(p.Detail),
+                ]), "printed");
+                var differing = printed.SelectMany(p => p.Lines.Select(l => (p.Stream, Line: l))).ToList();
+                if (differing.Count > 0)
+                {
+                    Table(html, ["Stream", "Line", "Judged", "Original", "Reproduced"], differing.Select(x => (IReadOnlyList<string>)
+                    [
+                        E(x.Stream), E(Int(x.Line.Line)), E(x.Line.Judged), $"<code>{E(x.Line.Original ?? "(end of text)")}</code>", $"<code>{E(x.Line.Reproduced ?? "(end of text)")}</code>",
+                    ]), "printed-lines");
+                }
+
+                if (printed.Any(p => p.Comparer == "printed") && report.Masks.Count > 0)
+                {
+                    html.Append("<p class=\"muted\">Masks in force: ").Append(E(string.Join(", ", report.Masks.Select(m => m.Source == "built-in" ? m.Name : $"{m.Name} ({m.Source})")))).Append("</p>\n");
+                }
+            }
+
+            if (report.Compared is { Count: 0 })
+            {
+                html.Append("<p class=\"failed\">Nothing was compared: no output, no metric and no printed text; only the exit code matched.</p>\n");
+            }
+
             Causes(html, report.Causes);
             foreach (var line in report.Nondeterminism.Concat(report.Notes))
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Repro.Comparison;
 using Repro.Domain;
 using Repro.Storage;
+using Repro.Verification;
 using Repro.Workspaces;
 
 namespace Repro.Checks;
@@ -329,10 +330,14 @@ public sealed class ChecklistEvaluator(IRunStore store, ContentCache cache, Work
             ];
         }
 
-        var passed = verifications.Where(v => v.Report.Verdict is Verdict.Identical or Verdict.Equivalent).ToList();
+        // A verification that compared nothing (UNVERIFIED, or an older IDENTICAL with no outputs,
+        // metrics or printed text behind it) proves nothing and is not counted.
+        var passed = verifications.Where(v => v.Report.Verdict is Verdict.Identical or Verdict.Equivalent && ComparedSomething(v.Report)).ToList();
         var here = passed.Count > 0
             ? Item("verified", Here, CheckStatus.Yes, string.Create(Invariant, $"verification {Short(passed[0].Report.Id)}: {VerdictText(passed[0].Report.Verdict)} ({passed.Count} of {verifications.Count} passed)"))
-            : Item("verified", Here, CheckStatus.No, $"verification {Short(verifications[0].Report.Id)}: {VerdictText(verifications[0].Report.Verdict)}", "find why it differs (`repro verify` lists the causes)");
+            : !ComparedSomething(verifications[0].Report)
+                ? Item("verified", Here, CheckStatus.No, $"verification {Short(verifications[0].Report.Id)} compared nothing (no output, metric or printed text): not counted as verified", "declare outputs (--out) or metrics (--metrics), or print the result, then `repro verify RUN` again")
+                : Item("verified", Here, CheckStatus.No, $"verification {Short(verifications[0].Report.Id)}: {VerdictText(verifications[0].Report.Verdict)}", "find why it differs (`repro verify` lists the causes)");
 
         foreach (var verification in passed)
         {
@@ -347,6 +352,9 @@ public sealed class ChecklistEvaluator(IRunStore store, ContentCache cache, Work
 
         return [here, Item("second_environment", Elsewhere, CheckStatus.No, "every passing verification ran in the same environment (host, CPU, OS, kernel, Python and packages)", "verify the run on another machine or container")];
     }
+
+    private static bool ComparedSomething(VerificationReport report) =>
+        report.Compared is { } compared ? compared.Count > 0 : report.Outputs.Count > 0 || report.Metrics.Count > 0;
 
     private static string VerdictText(Verdict verdict) => verdict.ToString().ToUpperInvariant();
 

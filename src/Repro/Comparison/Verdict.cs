@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Repro.Comparison;
 
-/// <summary>How a reproduced result relates to the original, best to worst: the worst part decides.</summary>
+/// <summary>How a reproduced result relates to the original, best to worst: the worst part decides. UNVERIFIED is never a part: it is what a verification that compared nothing says.</summary>
 [JsonConverter(typeof(VerdictJsonConverter))]
 public enum Verdict
 {
@@ -17,4 +17,7 @@ public enum Verdict
 
     /// <summary>Could not run, exited differently, or could not be compared.</summary>
     Failed = 3,
+
+    /// <summary>Nothing was compared: no output, no metric and no printed text; only the exit code matched. Not a reproduction.</summary>
+    Unverified = 4,
 }

@@ -12,8 +12,14 @@ namespace Repro.Diffing;
 public sealed class RunDiffer
 {
     private readonly ContentCache? _cache;
+    private readonly PrintedJudge? _printed;
 
-    public RunDiffer(ContentCache? cache) => _cache = cache;
+    /// <param name="printed">Given, what the two runs printed (stdout, stderr) is compared too.</param>
+    public RunDiffer(ContentCache? cache, PrintedJudge? printed = null)
+    {
+        _cache = cache;
+        _printed = printed;
+    }
 
     public async Task<RunDifference> DiffAsync(RunManifest a, RunManifest b, CancellationToken cancellationToken)
     {
@@ -29,6 +35,12 @@ public sealed class RunDiffer
         var (threads, env) = DiffVariables(a, b);
         var outputs = DiffArtifacts(a.Outputs, b.Outputs);
         var metrics = DiffMetrics(a.Metrics.Values, b.Metrics.Values);
+        var printed = new List<PrintedJudgement>();
+        if (_printed is not null)
+        {
+            printed.Add(await _printed.JudgeAsync("stdout", a.Execution.Stdout, b.Execution.Stdout, cancellationToken));
+            printed.Add(await _printed.JudgeAsync("stderr", a.Execution.Stderr, b.Execution.Stderr, cancellationToken));
+        }
 
         var causes = new List<Cause>();
         foreach (var d in data)
@@ -97,6 +109,7 @@ public sealed class RunDiffer
             Command = command,
             Outputs = outputs,
             Metrics = metrics,
+            Printed = printed,
             Causes = causes,
             PillarsSame = code.Same && data.Count == 0 && parameters.Count == 0 && command.Count == 0 && a.Seed == b.Seed
                 && packages.Count == 0 && hardware.Count == 0 && threads.Count == 0 && env.Count == 0,

@@ -30,6 +30,9 @@ public sealed record RunDifference
 
     public IReadOnlyList<MetricDifference> Metrics { get; init; } = [];
 
+    /// <summary>What the two runs printed (stdout, stderr), compared line by line; empty when not asked for.</summary>
+    public IReadOnlyList<PrintedJudgement> Printed { get; init; } = [];
+
     public IReadOnlyList<Cause> Causes { get; init; } = [];
 
     /// <summary>True when no pillar (code, data, params, seed, environment) differs.</summary>

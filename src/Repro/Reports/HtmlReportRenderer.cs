@@ -26,7 +26,7 @@ public static class HtmlReportRenderer
         table.facts th{width:14em;white-space:nowrap}
         code,.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;word-break:break-all}
         .yes,.identical,.equivalent{color:var(--ok);font-weight:600}
-        .no,.diverged,.failed{color:var(--bad);font-weight:600}
+        .no,.diverged,.failed,.unverified{color:var(--bad);font-weight:600}
         .partial{color:var(--part);font-weight:600}
         figure{margin:.6em 0 1.2em}
         figcaption{font-size:.85em;color:var(--muted)}
@@ -145,6 +145,7 @@ public static class HtmlReportRenderer
         "EQUIVALENT" => "equivalent",
         "DIVERGED" => "diverged",
         "FAILED" => "failed",
+        "UNVERIFIED" => "unverified",
         _ => null,
     };
 

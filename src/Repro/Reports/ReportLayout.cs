@@ -321,6 +321,33 @@ public static class ReportLayout
             blocks.Add(new ReportBlock.Chart("Deviation of each metric in units of its tolerance (|reproduced − original| / (atol + rtol·|original|)); past the line is outside tolerance", SvgChart.Deviations(v.Metrics)));
         }
 
+        blocks.Add(new ReportBlock.Subheading("Printed text"));
+        var printed = v.Printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).ToList();
+        blocks.Add(printed.Count == 0
+            ? new ReportBlock.Paragraph(v.Printed.Count == 0 ? "What the command printed was not compared." : "Neither run printed anything.")
+            : Table(["stream", "verdict", "comparer", "detail", "original sha256", "reproduced sha256", "tolerance"], printed.Select(p => (IReadOnlyList<string>)
+            [
+                p.Stream, Verdict(p.Verdict), p.Comparer, p.Detail, p.OriginalSha256 ?? "–", p.ReproducedSha256 ?? "–", p.Verdict == Comparison.Verdict.Identical ? "–" : p.Tolerance ?? "–",
+            ]), 0, 4, 5));
+        var lines = printed.SelectMany(p => p.Lines.Select(l => (p.Stream, Line: l))).ToList();
+        if (lines.Count > 0)
+        {
+            blocks.Add(Table(["stream", "line", "judged", "original", "reproduced"], lines.Select(x => (IReadOnlyList<string>)
+            [
+                x.Stream, Int(x.Line.Line), x.Line.Judged, x.Line.Original ?? "(end of text)", x.Line.Reproduced ?? "(end of text)",
+            ]), 3, 4));
+        }
+
+        if (printed.Any(p => p.Comparer == "printed") && v.Masks.Count > 0)
+        {
+            blocks.Add(new ReportBlock.Paragraph("Masks in force (volatile text replaced by <name> on both sides before comparing): " + string.Join(", ", v.Masks.Select(m => m.Source == "built-in" ? m.Name : $"{m.Name} ({m.Source})")) + "."));
+        }
+
+        if (v.Compared is { Count: 0 })
+        {
+            blocks.Add(new ReportBlock.Paragraph("Nothing was compared: no output, no metric and no printed text. Only the exit code matched, which is not a reproduction."));
+        }
+
         if (v.Inputs.Count > 0)
         {
             blocks.Add(new ReportBlock.Subheading("Inputs checked (in place)"));

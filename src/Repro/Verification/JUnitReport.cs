@@ -4,7 +4,7 @@ using Repro.Comparison;
 
 namespace Repro.Verification;
 
-/// <summary>A verification as JUnit XML: one test case per output and metric (and the exit code), for CI systems.</summary>
+/// <summary>A verification as JUnit XML: one test case per output, metric and printed stream (and the exit code), for CI systems.</summary>
 public static class JUnitReport
 {
     public static string Render(VerificationReport report)
@@ -15,6 +15,13 @@ public static class JUnitReport
         };
         cases.AddRange(report.Outputs.Select(o => Case("outputs", o.Path, o.Verdict, $"{o.Verdict.ToString().ToUpperInvariant()} ({o.Comparer}): {o.Detail}{(o.Tolerance is null ? string.Empty : $" [tolerance {o.Tolerance}]")}")));
         cases.AddRange(report.Metrics.Select(m => Case("metrics", m.Key, m.Verdict, string.Create(CultureInfo.InvariantCulture, $"{m.Verdict.ToString().ToUpperInvariant()}: original {m.Original:R}, reproduced {(m.Reproduced is { } r ? r.ToString("R", CultureInfo.InvariantCulture) : "missing")}, tolerance {m.Tolerance}"))));
+        cases.AddRange(report.Printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).Select(p => Case("printed", p.Stream, p.Verdict, $"{p.Verdict.ToString().ToUpperInvariant()} ({p.Comparer}): {p.Detail}{(p.Tolerance is null ? string.Empty : $" [tolerance {p.Tolerance}]")}")));
+        if (report.Verdict == Verdict.Unverified)
+        {
+            // Nothing compared is not a pass: CI sees a failed case that says so.
+            cases.Add(Case("verification", "compared", Verdict.Unverified, report.Summary));
+        }
+
         var failures = cases.Count(c => c.Element("failure") is not null);
         var errors = cases.Count(c => c.Element("error") is not null);
         var suite = new XElement(
@@ -40,6 +47,9 @@ public static class JUnitReport
         {
             case Verdict.Diverged:
                 element.Add(new XElement("failure", new XAttribute("type", "DIVERGED"), new XAttribute("message", detail), detail));
+                break;
+            case Verdict.Unverified:
+                element.Add(new XElement("failure", new XAttribute("type", "UNVERIFIED"), new XAttribute("message", detail), detail));
                 break;
             case Verdict.Failed:
                 element.Add(new XElement("error", new XAttribute("type", "FAILED"), new XAttribute("message", detail), detail));

@@ -42,6 +42,18 @@ public sealed record VerificationReport
 
     public required IReadOnlyList<MetricJudgement> Metrics { get; init; }
 
+    /// <summary>What the command printed (stdout, stderr), judged line by line. Empty in reports written before printed text was judged.</summary>
+    public IReadOnlyList<PrintedJudgement> Printed { get; init; } = [];
+
+    /// <summary>The masks of volatile printed text in force.</summary>
+    public IReadOnlyList<MaskInForce> Masks { get; init; } = [];
+
+    /// <summary>
+    /// Everything that was actually compared: <c>output:PATH</c>, <c>metric:KEY</c>, <c>stdout</c>,
+    /// <c>stderr</c>. Empty means nothing was compared (verdict UNVERIFIED); null in reports written before it was kept.
+    /// </summary>
+    public IReadOnlyList<string>? Compared { get; init; }
+
     public IReadOnlyList<InputCheck> Inputs { get; init; } = [];
 
     public required IReadOnlyList<Cause> Causes { get; init; }

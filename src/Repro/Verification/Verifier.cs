@@ -73,7 +73,7 @@ public sealed class Verifier
         var inputs = new List<InputCheck>();
         if (run.Outputs.Count == 0 && run.Metrics.Values.Count == 0)
         {
-            notes.Add("the run declares no outputs and no metrics: only its exit code can be compared (record it with --out and --metrics)");
+            notes.Add("the run declares no outputs and no metrics: only what it printed can be compared (record files with --out, metrics with --metrics)");
         }
 
         if (options.InPlace)
@@ -110,10 +110,23 @@ public sealed class Verifier
         }
 
         var metrics = JudgeMetrics(run.Metrics.Values, first.Metrics.Values, options);
-        var (nondeterministic, disagreements) = CompareReproductions(reproductions);
+        var masks = MasksFor(run, options);
+        var printed = new List<PrintedJudgement>();
+        foreach (var stream in JudgedStreams(options))
+        {
+            printed.Add(await new PrintedJudge(_cache, masks, options.Tolerance, options.OutputTolerances, options.MetricTolerances).JudgeAsync(stream, Stream(run, stream), Stream(first, stream), interrupt));
+        }
 
-        var parts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Append(execution.Verdict).ToList();
+        var (nondeterministic, disagreements) = await CompareReproductionsAsync(reproductions, masks, options, interrupt);
+
+        var compared = Compared(outputs, metrics, printed);
+        var parts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Concat(printed.Select(p => p.Verdict)).Append(execution.Verdict).ToList();
         var verdict = parts.Max();
+        if (compared.Count == 0 && verdict == Verdict.Identical)
+        {
+            // Only the exit code matched: that proves nothing about the results, so it is not a reproduction.
+            verdict = Verdict.Unverified;
+        }
         PhaseTimings.Mark("verify: outputs and metrics judged");
         var difference = await new RunDiffer(_cache).DiffAsync(run, first, CancellationToken.None);
         PhaseTimings.Mark("verify: pillars diffed");
@@ -133,12 +146,15 @@ public sealed class Verifier
             Execution = execution,
             Outputs = outputs,
             Metrics = metrics,
+            Printed = printed,
+            Masks = masks.Select(m => new MaskInForce(m.Name, m.Pattern, m.Source)).ToList(),
+            Compared = compared,
             Inputs = inputs,
             Causes = causes,
             NondeterministicHere = reproductions.Count >= 2 ? nondeterministic : null,
             Nondeterminism = disagreements,
             Notes = notes,
-            Summary = Summarise(verdict, outputs, metrics, execution, nondeterministic, reproductions.Count),
+            Summary = Summarise(verdict, outputs, metrics, printed, execution, options, nondeterministic, reproductions.Count),
         };
     }
 
@@ -156,6 +172,7 @@ public sealed class Verifier
         Execution = new ExecutionJudgement(original.Manifest.Execution.ExitCode, reproductions.Select(r => r.Execution.ExitCode).ToList(), Verdict.Failed, reason),
         Outputs = [],
         Metrics = [],
+        Compared = [],
         Inputs = inputs,
         Causes = [],
         Notes = notes,
@@ -316,7 +333,7 @@ public sealed class Verifier
         return result;
     }
 
-    private static (bool Nondeterministic, List<string> Disagreements) CompareReproductions(List<RunManifest> runs)
+    private async Task<(bool Nondeterministic, List<string> Disagreements)> CompareReproductionsAsync(List<RunManifest> runs, IReadOnlyList<TextMask> masks, VerifyOptions options, CancellationToken cancellationToken)
     {
         var disagreements = new List<string>();
         var first = runs[0];
@@ -340,6 +357,15 @@ public sealed class Verifier
                 }
             }
 
+            foreach (var stream in JudgedStreams(options))
+            {
+                var judged = await new PrintedJudge(_cache, masks, options.Tolerance, options.OutputTolerances, options.MetricTolerances).JudgeAsync(stream, Stream(first, stream), Stream(other, stream), cancellationToken);
+                if (judged.Verdict == Verdict.Diverged)
+                {
+                    disagreements.Add(string.Create(CultureInfo.InvariantCulture, $"{stream}: run 1 and run {i + 1} printed different text ({judged.Detail})"));
+                }
+            }
+
             if (other.Execution.ExitCode != first.Execution.ExitCode)
             {
                 disagreements.Add(string.Create(CultureInfo.InvariantCulture, $"exit code: run 1 {first.Execution.ExitCode}, run {i + 1} {other.Execution.ExitCode}"));
@@ -357,7 +383,7 @@ public sealed class Verifier
             causes.Add(new Cause(CausePillar.Data, $"input {input.Path} changed since the run was recorded: sha256 {Short(input.Recorded)} → {Short(input.Current)}"));
         }
 
-        if (verdict != Verdict.Identical || nondeterministic)
+        if (verdict is not (Verdict.Identical or Verdict.Unverified) || nondeterministic)
         {
             causes.AddRange(difference.Causes.Where(c => c.Pillar != CausePillar.Data || inputs.Count == 0));
         }
@@ -385,9 +411,17 @@ public sealed class Verifier
         return causes.OrderBy(c => c.Pillar).ToList();
     }
 
-    private static string Summarise(Verdict verdict, List<OutputJudgement> outputs, List<MetricJudgement> metrics, ExecutionJudgement execution, bool nondeterministic, int runs)
+    private static string Summarise(Verdict verdict, List<OutputJudgement> outputs, List<MetricJudgement> metrics, List<PrintedJudgement> printed, ExecutionJudgement execution, VerifyOptions options, bool nondeterministic, int runs)
     {
-        var counts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict))
+        var determinism = runs >= 2 ? (nondeterministic ? $"; {runs} runs here disagree" : $"; {runs} runs here agree") : string.Empty;
+        if (verdict == Verdict.Unverified)
+        {
+            var skipped = new[] { options.JudgeStdout ? null : "stdout", options.JudgeStderr ? null : "stderr" }.OfType<string>().ToList();
+            var printedText = skipped.Count == 0 ? "printed nothing" : skipped.Count == 2 ? "what it printed was not judged" : $"printed nothing on {(options.JudgeStdout ? "stdout" : "stderr")} ({skipped[0]} not judged)";
+            return $"UNVERIFIED: nothing was compared: the run declares no outputs or metrics and {printedText}; only its exit code ({execution.OriginalExitCode.ToString(CultureInfo.InvariantCulture)}) matched, which says nothing about its results (record files with --out, metrics with --metrics, or print the result){determinism}";
+        }
+
+        var counts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Concat(printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).Select(p => p.Verdict))
             .GroupBy(v => v).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key.ToString().ToUpperInvariant()}"));
         var text = verdict switch
         {
@@ -397,9 +431,37 @@ public sealed class Verifier
             _ => $"could not be reproduced: {execution.Detail}",
         };
         var parts = string.Join(", ", counts);
-        var determinism = runs >= 2 ? (nondeterministic ? $"; {runs} runs here disagree" : $"; {runs} runs here agree") : string.Empty;
-        return $"{verdict.ToString().ToUpperInvariant()}: {text} ({(parts.Length > 0 ? parts : "nothing to compare but the exit code")}){determinism}";
+        return $"{verdict.ToString().ToUpperInvariant()}: {text}{(parts.Length > 0 ? $" ({parts})" : string.Empty)}{determinism}";
     }
+
+    /// <summary>The names of everything actually compared; an output missing in both runs and a stream neither run printed on compare nothing.</summary>
+    private static List<string> Compared(List<OutputJudgement> outputs, List<MetricJudgement> metrics, List<PrintedJudgement> printed) =>
+        outputs.Where(o => o.OriginalSha256 is not null || o.ReproducedSha256 is not null).Select(o => "output:" + o.Path)
+            .Concat(metrics.Select(m => "metric:" + m.Key))
+            .Concat(printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).Select(p => p.Stream))
+            .ToList();
+
+    private static IEnumerable<string> JudgedStreams(VerifyOptions options)
+    {
+        if (options.JudgeStdout)
+        {
+            yield return "stdout";
+        }
+
+        if (options.JudgeStderr)
+        {
+            yield return "stderr";
+        }
+    }
+
+    private static CapturedOutput Stream(RunManifest run, string stream) => stream == "stdout" ? run.Execution.Stdout : run.Execution.Stderr;
+
+    /// <summary>
+    /// The masks for this run: its workspace and any scratch checkout of it (the re-run's folder
+    /// differs from the original's by design), then the built-in and the user's masks.
+    /// </summary>
+    private IReadOnlyList<TextMask> MasksFor(RunManifest run, VerifyOptions options) =>
+        TextMasks.WithWorkspace(_workspace.Root, _workspace.TempPath, run.Code.Prefix, options.Masks);
 
     private static string Short(string? hash) => hash is null ? "(none)" : hash.Length > 12 ? hash[..12] : hash;
 }

@@ -30,6 +30,15 @@ public sealed record VerifyOptions
     /// <summary>What the tolerance settings could not do (a study metric without spread), for the report.</summary>
     public IReadOnlyList<string> ToleranceNotes { get; init; } = [];
 
+    /// <summary>Whether what the command printed on stdout is judged (on by default; off with --ignore-stdout or verify.stdout: false).</summary>
+    public bool JudgeStdout { get; init; } = true;
+
+    /// <summary>Whether what the command printed on stderr is judged (on by default; off with --ignore-stderr or verify.stderr: false).</summary>
+    public bool JudgeStderr { get; init; } = true;
+
+    /// <summary>Masks of volatile printed text, applied in order: the built-in ones, then the user's.</summary>
+    public IReadOnlyList<TextMask> Masks { get; init; } = TextMasks.BuiltIn;
+
     /// <summary>Where the re-runs run (<c>--executor</c>): local unless asked, whatever the original recorded.</summary>
     public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
 }

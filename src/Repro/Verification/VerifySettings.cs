@@ -7,14 +7,17 @@ namespace Repro.Verification;
 
 /// <summary>
 /// Builds <see cref="VerifyOptions"/> from three layers: built-in defaults (rtol 1e-5, atol 1e-8),
-/// the <c>verify:</c> section of <c>repro.yaml</c> in the workspace, a seed study's spread
+/// the <c>verify:</c> section of <c>repro.yaml</c> and of <c>.repro/config.yaml</c> in the workspace, a seed study's spread
 /// (<c>--tolerance-from</c>), then command-line flags.
 /// </summary>
 public static class VerifySettings
 {
     public const string FileName = "repro.yaml";
 
-    public static VerifyOptions Build(string workspaceRoot, int runs, bool inPlace, double? rtol, double? atol, IReadOnlyList<string> metricTolerances, double? minAgreement, StudyTolerance? study = null)
+    /// <summary>Where a workspace's own settings live, beside the store's and the remotes'.</summary>
+    public const string ConfigName = ".repro/config.yaml";
+
+    public static VerifyOptions Build(string workspaceRoot, int runs, bool inPlace, double? rtol, double? atol, IReadOnlyList<string> metricTolerances, double? minAgreement, StudyTolerance? study = null, bool ignoreStdout = false, bool ignoreStderr = false)
     {
         var tolerance = Tolerance.Default;
         var metrics = new Dictionary<string, Tolerance>(StringComparer.Ordinal);
@@ -22,9 +25,18 @@ public static class VerifySettings
         var agreement = 1.0;
         var sources = new List<string> { "defaults" };
 
-        var file = Path.Combine(workspaceRoot, FileName);
-        if (File.Exists(file))
+        var judgeStdout = true;
+        var judgeStderr = true;
+        var masks = new List<TextMask>(TextMasks.BuiltIn);
+
+        // The verify: section of repro.yaml, then of .repro/config.yaml (same keys; later wins).
+        foreach (var (file, label) in new[] { (Path.Combine(workspaceRoot, FileName), FileName), (Path.Combine(workspaceRoot, ConfigName), ConfigName) })
         {
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
             List<KeyValuePair<string, string>> flat;
             try
             {
@@ -38,7 +50,7 @@ public static class VerifySettings
             var verify = flat.Where(p => p.Key.StartsWith("verify.", StringComparison.Ordinal)).ToList();
             if (verify.Count > 0)
             {
-                sources.Add(FileName);
+                sources.Add(label);
             }
 
             var outputRtol = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -58,6 +70,20 @@ public static class VerifySettings
                 {
                     agreement = Number(file, key, value);
                 }
+                else if (name == "stdout")
+                {
+                    judgeStdout = Boolean(file, key, value);
+                }
+                else if (name == "stderr")
+                {
+                    judgeStderr = Boolean(file, key, value);
+                }
+                else if (name.StartsWith("masks.", StringComparison.Ordinal) && name.Length > "masks.".Length)
+                {
+                    var mask = TextMasks.User(name["masks.".Length..], value, label);
+                    masks.RemoveAll(m => m.Name == mask.Name);
+                    masks.Add(mask);
+                }
                 else if (name.StartsWith("metrics.", StringComparison.Ordinal))
                 {
                     metrics[name["metrics.".Length..]] = new Tolerance(0, Number(file, key, value));
@@ -72,7 +98,7 @@ public static class VerifySettings
                 }
                 else
                 {
-                    throw ReproException.Usage($"{file}: unknown setting {key} (known: verify.rtol, verify.atol, verify.min_agreement, verify.metrics.KEY, verify.outputs.PATH.rtol/atol)");
+                    throw ReproException.Usage($"{file}: unknown setting {key} (known: verify.rtol, verify.atol, verify.min_agreement, verify.stdout, verify.stderr, verify.masks.NAME, verify.metrics.KEY, verify.outputs.PATH.rtol/atol)");
                 }
             }
 
@@ -133,8 +159,18 @@ public static class VerifySettings
             MinAgreement = agreement,
             ToleranceSource = string.Join(" < ", sources),
             ToleranceNotes = study?.Notes ?? [],
+            JudgeStdout = judgeStdout && !ignoreStdout,
+            JudgeStderr = judgeStderr && !ignoreStderr,
+            Masks = masks,
         };
     }
+
+    private static bool Boolean(string file, string key, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "yes" or "on" => true,
+        "false" or "no" or "off" => false,
+        _ => throw ReproException.Usage($"{file}: {key} must be true or false, got '{value}'"),
+    };
 
     private static double Number(string file, string key, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0

@@ -141,6 +141,24 @@ public sealed class ChecklistEvaluatorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_verification_that_compared_nothing_is_not_counted_as_verified()
+    {
+        var run = await FullRunAsync();
+        await _store.SaveAsync(run, CancellationToken.None);
+        var rerun = RunStoreContract.Manifest() with { Kind = "verification", ParentId = run.Id, Environment = Environment("b") };
+        await _store.SaveAsync(rerun, CancellationToken.None);
+        await _store.SaveVerificationAsync(Verification(run.Id, rerun.Id, Verdict.Unverified) with { Compared = [] }, CancellationToken.None);
+
+        // An IDENTICAL written before printed text was judged, with no output or metric behind it, proves nothing either.
+        await _store.SaveVerificationAsync(Verification(run.Id, rerun.Id, Verdict.Identical) with { Compared = null }, CancellationToken.None);
+
+        var result = await CheckAsync(run);
+        Assert.Equal(CheckStatus.No, Item(result, "verified").Status);
+        Assert.Contains("compared nothing", Item(result, "verified").Evidence, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.No, Item(result, "second_environment").Status);
+    }
+
+    [Fact]
     public async Task A_diverged_verification_in_the_same_environment_is_no_and_no()
     {
         var run = await FullRunAsync();
@@ -204,6 +222,7 @@ public sealed class ChecklistEvaluatorTests : IAsyncLifetime, IDisposable
         Execution = new ExecutionJudgement(0, [0], Verdict.Identical, "ok"),
         Outputs = [],
         Metrics = [],
+        Compared = ["stdout"],
         Causes = [],
         Summary = verdict.ToString(),
     };

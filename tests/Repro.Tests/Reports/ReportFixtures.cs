@@ -108,6 +108,19 @@ internal static class ReportFixtures
             new MetricJudgement { Key = "acc", Original = 0.925, Reproduced = 0.9125, Delta = -0.0125, Tolerance = "rtol=1e-05, atol=1e-08", Rtol = 1e-5, Atol = 1e-8, Verdict = Verdict.Diverged },
             new MetricJudgement { Key = "loss", Original = 0.21, Reproduced = 0.21, Delta = 0, Tolerance = "rtol=1e-05, atol=1e-08", Rtol = 1e-5, Atol = 1e-8, Verdict = Verdict.Identical },
         ],
+        Printed =
+        [
+            new PrintedJudgement
+            {
+                Stream = "stdout", Verdict = Verdict.Diverged, Comparer = "printed", Detail = "first difference at line 2: \"accuracy 0.925\" → \"accuracy 0.9125\"; 1 line differs; 1 line differs only in masked text (duration ×1)",
+                OriginalSha256 = Hex('c'), ReproducedSha256 = Hex('d'), OriginalBytes = 40, ReproducedBytes = 41, OriginalLines = 2, ReproducedLines = 2,
+                Tolerance = "rtol=1e-05, atol=1e-08", Rtol = 1e-5, Atol = 1e-8, Masked = new Dictionary<string, long> { ["duration"] = 1 },
+                Lines = [new PrintedLine { Line = 2, Original = "accuracy 0.925", Reproduced = "accuracy 0.9125", Judged = "diverged" }],
+            },
+            new PrintedJudgement { Stream = "stderr", Verdict = Verdict.Identical, Comparer = "sha256", Detail = "nothing printed by either run" },
+        ],
+        Masks = [new MaskInForce("duration", "\\d+(?:\\.\\d+)? ?s", "built-in"), new MaskInForce("run-id", "id=[0-9a-f]+", ".repro/config.yaml")],
+        Compared = ["output:model.pkl", "metric:acc", "metric:loss", "stdout"],
         Causes = [new Cause(CausePillar.Packages, "package versions differ: numpy 1.24.2 → 1.26.4"), new Cause(CausePillar.Threads, "OMP_NUM_THREADS 1 → 4")],
         Summary = "DIVERGED: acc moved by -0.0125 (outside rtol=1e-05, atol=1e-08)",
     };
