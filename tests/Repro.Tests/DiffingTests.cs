@@ -74,7 +74,7 @@ public sealed class DiffingTests
     public void Metrics_are_identical_equivalent_or_diverged_by_the_isclose_rule()
     {
         var options = new VerifyOptions { MetricTolerances = new Dictionary<string, Tolerance> { ["auc"] = new Tolerance(0, 0.01) } };
-        var judged = Verifier.JudgeMetrics(
+        var judged = MetricJudge.Judge(
             new Dictionary<string, double> { ["acc"] = 0.9, ["loss"] = 0.25, ["auc"] = 0.8, ["gone"] = 1, ["nan"] = double.NaN },
             new Dictionary<string, double> { ["acc"] = 0.9, ["loss"] = 0.25 + 1e-9, ["auc"] = 0.805, ["nan"] = double.NaN },
             options).ToDictionary(m => m.Key);

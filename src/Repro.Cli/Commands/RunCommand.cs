@@ -4,6 +4,7 @@ using Repro.Cli.Rendering;
 using Repro.Execution;
 using Repro.Runs;
 using Repro.Storage;
+using Repro.Tracking;
 
 namespace Repro.Cli.Commands;
 
@@ -26,38 +27,27 @@ public static class RunCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (context.Trailing.Count == 0)
-            {
-                throw ReproException.Usage("no command given: repro run [OPTIONS] -- COMMAND [ARGS...]");
-            }
-
+            // Checked once, before the store opens or anything runs: no command, bad names, missing inputs.
             var chosen = ExecutorFactory.Create(executor.ToOptions(parse));
-            // The store opens on the other core while the request is checked and the code captured.
+            var plan = RunPlan.From(options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen });
+
+            // The store opens on the other core while the code is captured.
             await using var session = WorkspaceSession.OpenInBackground(cancellationToken);
-            var request = options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen };
 
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, interrupt));
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, interrupt));
             using var progress = HashProgressBar.ForTerminal(context.Error, context.Time) as HashProgressBar;
 
-            using var link = await MlflowRunLink.PrepareAsync(session, request, warning => Terminal.Warning(context.Error, warning), cancellationToken);
+            using var mlflow = new MlflowRunObserver(
+                session.Workspace,
+                async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, TimeProvider.System, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
+                new SynchronousProgress<string>(warning => Terminal.Warning(context.Error, warning)));
             var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
             {
-                BeforeData = session.WhenStoreOpenAsync,
-                BeforeSave = link is null ? null : link.CompleteAsync,
+                Observers = [mlflow],
             };
-            RunOutcome outcome;
-            try
-            {
-                outcome = await recorder.RecordAsync(link?.Request ?? request, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
-            }
-            catch (Exception ex) when (link is not null)
-            {
-                await link.AbandonAsync(ex is OperationCanceledException, ex.Message.Split('\n')[0]);
-                throw;
-            }
-
+            var outcome = await recorder.RecordAsync(plan, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
             progress?.Dispose();
 
             foreach (var warning in outcome.Manifest.Warnings)

@@ -71,10 +71,6 @@ public static class VerifyCommand
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
 
-            // Checked before anything runs: an executor missing here is not a failed verification.
-            // A run recorded in a container re-runs in its image unless told otherwise.
-            executorOptions = executorOptions.ForReplayOf(original.Manifest);
-            ExecutorFactory.Create(executorOptions);
             options = options with { Executor = executorOptions };
 
             using var interrupt = new CancellationTokenSource();
@@ -82,14 +78,14 @@ public static class VerifyCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
 
             PhaseTimings.Mark("verify: run resolved");
-            await FetchMissingBlobsAsync(context, session, original.Manifest, cancellationToken);
-            PhaseTimings.Mark("verify: blobs checked");
-            var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
+            var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time)
+            {
+                Blobs = new RemoteRunBlobSource(session.Workspace, session.Cache),
+            };
 
             // The re-run's own output goes to stderr, so stdout carries only the verdict.
             var childOutput = WriterStream.For(context.Error, true);
-            var label = $"{original.Manifest.Id[..8]}{(original.Manifest.Name is null ? string.Empty : $" ({original.Manifest.Name})")}";
-            var status = new SynchronousProgress<string>(message => Terminal.Note(context.Error, $"{message} {label}"));
+            var status = new SynchronousProgress<string>(message => Terminal.Note(context.Error, message));
             var report = await verifier.VerifyAsync(original, options, RunCommand.CurrentEnvironment(), childOutput, childOutput, status, interrupt.Token);
 
             if (parse.GetValue(junit) is { } junitPath)
@@ -120,36 +116,5 @@ public static class VerifyCommand
             };
         });
         return command;
-    }
-
-    /// <summary>
-    /// A run recorded on another machine that shares this store may need blobs this cache never
-    /// had: they come from the default remote, verified, before the re-run. Blobs the remote lacks
-    /// too are left for the verifier to report (exit 3, naming the blob).
-    /// </summary>
-    private static async Task FetchMissingBlobsAsync(CliContext context, WorkspaceSession session, Domain.RunManifest run, CancellationToken cancellationToken)
-    {
-        var uses = await RunBlobs.CollectAsync(run, session.Cache, cancellationToken);
-        if (uses.All(u => session.Cache.Contains(u.Sha256)))
-        {
-            return;
-        }
-
-        if ((await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Default is not { } spec)
-        {
-            return;
-        }
-
-        await using var remote = RemoteUrl.Open(spec, session.Workspace.Root);
-        var result = await new RunBlobTransfer(session.Cache, remote, 4).PullAsync(run, cancellationToken);
-        if (result.Transferred > 0)
-        {
-            Terminal.Note(context.Error, $"fetched {result.Transferred} blob{(result.Transferred == 1 ? string.Empty : "s")} ({Format.Bytes(result.Bytes)}) of run {run.Id[..8]} from {remote.Display}");
-        }
-
-        foreach (var line in result.Missing.Concat(result.Corrupt).Take(10))
-        {
-            Terminal.Warning(context.Error, $"not fetched from {remote.Display}: {line}");
-        }
     }
 }

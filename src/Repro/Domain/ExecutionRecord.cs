@@ -35,4 +35,12 @@ public sealed record ExecutionRecord
     public required CapturedOutput Stderr { get; init; }
 
     public string Executor { get; init; } = "local";
+
+    /// <summary>The captured copy of one stream by name: "stdout" or "stderr".</summary>
+    public CapturedOutput Stream(string name) => name switch
+    {
+        "stdout" => Stdout,
+        "stderr" => Stderr,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "a stream is stdout or stderr"),
+    };
 }

@@ -11,9 +11,9 @@ using Repro.Workspaces;
 namespace Repro.Runs;
 
 /// <summary>
-/// Records one run: checks the request, captures code and data before the command starts,
-/// runs it, then captures outputs, metrics and the environment, and saves the manifest in one
-/// transaction. A failed command is recorded too; a problem in repro's input records nothing.
+/// Records one run from its checked <see cref="RunPlan"/>: captures code and data before the
+/// command starts, runs it, then captures outputs, metrics and the environment, and seals the
+/// manifest in one transaction. A failed command is recorded too; a problem in repro's input records nothing.
 /// </summary>
 public sealed class RunRecorder
 {
@@ -21,6 +21,9 @@ public sealed class RunRecorder
     {
         Workspace.DirectoryName, ".git", "__pycache__", ".ipynb_checkpoints", "node_modules", ".venv", "venv", ".mypy_cache", ".pytest_cache",
     };
+
+    /// <summary>The step log REPRO_METRICS_FILE names, in the run's scratch folder.</summary>
+    private const string MetricsLogName = "metrics.jsonl";
 
     private readonly Workspace _workspace;
     private readonly IRunStore _store;
@@ -37,259 +40,93 @@ public sealed class RunRecorder
         _hasher = new ArtifactHasher(cache, statCache, time);
     }
 
-    /// <summary>
-    /// Awaited once the code is captured, before the data is hashed and the command starts: the
-    /// moment to refuse if a store still being opened in the background turns out unusable.
-    /// </summary>
-    public Func<CancellationToken, Task>? BeforeData { get; init; }
+    /// <summary>Capture steps beside the recorder's own (the MLflow run link), in order.</summary>
+    public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
 
-    /// <summary>Last changes to the manifest before it is saved (what the command logged through the MLflow API).</summary>
-    public Func<RunManifest, CancellationToken, Task<RunManifest>>? BeforeSave { get; init; }
+    /// <summary>Checks the request (<see cref="RunPlan.From"/>), then records it.</summary>
+    public Task<RunOutcome> RecordAsync(RunRequest request, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt) =>
+        RecordAsync(RunPlan.From(request), stdout, stderr, progress, interrupt);
 
     /// <summary>
-    /// Runs and records. <paramref name="interrupt"/> is the user's Ctrl+C: it is forwarded to
-    /// the command, and the interrupted run is still recorded.
+    /// Executes, captures and seals <paramref name="plan"/>. <paramref name="interrupt"/> is the
+    /// user's Ctrl+C: it is forwarded to the command, and the interrupted run is still recorded.
+    /// When recording fails, every observer hears of it.
     /// </summary>
-    public async Task<RunOutcome> RecordAsync(RunRequest request, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt)
+    public async Task<RunOutcome> RecordAsync(RunPlan plan, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt)
     {
-        // 1. Check everything that can be checked before anything runs or is stored.
-        if (request.Command.Count == 0 || request.Command[0].Length == 0)
-        {
-            throw ReproException.Usage("no command given: repro run [OPTIONS] -- COMMAND [ARGS...]");
-        }
-
-        if (request.Name is { } name && (name.Trim().Length == 0 || name.StartsWith('@')))
-        {
-            throw ReproException.Usage($"invalid run name '{name}': it must not be empty or start with '@'");
-        }
-
-        string Full(string path) => Path.GetFullPath(path, request.WorkingDirectory);
-
-        // {seed} in an output or metrics path lets runs with different seeds write side by side.
-        request = request with
-        {
-            Outs = DeterminismSettings.Substitute(request.Outs, request.Seed, "--out"),
-            MetricsFiles = DeterminismSettings.Substitute(request.MetricsFiles, request.Seed, "--metrics"),
-        };
-        var parameters = KeyValueArguments.Parse(request.Params, "--param");
-        var tags = KeyValueArguments.Parse(request.Tags, "--tag");
-        var command = DeterminismSettings.Substitute(request.Command, request.Seed);
-        var deps = request.Deps.Select(Full).ToList();
-        foreach (var (dep, given) in deps.Zip(request.Deps))
-        {
-            if (!File.Exists(dep) && !Directory.Exists(dep))
-            {
-                throw ReproException.Usage($"dependency not found: {given}");
-            }
-        }
-
-        var paramsFiles = request.ParamsFiles.Select(Full).ToList();
-        foreach (var (file, given) in paramsFiles.Zip(request.ParamsFiles))
-        {
-            if (!File.Exists(file))
-            {
-                throw ReproException.Usage($"params file not found: {given}");
-            }
-
-            try
-            {
-                foreach (var (key, value) in StructuredFile.Flatten(file))
-                {
-                    if (key.Length > 0 && !parameters.ContainsKey(key))
-                    {
-                        parameters[key] = value;
-                    }
-                }
-            }
-            catch (FormatException ex)
-            {
-                throw ReproException.Usage($"params file {ex.Message}");
-            }
-        }
-
-        var id = request.Id ?? RunId.New();
-        var scratch = Path.Combine(_workspace.TempPath, id);
-        Directory.CreateDirectory(scratch);
+        var planned = new List<IRunObserver>();
         try
         {
-            return await RecordCheckedAsync(request, id, scratch, command, deps, paramsFiles, parameters, tags, stdout, stderr, progress, interrupt);
-        }
-        finally
-        {
+            foreach (var observer in Observers)
+            {
+                plan = await observer.PlanningAsync(plan, CancellationToken.None);
+                planned.Add(observer);
+            }
+
+            var scratch = Path.Combine(_workspace.TempPath, plan.Id);
+            Directory.CreateDirectory(scratch);
             try
             {
-                Directory.Delete(scratch, recursive: true);
+                return await RecordPlannedAsync(plan, scratch, stdout, stderr, progress, interrupt);
             }
-            catch (IOException)
+            finally
             {
+                try
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
             }
+        }
+        catch (Exception ex)
+        {
+            foreach (var observer in planned)
+            {
+                await observer.AbandonedAsync(plan, ex is OperationCanceledException, ex.Message.Split('\n')[0]);
+            }
+
+            throw;
         }
     }
 
-    private async Task<RunOutcome> RecordCheckedAsync(
-        RunRequest request,
-        string id,
-        string scratch,
-        IReadOnlyList<string> command,
-        List<string> deps,
-        List<string> paramsFiles,
-        SortedDictionary<string, string> parameters,
-        SortedDictionary<string, string> tags,
-        Stream stdout,
-        Stream stderr,
-        IProgress<HashProgress>? progress,
-        CancellationToken interrupt)
+    /// <summary>The stages of a run, in order: prepare, capture code and inputs, execute, capture results and environment, seal.</summary>
+    private async Task<RunOutcome> RecordPlannedAsync(RunPlan plan, string scratch, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt)
     {
         var warnings = new List<string>();
-        var none = CancellationToken.None;
-        string Full(string path) => Path.GetFullPath(path, request.WorkingDirectory);
 
         // The manifest's serializer metadata is built on the other core while git and the
         // command run, not after the command, where the save would wait for it.
         _ = CanonicalJson.PrepareInBackground(typeof(RunManifest));
 
-        // 2. The child's environment.
-        var metricsLog = Path.Combine(scratch, "metrics.jsonl");
-        var set = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        if (request.Seed is { } seed)
-        {
-            foreach (var (key, value) in DeterminismSettings.SeedVariables(seed))
-            {
-                set[key] = value;
-            }
-        }
-
-        if (request.Deterministic)
-        {
-            foreach (var (key, value) in DeterminismSettings.ProfileVariables(request.Environment))
-            {
-                set[key] = value;
-            }
-        }
-
-        var environment = new SortedDictionary<string, string>(request.Environment.ToDictionary(), StringComparer.Ordinal);
-        foreach (var (key, value) in set)
-        {
-            environment[key] = value;
-        }
-
-        environment["REPRO_RUN_ID"] = id;
-        environment["REPRO_DIR"] = _workspace.ReproDirectory;
-        environment["REPRO_METRICS_FILE"] = metricsLog;
-        environment.TryAdd("PYTHONUNBUFFERED", "1");
-
-        // In an image the command is looked up on the image's PATH, by the engine.
-        var image = request.Executor as IImageExecutor;
-        var executable = image is not null ? command[0] : ExecutableResolver.Find(command[0], environment.GetValueOrDefault("PATH"), request.WorkingDirectory)
-            ?? throw ReproException.CannotExecute($"cannot start '{command[0]}': not found{(command[0].Contains('/', StringComparison.Ordinal) ? " or not executable" : " on PATH")}");
-
-        // The executor checks it can run here before anything is recorded.
-        var spec = new ExecutionSpec
-        {
-            Command = command,
-            Process = new ChildProcessSpec { Executable = executable, Arguments = command.Skip(1).ToList(), WorkingDirectory = request.WorkingDirectory, Environment = environment },
-            WorkspaceRoot = _workspace.Root,
-            WritablePaths = request.Outs.Select(Full).Concat(request.MetricsFiles.Select(Full)).Append(metricsLog).ToList(),
-            ReadOnlyPaths = [_cache.Root],
-            Python = request.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null),
-        };
-        await request.Executor.PrepareAsync(spec, none);
+        var (spec, determinism) = await PrepareAsync(plan, scratch);
         PhaseTimings.Mark("run: request checked, executor prepared");
 
-        // 3. Code and data, before the command can change them.
-        var declared = deps.Concat(request.Outs.Select(Full)).Concat(request.MetricsFiles.Select(Full)).ToList();
-        var code = await CaptureCodeAsync(declared, progress, none);
+        var code = await CaptureCodeAsync(plan.Deps.Concat(plan.Outs).Concat(plan.MetricsFiles).Select(p => p.Full).ToList(), progress, CancellationToken.None);
         PhaseTimings.Mark("run: code captured");
-        if (BeforeData is not null)
+
+        // A store still opening in the background must be usable before anything is hashed into
+        // the cache or the command runs: what it does cannot be taken back.
+        if (_store is OpeningRunStore opening)
         {
-            await BeforeData(none);
+            await opening.WhenOpenAsync(CancellationToken.None);
             PhaseTimings.Mark("run: store ready");
         }
 
-        var depRecords = new List<ArtifactRecord>();
-        foreach (var dep in deps)
-        {
-            depRecords.Add(await _hasher.HashAsync(dep, _workspace.Relative(dep), store: true, progress, none));
-        }
-
-        var paramRecords = new List<ArtifactRecord>();
-        foreach (var file in paramsFiles)
-        {
-            paramRecords.Add(await _hasher.HashAsync(file, _workspace.Relative(file), store: true, null, none));
-        }
-
+        var (deps, paramsFiles) = await CaptureInputsAsync(plan, progress);
         PhaseTimings.Mark("run: deps and params files hashed");
 
-        // 4. Run. The machine probe reads /proc meanwhile, on the other core (it is synchronous
-        // until nvidia-smi, which it starts only when it exists); the child does not wait for it.
-        // repro's own per-run variables are recorded elsewhere in the manifest; keeping them out
-        // of the environment pillar keeps two runs' environments comparable.
-        var probed = environment.Where(v => v.Key is not ("REPRO_RUN_ID" or "REPRO_DIR" or "REPRO_METRICS_FILE")).ToList();
-        var system = Task.Run(() => SystemProbe.CaptureAsync(probed, none), none);
-
-        // A local interpreter is asked for its sys.path and packages while the command runs too:
-        // the packages the run started with, and one interpreter start off the critical path.
-        // A remote executor's node probes its own interpreter; the login machine's is asked only
-        // when that probe did not answer.
-        var python = spec.Python;
-        Task<(PythonInfo? Info, string? Error)> ProbeLocalPythonAsync() => PythonProbe.ProbeAsync(
-            ExecutableResolver.Find(python, environment.GetValueOrDefault("PATH"), request.WorkingDirectory) ?? python,
-            request.WorkingDirectory,
-            environment.ToDictionary(p => p.Key, p => (string?)p.Value),
-            none);
-        var localPython = python is null || image is not null || request.Executor is IRemoteExecutor ? null : Task.Run(ProbeLocalPythonAsync, none);
-        PhaseTimings.Mark("run: machine and python probes started");
-        var result = await request.Executor.RunAsync(spec, stdout, stderr, _time, interrupt);
-        PhaseTimings.Mark("run: command ended");
-
-        // 5. Outputs, metrics, interpreter.
-        var outputs = new List<ArtifactRecord>();
-        foreach (var out_ in request.Outs)
-        {
-            var full = Full(out_);
-            var record = await _hasher.HashAsync(full, _workspace.Relative(full), store: true, progress, none);
-            if (record.Kind == ArtifactKind.Missing)
-            {
-                warnings.Add($"declared output {out_} was not produced");
-            }
-
-            outputs.Add(record);
-        }
-
-        var metrics = await ReadMetricsAsync(request.MetricsFiles.Select(f => (f, Full(f))).ToList(), metricsLog, warnings, none);
+        var execution = await ExecuteAsync(plan, spec, stdout, stderr, interrupt);
+        var (outputs, metrics) = await CaptureResultsAsync(plan, Path.Combine(scratch, MetricsLogName), warnings, progress);
         PhaseTimings.Mark("run: outputs and metrics captured");
 
-        // An executor that ran the command on another machine (a Slurm node) probed that machine there.
-        var local = await system;
-        PhaseTimings.Mark("run: machine probe awaited");
-        var remote = (request.Executor as IRemoteExecutor)?.RemoteEnvironment;
-        var environmentSnapshot = (remote ?? local) with { Executor = request.Executor.Describe() };
-        if (request.Executor is IRemoteExecutor { RemoteProblem: { } problem } && remote is null)
-        {
-            warnings.Add($"the environment pillar is this machine's ({local.Hostname}), not that of the machine the command ran on: {problem}");
-        }
-
-        // The node probed its interpreter too: the login machine's Python may not be the node's.
-        if (python is not null && !(remote is not null && (remote.Python is not null || remote.Unknown.ContainsKey("python"))))
-        {
-            var (info, error) = image is not null
-                ? await image.ProbePythonAsync(spec, python, none)
-                : await (localPython ?? ProbeLocalPythonAsync());
-            if (image is not null && info is not null && python == command[0])
-            {
-                // The interpreter the command ran, as a path inside the image.
-                executable = info.Executable;
-            }
-
-            environmentSnapshot = info is not null
-                ? environmentSnapshot with { Python = info }
-                : environmentSnapshot with { Unknown = new SortedDictionary<string, string>(environmentSnapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };
-        }
-
+        var (environment, executable) = await CaptureEnvironmentAsync(plan, spec, execution, warnings);
         PhaseTimings.Mark("run: python probed");
-        var stdoutBlob = await _cache.AddBytesAsync(result.Stdout.ToArray(), none);
-        var stderrBlob = await _cache.AddBytesAsync(result.Stderr.ToArray(), none);
 
+        var result = execution.Result;
+        var stdoutBlob = await _cache.AddBytesAsync(result.Stdout.ToArray(), CancellationToken.None);
+        var stderrBlob = await _cache.AddBytesAsync(result.Stderr.ToArray(), CancellationToken.None);
         if (result.Cancelled)
         {
             warnings.Add("interrupted: the command was stopped by Ctrl+C or a signal");
@@ -297,27 +134,27 @@ public sealed class RunRecorder
 
         var manifest = new RunManifest
         {
-            Id = id,
-            Name = request.Name,
-            Kind = request.Kind,
-            ParentId = request.ParentId,
+            Id = plan.Id,
+            Name = plan.Name,
+            Kind = plan.Kind,
+            ParentId = plan.ParentId,
             Status = result.ExitCode == 0 && !result.Cancelled ? RunStatus.Ok : RunStatus.Failed,
             CreatedAt = result.StartedAt,
             Code = code,
-            Deps = depRecords,
+            Deps = deps,
             Outputs = outputs,
-            Params = parameters,
-            ParamsFiles = paramRecords,
-            Seed = request.Seed,
-            Determinism = new DeterminismProfile { Enabled = request.Deterministic, Variables = set },
-            Environment = environmentSnapshot,
+            Params = new SortedDictionary<string, string>(plan.Params.ToDictionary(), StringComparer.Ordinal),
+            ParamsFiles = paramsFiles,
+            Seed = plan.Seed,
+            Determinism = determinism,
+            Environment = environment,
             Metrics = metrics,
             Execution = new ExecutionRecord
             {
-                Argv = request.Command,
-                Command = command,
+                Argv = plan.Argv,
+                Command = plan.Command,
                 Executable = executable,
-                WorkingDir = _workspace.Relative(request.WorkingDirectory),
+                WorkingDir = _workspace.Relative(plan.WorkingDirectory),
                 StartedAt = result.StartedAt,
                 EndedAt = result.EndedAt,
                 WallSeconds = result.WallSeconds,
@@ -325,23 +162,178 @@ public sealed class RunRecorder
                 PeakRssBytes = result.PeakRssBytes,
                 ExitCode = result.ExitCode,
                 Cancelled = result.Cancelled,
-                Executor = request.Executor.Name,
+                Executor = plan.Executor.Name,
                 Stdout = Captured(result.Stdout, stdoutBlob),
                 Stderr = Captured(result.Stderr, stderrBlob),
             },
-            Tags = tags,
+            Tags = new SortedDictionary<string, string>(plan.Tags.ToDictionary(), StringComparer.Ordinal),
             Warnings = warnings,
         };
 
-        if (BeforeSave is not null)
+        foreach (var observer in Observers)
         {
-            manifest = await BeforeSave(manifest, none);
+            manifest = await observer.SealingAsync(manifest, CancellationToken.None);
         }
 
         PhaseTimings.Mark("run: manifest built");
-        var stored = await _store.SaveAsync(manifest, none);
+        var stored = await _store.SaveAsync(manifest, CancellationToken.None);
         PhaseTimings.Mark("run: manifest saved");
         return new RunOutcome(manifest, stored.Digest, result.ExitCode);
+    }
+
+    /// <summary>The child's environment and the execution spec; the executor checks it can run here before anything is recorded.</summary>
+    private async Task<(ExecutionSpec Spec, DeterminismProfile Determinism)> PrepareAsync(RunPlan plan, string scratch)
+    {
+        var metricsLog = Path.Combine(scratch, MetricsLogName);
+        var set = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (plan.Seed is { } seed)
+        {
+            foreach (var (key, value) in DeterminismSettings.SeedVariables(seed))
+            {
+                set[key] = value;
+            }
+        }
+
+        if (plan.Deterministic)
+        {
+            foreach (var (key, value) in DeterminismSettings.ProfileVariables(plan.Environment))
+            {
+                set[key] = value;
+            }
+        }
+
+        var environment = new SortedDictionary<string, string>(plan.Environment.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (key, value) in set)
+        {
+            environment[key] = value;
+        }
+
+        environment["REPRO_RUN_ID"] = plan.Id;
+        environment["REPRO_DIR"] = _workspace.ReproDirectory;
+        environment["REPRO_METRICS_FILE"] = metricsLog;
+        environment.TryAdd("PYTHONUNBUFFERED", "1");
+
+        // In an image the command is looked up on the image's PATH, by the engine.
+        var command = plan.Command;
+        var executable = plan.Executor is IImageExecutor ? command[0] : ExecutableResolver.Find(command[0], environment.GetValueOrDefault("PATH"), plan.WorkingDirectory)
+            ?? throw ReproException.CannotExecute($"cannot start '{command[0]}': not found{(command[0].Contains('/', StringComparison.Ordinal) ? " or not executable" : " on PATH")}");
+        var spec = new ExecutionSpec
+        {
+            Command = command,
+            Process = new ChildProcessSpec { Executable = executable, Arguments = command.Skip(1).ToList(), WorkingDirectory = plan.WorkingDirectory, Environment = environment },
+            WorkspaceRoot = _workspace.Root,
+            WritablePaths = plan.Outs.Concat(plan.MetricsFiles).Select(p => p.Full).Append(metricsLog).ToList(),
+            ReadOnlyPaths = [_cache.Root],
+            Python = plan.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null),
+        };
+        await plan.Executor.PrepareAsync(spec, CancellationToken.None);
+        return (spec, new DeterminismProfile { Enabled = plan.Deterministic, Variables = set });
+    }
+
+    /// <summary>Inputs and params files, hashed into the cache before the command can change them.</summary>
+    private async Task<(List<ArtifactRecord> Deps, List<ArtifactRecord> ParamsFiles)> CaptureInputsAsync(RunPlan plan, IProgress<HashProgress>? progress)
+    {
+        var deps = new List<ArtifactRecord>();
+        foreach (var dep in plan.Deps)
+        {
+            deps.Add(await _hasher.HashAsync(dep.Full, _workspace.Relative(dep.Full), store: true, progress, CancellationToken.None));
+        }
+
+        var paramsFiles = new List<ArtifactRecord>();
+        foreach (var file in plan.ParamsFiles)
+        {
+            paramsFiles.Add(await _hasher.HashAsync(file.Full, _workspace.Relative(file.Full), store: true, null, CancellationToken.None));
+        }
+
+        return (deps, paramsFiles);
+    }
+
+    /// <summary>
+    /// Runs the command. The machine probe reads /proc meanwhile, on the other core (it is
+    /// synchronous until nvidia-smi, which it starts only when it exists), and a local interpreter
+    /// is asked for its packages: the packages the run started with, off the critical path. A
+    /// remote executor's node probes its own interpreter; the login machine's is asked only when
+    /// that probe did not answer. repro's own per-run variables are recorded elsewhere in the
+    /// manifest; keeping them out of the environment pillar keeps two runs' environments comparable.
+    /// </summary>
+    private async Task<Execution> ExecuteAsync(RunPlan plan, ExecutionSpec spec, Stream stdout, Stream stderr, CancellationToken interrupt)
+    {
+        var environment = spec.Process.Environment;
+        var probed = environment.Where(v => v.Key is not ("REPRO_RUN_ID" or "REPRO_DIR" or "REPRO_METRICS_FILE")).ToList();
+        var system = Task.Run(() => SystemProbe.CaptureAsync(probed, CancellationToken.None), CancellationToken.None);
+        var localPython = spec.Python is null || plan.Executor is IImageExecutor || plan.Executor is IRemoteExecutor ? null : Task.Run(() => ProbeLocalPythonAsync(spec), CancellationToken.None);
+        PhaseTimings.Mark("run: machine and python probes started");
+        var result = await plan.Executor.RunAsync(spec, stdout, stderr, _time, interrupt);
+        PhaseTimings.Mark("run: command ended");
+        return new Execution(result, system, localPython);
+    }
+
+    /// <summary>Declared outputs and metrics, hashed into the cache after the command ended.</summary>
+    private async Task<(List<ArtifactRecord> Outputs, MetricsRecord Metrics)> CaptureResultsAsync(RunPlan plan, string metricsLog, List<string> warnings, IProgress<HashProgress>? progress)
+    {
+        var outputs = new List<ArtifactRecord>();
+        foreach (var output in plan.Outs)
+        {
+            var record = await _hasher.HashAsync(output.Full, _workspace.Relative(output.Full), store: true, progress, CancellationToken.None);
+            if (record.Kind == ArtifactKind.Missing)
+            {
+                warnings.Add($"declared output {output.Given} was not produced");
+            }
+
+            outputs.Add(record);
+        }
+
+        var metrics = await ReadMetricsAsync(plan.MetricsFiles, metricsLog, warnings, CancellationToken.None);
+        return (outputs, metrics);
+    }
+
+    /// <summary>
+    /// The environment pillar: this machine's, or that of the machine an executor ran the command
+    /// on (a Slurm node probed itself there), and the interpreter the command ran.
+    /// </summary>
+    private static async Task<(EnvironmentSnapshot Environment, string Executable)> CaptureEnvironmentAsync(RunPlan plan, ExecutionSpec spec, Execution execution, List<string> warnings)
+    {
+        var executable = spec.Process.Executable;
+        var local = await execution.System;
+        PhaseTimings.Mark("run: machine probe awaited");
+        var remote = (plan.Executor as IRemoteExecutor)?.RemoteEnvironment;
+        var snapshot = (remote ?? local) with { Executor = plan.Executor.Describe() };
+        if (plan.Executor is IRemoteExecutor { RemoteProblem: { } problem } && remote is null)
+        {
+            warnings.Add($"the environment pillar is this machine's ({local.Hostname}), not that of the machine the command ran on: {problem}");
+        }
+
+        // The node probed its interpreter too: the login machine's Python may not be the node's.
+        var python = spec.Python;
+        if (python is null || (remote is not null && (remote.Python is not null || remote.Unknown.ContainsKey("python"))))
+        {
+            return (snapshot, executable);
+        }
+
+        var image = plan.Executor as IImageExecutor;
+        var (info, error) = image is not null
+            ? await image.ProbePythonAsync(spec, python, CancellationToken.None)
+            : await (execution.LocalPython ?? ProbeLocalPythonAsync(spec));
+        if (image is not null && info is not null && python == plan.Command[0])
+        {
+            // The interpreter the command ran, as a path inside the image.
+            executable = info.Executable;
+        }
+
+        snapshot = info is not null
+            ? snapshot with { Python = info }
+            : snapshot with { Unknown = new SortedDictionary<string, string>(snapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };
+        return (snapshot, executable);
+    }
+
+    private static Task<(PythonInfo? Info, string? Error)> ProbeLocalPythonAsync(ExecutionSpec spec)
+    {
+        var environment = spec.Process.Environment;
+        return PythonProbe.ProbeAsync(
+            ExecutableResolver.Find(spec.Python!, environment.GetValueOrDefault("PATH"), spec.Process.WorkingDirectory) ?? spec.Python!,
+            spec.Process.WorkingDirectory,
+            environment.ToDictionary(p => p.Key, p => (string?)p.Value),
+            CancellationToken.None);
     }
 
     private async Task<CodeSnapshot> CaptureCodeAsync(List<string> declared, IProgress<HashProgress>? progress, CancellationToken cancellationToken)
@@ -371,7 +363,7 @@ public sealed class RunRecorder
         };
     }
 
-    private async Task<MetricsRecord> ReadMetricsAsync(List<(string Given, string Full)> files, string stepLog, List<string> warnings, CancellationToken cancellationToken)
+    private async Task<MetricsRecord> ReadMetricsAsync(IReadOnlyList<PlannedPath> files, string stepLog, List<string> warnings, CancellationToken cancellationToken)
     {
         var values = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var steps = new SortedDictionary<string, IReadOnlyList<MetricStep>>(StringComparer.Ordinal);
@@ -422,6 +414,9 @@ public sealed class RunRecorder
 
         return new MetricsRecord { Values = values, Steps = steps, Sources = sources };
     }
+
+    /// <summary>What the command's run left to capture: its result and the probes started beside it.</summary>
+    private sealed record Execution(ChildProcessResult Result, Task<EnvironmentSnapshot> System, Task<(PythonInfo? Info, string? Error)>? LocalPython);
 
     private static CapturedOutput Captured(BoundedCapture capture, BlobRef blob) => new()
     {

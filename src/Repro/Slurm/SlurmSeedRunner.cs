@@ -1,4 +1,5 @@
 using Repro.Domain;
+using Repro.Execution;
 using Repro.Hashing;
 using Repro.Runs;
 using Repro.Storage;
@@ -78,7 +79,8 @@ public sealed class SlurmSeedRunner
             OverrideSeed = true,
             Seed = task.Seed,
             RunId = task.RunId,
-            ExtraTags = [$"study={studyId}"],
+            ExtraTags = new Dictionary<string, string> { ["study"] = studyId },
+            Executor = ExecutorOptions.Local.ForReplayOf(source.Manifest),
         };
         var notes = new List<string>();
         return await replayer.ReplayAsync(source.Manifest, replay, environment, stdout, stderr, notes, interrupt);

@@ -11,6 +11,9 @@ namespace Repro.Storage;
 /// </summary>
 public sealed class OpeningRunStore(Task<IRunStore> opening) : IRunStore
 {
+    /// <summary>Waits until the store is open, or throws why it cannot be: for a caller about to do what it cannot take back.</summary>
+    public async Task WhenOpenAsync(CancellationToken cancellationToken) => await opening.WaitAsync(cancellationToken);
+
     public async Task<StoredRun> SaveAsync(RunManifest manifest, CancellationToken cancellationToken) => await (await opening).SaveAsync(manifest, cancellationToken);
 
     public async Task<StoredRun?> GetAsync(string id, CancellationToken cancellationToken) => await (await opening).GetAsync(id, cancellationToken);

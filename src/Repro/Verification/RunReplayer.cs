@@ -31,9 +31,11 @@ public sealed class RunReplayer
     private readonly ContentCache _cache;
     private readonly Func<IStatCache> _statCache;
     private readonly TimeProvider _time;
+    private readonly Func<ExecutorOptions, IExecutor> _executors;
 
-    public RunReplayer(Workspace workspace, IRunStore store, ContentCache cache, Func<IStatCache> statCache, TimeProvider time)
+    public RunReplayer(Workspace workspace, IRunStore store, ContentCache cache, Func<IStatCache> statCache, TimeProvider time, Func<ExecutorOptions, IExecutor>? executors = null)
     {
+        _executors = executors ?? ExecutorFactory.Create;
         _workspace = workspace;
         _store = store;
         _cache = cache;
@@ -87,9 +89,7 @@ public sealed class RunReplayer
                 : Path.Combine(workspace.Root, run.Execution.WorkingDir);
             Directory.CreateDirectory(workingDirectory);
 
-            string Relative(string recorded) => Path.IsPathRooted(recorded) ? recorded : Path.GetRelativePath(workingDirectory, Path.Combine(workspace.Root, recorded));
-
-            var executor = ExecutorFactory.Create(replay.Executor.ForReplayOf(run));
+            var executor = _executors(replay.Executor);
             if (executor.Name == "sandbox")
             {
                 // A folder output is bound into the sandbox, so it must exist as a folder before the command starts.
@@ -99,30 +99,10 @@ public sealed class RunReplayer
                 }
             }
 
-            var request = new RunRequest
-            {
-                Executor = executor,
-                Name = null,
-                Kind = replay.Kind,
-                ParentId = replay.ParentId,
-                Id = replay.RunId,
-                Deps = run.Deps.Select(d => Relative(d.Path)).ToList(),
-                Outs = run.Outputs.Select(o => Relative(o.Path)).ToList(),
-                MetricsFiles = run.Metrics.Sources.Where(s => s.Path != "$REPRO_METRICS_FILE").Select(s => Relative(s.Path)).ToList(),
-                ParamsFiles = run.ParamsFiles.Select(p => Relative(p.Path)).ToList(),
-                Params = run.Params.Select(p => $"{p.Key}={p.Value}").ToList(),
-                Tags = run.Tags.Where(t => !replay.ExtraTags.Any(e => e.StartsWith(t.Key + "=", StringComparison.Ordinal)))
-                    .Select(t => $"{t.Key}={t.Value}").Concat(replay.ExtraTags).ToList(),
-                Seed = replay.OverrideSeed ? replay.Seed : run.Seed,
-                Deterministic = run.Determinism.Enabled,
-                Python = run.Environment.Python is { } python && !PythonProbe.IsPythonName(run.Execution.Argv[0]) ? python.Executable : null,
-                Command = run.Execution.Argv,
-                WorkingDirectory = workingDirectory,
-                Environment = ReplayEnvironment(run, environment),
-            };
-
+            var python = run.Environment.Python is { } recorded && !PythonProbe.IsPythonName(run.Execution.Argv[0]) ? recorded.Executable : null;
+            var plan = RunPlan.Replay(run, workspace.Root, workingDirectory, replay, executor, ReplayEnvironment(run, environment), python);
             var recorder = new RunRecorder(workspace, _store, _cache, _statCache(), _time);
-            var outcome = await recorder.RecordAsync(request, stdout, stderr, null, interrupt);
+            var outcome = await recorder.RecordAsync(plan, stdout, stderr, null, interrupt);
             return outcome.Manifest;
         }
         finally

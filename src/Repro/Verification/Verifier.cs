@@ -1,9 +1,11 @@
 using System.Globalization;
 using Repro.Capture;
 using Repro.Comparison;
+using Repro.Data;
 using Repro.Diagnostics;
 using Repro.Diffing;
 using Repro.Domain;
+using Repro.Execution;
 using Repro.Hashing;
 using Repro.Runs;
 using Repro.Serialization;
@@ -13,9 +15,11 @@ using Repro.Workspaces;
 namespace Repro.Verification;
 
 /// <summary>
-/// Re-runs a recorded run with the same inputs, seed, parameters, determinism profile and
-/// result-affecting variables, judges every output and metric against the original, checks
-/// whether several runs here agree, and explains any difference from the pillar diff.
+/// The verify job, as a short list of stages: plan (executor resolved once), fetch the run's
+/// missing blobs through <see cref="IRunBlobSource"/>, replay K times (<see cref="RunReplayer"/>),
+/// judge outputs (<see cref="OutputJudge"/>), metrics (<see cref="MetricJudge"/>) and printed
+/// text (<see cref="PrintedJudge"/>), check the re-runs agree (<see cref="ReproductionAgreement"/>),
+/// rank causes from the pillar diff (<see cref="CauseRanker"/>), and store the report.
 /// </summary>
 public sealed class Verifier
 {
@@ -24,19 +28,30 @@ public sealed class Verifier
     private readonly ContentCache _cache;
     private readonly Func<IStatCache> _statCache;
     private readonly TimeProvider _time;
+    private readonly Func<ExecutorOptions, IExecutor> _executors;
     private readonly RunReplayer _replayer;
+    private readonly OutputJudge _outputs;
 
-    public Verifier(Workspace workspace, IRunStore store, ContentCache cache, Func<IStatCache> statCache, TimeProvider time)
+    /// <param name="executors">Makes the executor a re-run runs on (a test's fake); by default <see cref="ExecutorFactory.Create"/>.</param>
+    public Verifier(Workspace workspace, IRunStore store, ContentCache cache, Func<IStatCache> statCache, TimeProvider time, Func<ExecutorOptions, IExecutor>? executors = null)
     {
         _workspace = workspace;
         _store = store;
         _cache = cache;
         _statCache = statCache;
         _time = time;
-        _replayer = new RunReplayer(workspace, store, cache, statCache, time);
+        _executors = executors ?? ExecutorFactory.Create;
+        _replayer = new RunReplayer(workspace, store, cache, statCache, time, _executors);
+        _outputs = new OutputJudge(cache);
     }
 
-    /// <summary>Re-runs, judges, and stores the report (with a new id, logged in the audit chain).</summary>
+    /// <summary>Where blobs of the run this cache lacks come from (the default remote); none fetches nothing.</summary>
+    public IRunBlobSource? Blobs { get; init; }
+
+    /// <summary>
+    /// Re-runs, judges, and stores the report (with a new id, logged in the audit chain).
+    /// <paramref name="status"/> hears each stage as a sentence (re-running, blobs fetched).
+    /// </summary>
     public async Task<VerificationReport> VerifyAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, CancellationToken interrupt)
     {
         // Scratch checkouts are removed on the other core while the results are judged and saved.
@@ -56,38 +71,26 @@ public sealed class Verifier
 
     private async Task<VerificationReport> JudgeAsync(StoredRun original, VerifyOptions options, IReadOnlyDictionary<string, string> environment, Stream stdout, Stream stderr, IProgress<string>? status, List<Task> cleanup, CancellationToken interrupt)
     {
-        if (options.Runs < 1)
-        {
-            throw ReproException.Usage("--runs must be 1 or more");
-        }
-
         // The report's serializer metadata is built while the re-run runs (see CanonicalJson.Prepare).
         _ = CanonicalJson.PrepareInBackground(typeof(VerificationReport));
         var run = original.Manifest;
-        if (run.Kind == "study")
-        {
-            throw ReproException.Usage($"run {run.Id[..8]} is a seed study, not one run: verify one of its seeds (`repro study {run.Id[..8]}` lists them) or the run it studied");
-        }
-
+        var plan = VerifyPlan.For(run, options, _executors);
         var notes = new List<string>(options.ToleranceNotes);
-        var inputs = new List<InputCheck>();
         if (run.Outputs.Count == 0 && run.Metrics.Values.Count == 0)
         {
             notes.Add("the run declares no outputs and no metrics: only what it printed can be compared (record files with --out, metrics with --metrics)");
         }
 
-        if (options.InPlace)
-        {
-            inputs.AddRange(await CheckInputsAsync(run));
-        }
+        await FetchBlobsAsync(run, plan, status, notes, interrupt);
+        var inputs = options.InPlace ? await CheckInputsAsync(run) : [];
 
         var reproductions = new List<RunManifest>();
         for (var k = 0; k < options.Runs; k++)
         {
-            status?.Report(options.Runs == 1 ? "re-running" : string.Create(CultureInfo.InvariantCulture, $"re-running ({k + 1} of {options.Runs})"));
+            status?.Report(options.Runs == 1 ? $"re-running {plan.Label}" : string.Create(CultureInfo.InvariantCulture, $"re-running ({k + 1} of {options.Runs}) {plan.Label}"));
             try
             {
-                reproductions.Add(await _replayer.ReplayAsync(run, new ReplayRequest { InPlace = options.InPlace, Kind = "verification", ParentId = run.Id, ExtraTags = [$"verifies={run.Id}"], Executor = options.Executor }, environment, stdout, stderr, notes, interrupt, cleanup));
+                reproductions.Add(await _replayer.ReplayAsync(run, plan.Replay, environment, stdout, stderr, notes, interrupt, cleanup));
             }
             catch (ReproException ex) when (ex.Code == ExitCode.CannotExecute)
             {
@@ -106,31 +109,31 @@ public sealed class Verifier
         var outputs = new List<OutputJudgement>();
         foreach (var output in run.Outputs)
         {
-            outputs.Add(await JudgeOutputAsync(output, first.Outputs.FirstOrDefault(o => o.Path == output.Path), options, interrupt));
+            outputs.Add(await _outputs.JudgeAsync(output, first.Outputs.FirstOrDefault(o => o.Path == output.Path), options, interrupt));
         }
 
-        var metrics = JudgeMetrics(run.Metrics.Values, first.Metrics.Values, options);
-        var masks = MasksFor(run, options);
+        var metrics = MetricJudge.Judge(run.Metrics.Values, first.Metrics.Values, options);
+        var masks = TextMasks.WithWorkspace(_workspace.Root, _workspace.TempPath, run.Code.Prefix, options.Masks);
+        var printedJudge = new PrintedJudge(_cache, masks, options.Tolerance, options.OutputTolerances, options.MetricTolerances);
         var printed = new List<PrintedJudgement>();
-        foreach (var stream in JudgedStreams(options))
+        foreach (var stream in options.JudgedStreams)
         {
-            printed.Add(await new PrintedJudge(_cache, masks, options.Tolerance, options.OutputTolerances, options.MetricTolerances).JudgeAsync(stream, Stream(run, stream), Stream(first, stream), interrupt));
+            printed.Add(await printedJudge.JudgeAsync(stream, run.Execution.Stream(stream), first.Execution.Stream(stream), interrupt));
         }
 
-        var (nondeterministic, disagreements) = await CompareReproductionsAsync(reproductions, masks, options, interrupt);
-
+        var (nondeterministic, disagreements) = await ReproductionAgreement.CompareAsync(reproductions, printedJudge, options.JudgedStreams, interrupt);
         var compared = Compared(outputs, metrics, printed);
-        var parts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Concat(printed.Select(p => p.Verdict)).Append(execution.Verdict).ToList();
-        var verdict = parts.Max();
+        var verdict = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Concat(printed.Select(p => p.Verdict)).Append(execution.Verdict).Max();
         if (compared.Count == 0 && verdict == Verdict.Identical)
         {
             // Only the exit code matched: that proves nothing about the results, so it is not a reproduction.
             verdict = Verdict.Unverified;
         }
+
         PhaseTimings.Mark("verify: outputs and metrics judged");
         var difference = await new RunDiffer(_cache).DiffAsync(run, first, CancellationToken.None);
         PhaseTimings.Mark("verify: pillars diffed");
-        var causes = RankCauses(run, difference, verdict, inputs, nondeterministic, disagreements, reproductions.Count);
+        var causes = CauseRanker.Rank(run, difference, verdict, inputs, nondeterministic, disagreements, reproductions.Count);
 
         return new VerificationReport
         {
@@ -154,8 +157,28 @@ public sealed class Verifier
             NondeterministicHere = reproductions.Count >= 2 ? nondeterministic : null,
             Nondeterminism = disagreements,
             Notes = notes,
-            Summary = Summarise(verdict, outputs, metrics, printed, execution, options, nondeterministic, reproductions.Count),
+            Summary = VerificationSummary.Summarise(verdict, outputs, metrics, printed, execution, options, nondeterministic, reproductions.Count),
         };
+    }
+
+    /// <summary>Blobs of a run recorded elsewhere, fetched before the re-run; what could not be fetched is left for the replay to report (FAILED, naming the blob).</summary>
+    private async Task FetchBlobsAsync(RunManifest run, VerifyPlan plan, IProgress<string>? status, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (Blobs is null)
+        {
+            return;
+        }
+
+        var fetched = await Blobs.FetchMissingAsync(run, cancellationToken);
+        PhaseTimings.Mark("verify: blobs checked");
+        if (fetched.Transferred > 0)
+        {
+            var line = string.Create(CultureInfo.InvariantCulture, $"fetched {fetched.Transferred} blob{(fetched.Transferred == 1 ? string.Empty : "s")} ({ByteCount(fetched.Bytes)}) of run {plan.Label} from {fetched.From}");
+            status?.Report(line);
+            notes.Add(line);
+        }
+
+        notes.AddRange(fetched.Problems.Take(10).Select(p => $"not fetched from {fetched.From}: {p}"));
     }
 
     private VerificationReport Failed(StoredRun original, VerifyOptions options, List<InputCheck> inputs, List<string> notes, List<RunManifest> reproductions, string reason) => new()
@@ -178,6 +201,10 @@ public sealed class Verifier
         Notes = notes,
         Summary = $"FAILED: could not be reproduced: {reason}",
     };
+
+    private static string ByteCount(long bytes) => bytes < 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+        : bytes < 1 << 20 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 20):0.#} MiB");
 
     private async Task<List<InputCheck>> CheckInputsAsync(RunManifest run)
     {
@@ -202,266 +229,12 @@ public sealed class Verifier
             : new ExecutionJudgement(run.Execution.ExitCode, codes, Verdict.Failed, string.Create(CultureInfo.InvariantCulture, $"the re-run exited with {string.Join(", ", codes)}, the original with {run.Execution.ExitCode}"));
     }
 
-    private async Task<OutputJudgement> JudgeOutputAsync(ArtifactRecord original, ArtifactRecord? reproduced, VerifyOptions options, CancellationToken cancellationToken)
-    {
-        var tolerance = options.OutputTolerances.GetValueOrDefault(original.Path) ?? options.Tolerance;
-        var compare = new ComparisonOptions { Tolerance = tolerance, MinAgreement = options.MinAgreement };
-        if (reproduced is null || reproduced.Kind == ArtifactKind.Missing)
-        {
-            return Judged(original, reproduced, new ComparisonResult { Verdict = original.Kind == ArtifactKind.Missing ? Verdict.Identical : Verdict.Diverged, Comparer = "presence", Detail = original.Kind == ArtifactKind.Missing ? "missing in both runs" : "not produced by the re-run" }, null);
-        }
-
-        if (original.Kind == ArtifactKind.Missing)
-        {
-            return Judged(original, reproduced, new ComparisonResult { Verdict = Verdict.Diverged, Comparer = "presence", Detail = "produced by the re-run but missing in the original" }, null);
-        }
-
-        if (original.Sha256 == reproduced.Sha256)
-        {
-            return Judged(original, reproduced, new ComparisonResult { Verdict = Verdict.Identical, Comparer = "sha256", Detail = $"same bytes (sha256 {original.Sha256})" }, null);
-        }
-
-        if (!_cache.Contains(original.Sha256!))
-        {
-            return Judged(original, reproduced, new ComparisonResult { Verdict = Verdict.Diverged, Comparer = "sha256", Detail = $"hashes differ ({original.Sha256![..12]} → {reproduced.Sha256![..12]}) and the original bytes are not in the cache to compare with tolerance" }, null);
-        }
-
-        if (original.Kind == ArtifactKind.Dir && reproduced.Kind == ArtifactKind.Dir)
-        {
-            return Judged(original, reproduced, await CompareFoldersAsync(original, reproduced, compare, cancellationToken), tolerance);
-        }
-
-        if (original.Kind != reproduced.Kind)
-        {
-            return Judged(original, reproduced, new ComparisonResult { Verdict = Verdict.Diverged, Comparer = "kind", Detail = $"was a {original.Kind.ToString().ToLowerInvariant()}, is now a {reproduced.Kind.ToString().ToLowerInvariant()}" }, null);
-        }
-
-        var result = await FileComparers.CompareAsync(original.Path, _cache.PathFor(original.Sha256!), _cache.PathFor(reproduced.Sha256!), compare, cancellationToken);
-        return Judged(original, reproduced, result, tolerance);
-    }
-
-    private async Task<ComparisonResult> CompareFoldersAsync(ArtifactRecord original, ArtifactRecord reproduced, ComparisonOptions options, CancellationToken cancellationToken)
-    {
-        var before = (await DirectoryListing.ReadAsync(_cache, original.Sha256!, cancellationToken)).ToDictionary(e => e.Path, StringComparer.Ordinal);
-        var after = (await DirectoryListing.ReadAsync(_cache, reproduced.Sha256!, cancellationToken)).ToDictionary(e => e.Path, StringComparer.Ordinal);
-        var details = new List<string>();
-        var verdict = Verdict.Identical;
-        double? maxAbs = null;
-        double? maxRel = null;
-        foreach (var path in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
-        {
-            if (!after.TryGetValue(path, out var b))
-            {
-                verdict = Verdict.Diverged;
-                details.Add($"{path}: not produced");
-                continue;
-            }
-
-            if (!before.TryGetValue(path, out var a))
-            {
-                verdict = Verdict.Diverged;
-                details.Add($"{path}: new file");
-                continue;
-            }
-
-            if (a.Sha256 == b.Sha256)
-            {
-                continue;
-            }
-
-            var result = !_cache.Contains(a.Sha256) || !_cache.Contains(b.Sha256)
-                ? new ComparisonResult { Verdict = Verdict.Diverged, Comparer = "sha256", Detail = "hashes differ" }
-                : await FileComparers.CompareAsync($"{original.Path}/{path}", _cache.PathFor(a.Sha256), _cache.PathFor(b.Sha256), options, cancellationToken);
-            verdict = (Verdict)Math.Max((int)verdict, (int)result.Verdict);
-            maxAbs = Max(maxAbs, result.MaxAbsError);
-            maxRel = Max(maxRel, result.MaxRelError);
-            details.Add($"{path}: {result.Verdict.ToString().ToUpperInvariant()} ({result.Comparer}) {result.Detail}");
-        }
-
-        var shown = details.Take(options.MaxExamples).ToList();
-        if (details.Count > shown.Count)
-        {
-            shown.Add($"and {details.Count - shown.Count} more");
-        }
-
-        return new ComparisonResult
-        {
-            Verdict = verdict,
-            Comparer = "dir",
-            Detail = details.Count == 0 ? "same files, same bytes" : string.Join("; ", shown),
-            MaxAbsError = maxAbs,
-            MaxRelError = maxRel,
-        };
-    }
-
-    private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
-
-    private static OutputJudgement Judged(ArtifactRecord original, ArtifactRecord? reproduced, ComparisonResult result, Tolerance? tolerance) => new()
-    {
-        Path = original.Path,
-        Verdict = result.Verdict,
-        Comparer = result.Comparer,
-        Detail = result.Detail,
-        OriginalSha256 = original.Sha256,
-        ReproducedSha256 = reproduced?.Sha256,
-        Tolerance = result.Verdict is Verdict.Equivalent or Verdict.Diverged && tolerance is not null ? tolerance.ToString() : null,
-        Rtol = result.Verdict is Verdict.Equivalent or Verdict.Diverged ? tolerance?.Rtol : null,
-        Atol = result.Verdict is Verdict.Equivalent or Verdict.Diverged ? tolerance?.Atol : null,
-        MaxAbsError = result.MaxAbsError,
-        MaxRelError = result.MaxRelError,
-        MaxUlp = result.MaxUlp,
-        OutOfTolerance = result.OutOfTolerance,
-        AgreementRate = result.AgreementRate,
-    };
-
-    internal static List<MetricJudgement> JudgeMetrics(IReadOnlyDictionary<string, double> original, IReadOnlyDictionary<string, double> reproduced, VerifyOptions options)
-    {
-        var result = new List<MetricJudgement>();
-        foreach (var (key, value) in original.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            var tolerance = options.MetricTolerances.GetValueOrDefault(key) ?? options.Tolerance;
-            if (!reproduced.TryGetValue(key, out var again))
-            {
-                result.Add(new MetricJudgement { Key = key, Original = value, Reproduced = null, Tolerance = tolerance.ToString(), Rtol = tolerance.Rtol, Atol = tolerance.Atol, Verdict = Verdict.Diverged });
-                continue;
-            }
-
-            var verdict = value.Equals(again) ? Verdict.Identical : tolerance.Within(value, again) ? Verdict.Equivalent : Verdict.Diverged;
-            result.Add(new MetricJudgement { Key = key, Original = value, Reproduced = again, Delta = again - value, Tolerance = tolerance.ToString(), Rtol = tolerance.Rtol, Atol = tolerance.Atol, Verdict = verdict });
-        }
-
-        return result;
-    }
-
-    private async Task<(bool Nondeterministic, List<string> Disagreements)> CompareReproductionsAsync(List<RunManifest> runs, IReadOnlyList<TextMask> masks, VerifyOptions options, CancellationToken cancellationToken)
-    {
-        var disagreements = new List<string>();
-        var first = runs[0];
-        for (var i = 1; i < runs.Count; i++)
-        {
-            var other = runs[i];
-            foreach (var output in first.Outputs)
-            {
-                var again = other.Outputs.FirstOrDefault(o => o.Path == output.Path);
-                if (again?.Sha256 != output.Sha256)
-                {
-                    disagreements.Add(string.Create(CultureInfo.InvariantCulture, $"output {output.Path}: run 1 sha256 {Short(output.Sha256)}, run {i + 1} sha256 {Short(again?.Sha256)}"));
-                }
-            }
-
-            foreach (var (key, value) in first.Metrics.Values)
-            {
-                if (!other.Metrics.Values.TryGetValue(key, out var again) || !again.Equals(value))
-                {
-                    disagreements.Add(string.Create(CultureInfo.InvariantCulture, $"metric {key}: run 1 {value:R}, run {i + 1} {(other.Metrics.Values.ContainsKey(key) ? again.ToString("R", CultureInfo.InvariantCulture) : "missing")}"));
-                }
-            }
-
-            foreach (var stream in JudgedStreams(options))
-            {
-                var judged = await new PrintedJudge(_cache, masks, options.Tolerance, options.OutputTolerances, options.MetricTolerances).JudgeAsync(stream, Stream(first, stream), Stream(other, stream), cancellationToken);
-                if (judged.Verdict == Verdict.Diverged)
-                {
-                    disagreements.Add(string.Create(CultureInfo.InvariantCulture, $"{stream}: run 1 and run {i + 1} printed different text ({judged.Detail})"));
-                }
-            }
-
-            if (other.Execution.ExitCode != first.Execution.ExitCode)
-            {
-                disagreements.Add(string.Create(CultureInfo.InvariantCulture, $"exit code: run 1 {first.Execution.ExitCode}, run {i + 1} {other.Execution.ExitCode}"));
-            }
-        }
-
-        return (disagreements.Count > 0, disagreements);
-    }
-
-    private static List<Cause> RankCauses(RunManifest run, RunDifference difference, Verdict verdict, List<InputCheck> inputs, bool nondeterministic, List<string> disagreements, int runs)
-    {
-        var causes = new List<Cause>();
-        foreach (var input in inputs.Where(i => i.Verdict != Verdict.Identical))
-        {
-            causes.Add(new Cause(CausePillar.Data, $"input {input.Path} changed since the run was recorded: sha256 {Short(input.Recorded)} → {Short(input.Current)}"));
-        }
-
-        if (verdict is not (Verdict.Identical or Verdict.Unverified) || nondeterministic)
-        {
-            causes.AddRange(difference.Causes.Where(c => c.Pillar != CausePillar.Data || inputs.Count == 0));
-        }
-
-        if (nondeterministic)
-        {
-            var hints = new List<string>();
-            if (run.Seed is null)
-            {
-                hints.Add("no seed was set (record with --seed N and use REPRO_SEED or {seed} in the script)");
-            }
-
-            if (!run.Determinism.Enabled)
-            {
-                hints.Add("--deterministic was not used (thread counts, cuBLAS/cuDNN settings)");
-            }
-
-            hints.Add("a random generator not seeded from the seed (numpy, random, torch, an estimator without random_state), threaded or GPU reductions, or iteration over a set/dict of strings");
-            var prefix = difference.PillarsSame
-                ? string.Create(CultureInfo.InvariantCulture, $"nothing in the pillars differs, yet {runs} runs here disagree: the run is not deterministic here")
-                : string.Create(CultureInfo.InvariantCulture, $"{runs} runs here disagree with each other");
-            causes.Add(new Cause(CausePillar.Nondeterminism, $"{prefix} ({string.Join("; ", disagreements.Take(3))}); likely: {string.Join("; ", hints)}"));
-        }
-
-        return causes.OrderBy(c => c.Pillar).ToList();
-    }
-
-    private static string Summarise(Verdict verdict, List<OutputJudgement> outputs, List<MetricJudgement> metrics, List<PrintedJudgement> printed, ExecutionJudgement execution, VerifyOptions options, bool nondeterministic, int runs)
-    {
-        var determinism = runs >= 2 ? (nondeterministic ? $"; {runs} runs here disagree" : $"; {runs} runs here agree") : string.Empty;
-        if (verdict == Verdict.Unverified)
-        {
-            var skipped = new[] { options.JudgeStdout ? null : "stdout", options.JudgeStderr ? null : "stderr" }.OfType<string>().ToList();
-            var printedText = skipped.Count == 0 ? "printed nothing" : skipped.Count == 2 ? "what it printed was not judged" : $"printed nothing on {(options.JudgeStdout ? "stdout" : "stderr")} ({skipped[0]} not judged)";
-            return $"UNVERIFIED: nothing was compared: the run declares no outputs or metrics and {printedText}; only its exit code ({execution.OriginalExitCode.ToString(CultureInfo.InvariantCulture)}) matched, which says nothing about its results (record files with --out, metrics with --metrics, or print the result){determinism}";
-        }
-
-        var counts = outputs.Select(o => o.Verdict).Concat(metrics.Select(m => m.Verdict)).Concat(printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).Select(p => p.Verdict))
-            .GroupBy(v => v).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key.ToString().ToUpperInvariant()}"));
-        var text = verdict switch
-        {
-            Verdict.Identical => "reproduced bit for bit",
-            Verdict.Equivalent => "reproduced within tolerance",
-            Verdict.Diverged => "did not reproduce",
-            _ => $"could not be reproduced: {execution.Detail}",
-        };
-        var parts = string.Join(", ", counts);
-        return $"{verdict.ToString().ToUpperInvariant()}: {text}{(parts.Length > 0 ? $" ({parts})" : string.Empty)}{determinism}";
-    }
-
     /// <summary>The names of everything actually compared; an output missing in both runs and a stream neither run printed on compare nothing.</summary>
     private static List<string> Compared(List<OutputJudgement> outputs, List<MetricJudgement> metrics, List<PrintedJudgement> printed) =>
         outputs.Where(o => o.OriginalSha256 is not null || o.ReproducedSha256 is not null).Select(o => "output:" + o.Path)
             .Concat(metrics.Select(m => "metric:" + m.Key))
             .Concat(printed.Where(p => p.OriginalBytes > 0 || p.ReproducedBytes > 0).Select(p => p.Stream))
             .ToList();
-
-    private static IEnumerable<string> JudgedStreams(VerifyOptions options)
-    {
-        if (options.JudgeStdout)
-        {
-            yield return "stdout";
-        }
-
-        if (options.JudgeStderr)
-        {
-            yield return "stderr";
-        }
-    }
-
-    private static CapturedOutput Stream(RunManifest run, string stream) => stream == "stdout" ? run.Execution.Stdout : run.Execution.Stderr;
-
-    /// <summary>
-    /// The masks for this run: its workspace and any scratch checkout of it (the re-run's folder
-    /// differs from the original's by design), then the built-in and the user's masks.
-    /// </summary>
-    private IReadOnlyList<TextMask> MasksFor(RunManifest run, VerifyOptions options) =>
-        TextMasks.WithWorkspace(_workspace.Root, _workspace.TempPath, run.Code.Prefix, options.Masks);
 
     private static string Short(string? hash) => hash is null ? "(none)" : hash.Length > 12 ? hash[..12] : hash;
 }

@@ -36,6 +36,15 @@ public sealed record VerifyOptions
     /// <summary>Whether what the command printed on stderr is judged (on by default; off with --ignore-stderr or verify.stderr: false).</summary>
     public bool JudgeStderr { get; init; } = true;
 
+    /// <summary>The streams judged, in order: stdout, stderr, or fewer.</summary>
+    public IReadOnlyList<string> JudgedStreams => (JudgeStdout, JudgeStderr) switch
+    {
+        (true, true) => ["stdout", "stderr"],
+        (true, false) => ["stdout"],
+        (false, true) => ["stderr"],
+        _ => [],
+    };
+
     /// <summary>Masks of volatile printed text, applied in order: the built-in ones, then the user's.</summary>
     public IReadOnlyList<TextMask> Masks { get; init; } = TextMasks.BuiltIn;
 

@@ -1,6 +1,6 @@
 using Repro.Execution;
 
-namespace Repro.Verification;
+namespace Repro.Runs;
 
 /// <summary>How to re-run a recorded run: where, with which seed, and what the new run is to the old one.</summary>
 public sealed record ReplayRequest
@@ -22,9 +22,12 @@ public sealed record ReplayRequest
     /// <summary>The new run's id (a Slurm task's, derived from study, seed and attempt); null draws a random one.</summary>
     public string? RunId { get; init; }
 
-    /// <summary>Tags added to the recorded ones (KEY=VALUE).</summary>
-    public IReadOnlyList<string> ExtraTags { get; init; } = [];
+    /// <summary>Tags added to the recorded ones, replacing a recorded tag of the same key.</summary>
+    public IReadOnlyDictionary<string, string> ExtraTags { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Where the re-run runs: by default locally, whatever the original recorded.</summary>
+    /// <summary>
+    /// Where the re-run runs: by default locally, whatever the original recorded. Already resolved
+    /// for the run replayed (<see cref="ExecutorOptions.ForReplayOf"/>) by whoever builds the request.
+    /// </summary>
     public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
 }
