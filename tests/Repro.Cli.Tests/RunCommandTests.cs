@@ -36,6 +36,26 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task A_metrics_file_of_YAML_aliases_that_would_expand_to_billions_is_refused_and_the_run_still_recorded()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        var bomb = new System.Text.StringBuilder("a: &a [1,1,1,1,1,1,1,1,1]\n");
+        for (var level = 'b'; level <= 'k'; level++)
+        {
+            bomb.Append(level).Append(": &").Append(level).Append(" [").Append(string.Join(",", Enumerable.Repeat($"*{(char)(level - 1)}", 9))).Append("]\n");
+        }
+
+        dir.Write("bomb.yaml", bomb.ToString());
+        var run = await dir.ReproAsync("run", "--metrics", "bomb.yaml", "--", "true");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("metrics file bomb.yaml could not be read", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("1000000 nodes", run.Stderr, StringComparison.Ordinal);
+        var manifest = await dir.ManifestAsync();
+        Assert.Contains(manifest.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("bomb.yaml", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Init_creates_the_workspace_and_is_idempotent()
     {
         using var dir = new Workdir();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Repro.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -70,9 +71,7 @@ public sealed class StructuredComparer : IFileComparer
 
     private static JsonNode? FromYaml(string text)
     {
-        var stream = new YamlStream();
-        using var reader = new StringReader(text);
-        stream.Load(reader);
+        var stream = BoundedYaml.Load(text);
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
     }
 

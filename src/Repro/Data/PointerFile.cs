@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -48,8 +49,7 @@ public sealed record PointerFile
         YamlMappingNode mapping;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            var stream = BoundedYaml.Load(yaml);
             mapping = stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode m
                 ? m
                 : throw ReproException.Usage($"{source}: not a repro pointer file (expected sha256, size and path)");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Repro.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -56,9 +57,7 @@ public static class StructuredFile
     {
         try
         {
-            var stream = new YamlStream();
-            using var reader = new StringReader(text);
-            stream.Load(reader);
+            var stream = BoundedYaml.Load(text);
             var result = new List<KeyValuePair<string, string>>();
             if (stream.Documents.Count > 0)
             {

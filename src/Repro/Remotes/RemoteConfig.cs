@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
 using YamlDotNet.Core;
@@ -38,8 +39,7 @@ public sealed partial class RemoteConfig
         YamlMappingNode? root;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = BoundedYaml.Load(text);
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
         }
         catch (YamlException ex)

@@ -1,4 +1,5 @@
 using System.Text;
+using Repro.Serialization;
 using Repro.Storage.Sql;
 using Repro.Workspaces;
 using YamlDotNet.Core;
@@ -100,8 +101,7 @@ public sealed class StoreLocation
 
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = BoundedYaml.Load(text);
             return stream.Documents.Count > 0
                 && stream.Documents[0].RootNode is YamlMappingNode root
                 && root.Children.TryGetValue(new YamlScalarNode(Key), out var value)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Repro.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -247,11 +248,7 @@ public sealed class MlrunsImporter(TrackingStore store)
     {
         try
         {
-            var yaml = new YamlStream();
-            using (var reader = new StreamReader(path))
-            {
-                yaml.Load(reader);
-            }
+            var yaml = BoundedYaml.Load(File.ReadAllText(path));
 
             return yaml.Documents.Count > 0 && yaml.Documents[0].RootNode is YamlMappingNode mapping
                 ? mapping
