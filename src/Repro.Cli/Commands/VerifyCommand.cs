@@ -29,7 +29,7 @@ public static class VerifyCommand
         var k = new Option<double?>("--k") { Description = "With --tolerance-from: how many standard deviations a metric may move (default 2)." };
         var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
         var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to FILE: one test case per output and metric." };
-        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED.")
+        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED. Reference: docs/verify.md")
         {
             run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, json, junit,
         };
