@@ -7,7 +7,7 @@ namespace Repro.Cli.Tests;
 /// Compares the command tree with the reference in docs/. A command is documented by a heading
 /// <c>## repro data push</c> on the page its top-level command's description names
 /// (<c>Reference: docs/data.md</c>), followed by a table whose first column names each flag in
-/// backticks (<c>`-j`, `--jobs N`</c>). Every <c>repro …</c> in inline code or a code block of the
+/// backticks (<c>`-j`, `--jobs N`</c>). Every command <c>repro …</c> in inline code or a code block of the
 /// docs and the README must name flags the command has.
 /// </summary>
 public static partial class DocsReference
@@ -175,7 +175,7 @@ public static partial class DocsReference
         var flags = new HashSet<string>(StringComparer.Ordinal);
         foreach (var option in command.Options)
         {
-            if (option is HelpOption || option is VersionOption || (option.Hidden && !includeHidden))
+            if (GlobalFlags.Contains(option.Name) || (option.Hidden && !includeHidden))
             {
                 continue;
             }
@@ -224,7 +224,7 @@ public static partial class DocsReference
                 continue;
             }
 
-            var cells = line.Split('|');
+            var cells = CellBorder().Split(line);
             if (cells.Length < 3)
             {
                 continue;
@@ -324,6 +324,9 @@ public static partial class DocsReference
     [GeneratedRegex(@"^## (repro(?: [a-z][a-z0-9-]*)+)\s*$")]
     private static partial Regex CommandHeading();
 
+    [GeneratedRegex(@"(?<!\\)\|")]
+    private static partial Regex CellBorder();
+
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex CodeSpan();
 
@@ -333,6 +336,6 @@ public static partial class DocsReference
     [GeneratedRegex(@"^--?[A-Za-z][A-Za-z0-9-]*")]
     private static partial Regex LeadingFlag();
 
-    [GeneratedRegex(@"(?<![\w./-])repro(?= )")]
+    [GeneratedRegex(@"(?<=(?:^|&&|;|\||\()\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+)*)repro(?= )")]
     private static partial Regex ReproWord();
 }
