@@ -53,7 +53,7 @@ public static class ReproApp
 
         var context = new CliContext(stdout, stderr, trailing);
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
-        var root = new RootCommand("repro: record machine-learning runs (code, data, environment) and prove they reproduce.");
+        var root = new RootCommand("repro: record machine-learning runs (code, data, environment) and prove they reproduce. Reference: docs/index.md");
 
         // Only the command asked for is built when the first word names one: each command's
         // options cost start-up time (JIT) in every process otherwise. Help, a typo or no

@@ -65,6 +65,6 @@ public static class AuditCommand
             return result.Intact ? 0 : (int)ExitCode.Differs;
         });
 
-        return new Command("audit", "The tamper-evident log of runs, verifications, studies and reports.") { log, verify };
+        return new Command("audit", "The tamper-evident log of runs, verifications, studies and reports. Reference: docs/checks.md") { log, verify };
     }
 }

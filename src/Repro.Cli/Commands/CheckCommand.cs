@@ -14,7 +14,7 @@ public static class CheckCommand
         var run = new Argument<string>("run") { Description = "The run to check: id, prefix, name or @last." };
         var json = new Option<bool>("--json") { Description = "Print the checklist as JSON." };
         var failUnder = new Option<string?>("--fail-under") { Description = "R1, R2, R3 or R4: exit 1 when the run's level is below it (for CI)." };
-        var command = new Command("check", "Evaluate the recorded evidence item by item (Yes/No/Partial) and give the reproducibility level R1–R4.") { run, json, failUnder };
+        var command = new Command("check", "Evaluate the recorded evidence item by item (Yes/No/Partial) and give the reproducibility level R1–R4. Reference: docs/checks.md") { run, json, failUnder };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var threshold = parse.GetValue(failUnder) is { } text ? ChecklistResult.ParseLevel(text) : (ReproducibilityLevel?)null;

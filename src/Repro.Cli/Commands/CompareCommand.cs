@@ -16,7 +16,7 @@ public static class CompareCommand
         var higher = new Option<bool>("--higher-is-better") { Description = "Bigger values are better (default: guessed from each metric's name; loss/error/time are lower-is-better)." };
         var lower = new Option<bool>("--lower-is-better") { Description = "Smaller values are better." };
         var json = new Option<bool>("--json") { Description = "Print every number as JSON." };
-        var command = new Command("compare", "Compare two seed studies: difference of means with a 95% CI, Welch's t-test, Mann–Whitney U, P(B better), Cohen's d, and a plain conclusion.")
+        var command = new Command("compare", "Compare two seed studies: difference of means with a 95% CI, Welch's t-test, Mann–Whitney U, P(B better), Cohen's d, and a plain conclusion. Reference: docs/studies.md")
         {
             a, b, metric, higher, lower, json,
         };

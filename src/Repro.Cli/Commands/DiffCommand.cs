@@ -16,7 +16,7 @@ public static class DiffCommand
         var a = new Argument<string>("run-a") { Description = "The first run (id, prefix, name or @last)." };
         var b = new Argument<string>("run-b") { Description = "The second run." };
         var json = new Option<bool>("--json") { Description = "Print the differences as JSON." };
-        var command = new Command("diff", "Show what differs between two runs: code, data, params, seed, environment, outputs, metrics and printed text.") { a, b, json };
+        var command = new Command("diff", "Show what differs between two runs: code, data, params, seed, environment, outputs, metrics and printed text. Reference: docs/verify.md") { a, b, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);

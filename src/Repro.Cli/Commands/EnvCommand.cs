@@ -12,7 +12,7 @@ public static class EnvCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the environment pillar as JSON." };
         var python = new Option<string?>("--python") { Description = "Interpreter to probe (default: python3 on PATH)." };
-        var command = new Command("env", "Show what the environment probe sees here, without running anything; env export freezes a run's.") { json, python, EnvExportCommand.Create(context) };
+        var command = new Command("env", "Show what the environment probe sees here, without running anything; env export freezes a run's. Reference: docs/run.md") { json, python, EnvExportCommand.Create(context) };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var variables = RunCommand.CurrentEnvironment();

@@ -14,7 +14,7 @@ public static class ExportCommand
         var run = new Argument<string>("run") { Description = "The run or study to export: id, prefix, name or @last." };
         var output = new Option<string>("--output", "-o") { Description = "The bundle to write (FILE.reprobundle).", Required = true };
         var withData = new Option<bool>("--with-data") { Description = "Include the inputs' bytes too (otherwise the importer pulls them from a remote)." };
-        var command = new Command("export", "Write a run, its study and verifications, and the blobs they refer to, as one bundle file.") { run, output, withData };
+        var command = new Command("export", "Write a run, its study and verifications, and the blobs they refer to, as one bundle file. Reference: docs/tracking.md") { run, output, withData };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);

@@ -12,7 +12,7 @@ public static class ImportCommand
     public static Command Create(CliContext context)
     {
         var bundle = new Argument<string>("bundle") { Description = "A .reprobundle written by `repro export`." };
-        var command = new Command("import", "Import a bundle from `repro export`: every record and blob is checked by hash before it is accepted. `repro import mlruns PATH` imports an MLflow file store.") { bundle, MlrunsCommand(context) };
+        var command = new Command("import", "Import a bundle from `repro export`: every record and blob is checked by hash before it is accepted. `repro import mlruns PATH` imports an MLflow file store. Reference: docs/tracking.md") { bundle, MlrunsCommand(context) };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);

@@ -11,7 +11,7 @@ public static class InitCommand
     public static Command Create(CliContext context)
     {
         var store = new Option<string?>("--store") { Description = "Keep runs on a PostgreSQL server: postgresql://USER@HOST:PORT/DB (saved in .repro/config.yaml without any password). Default: .repro/repro.db." };
-        var command = new Command("init", "Create .repro/ in the current folder (a git repository or not).") { store };
+        var command = new Command("init", "Create .repro/ in the current folder (a git repository or not). Reference: docs/run.md") { store };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var requested = parse.GetValue(store);

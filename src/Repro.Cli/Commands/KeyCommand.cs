@@ -17,6 +17,6 @@ public static class KeyCommand
             context.Out.WriteLine($"private key {path} (keep it secret), public key {path}.pub, fingerprint {fingerprint}");
             return 0;
         });
-        return new Command("key", "Keys for signing reports.") { create };
+        return new Command("key", "Keys for signing reports. Reference: docs/checks.md") { create };
     }
 }

@@ -27,7 +27,7 @@ public static class LeakCommand
         var sampleSize = new Option<int?>("--sample-size") { HelpName = "N", Description = "Values kept per numeric column and split; beyond it a seeded reservoir sample (default 200000)." };
         var json = new Option<bool>("--json") { Description = "Print the findings and a summary as JSON." };
         var sarif = new Option<string?>("--sarif") { HelpName = "FILE", Description = "Also write the findings to FILE as SARIF 2.1.0." };
-        var command = new Command("leak", "Check a train/test split for data leakage: duplicate rows, shared groups, test rows older than train, single-feature target proxies, and distribution shift.")
+        var command = new Command("leak", "Check a train/test split for data leakage: duplicate rows, shared groups, test rows older than train, single-feature target proxies, and distribution shift. Reference: docs/checks.md")
         {
             train, test, target, ids, group, time, ignore, sep, auc, nmi, shift, sampleSize, json, sarif,
         };

@@ -20,7 +20,7 @@ public static class LintCommand
         var select = new Option<string[]>("--select") { Description = "Only these rules: ids or prefixes, comma-separated or repeated (e.g. DET,LEAK001).", AllowMultipleArgumentsPerToken = false };
         var ignore = new Option<string[]>("--ignore") { Description = "Never report these rules: ids or prefixes, comma-separated or repeated." };
         var python = new Option<string?>("--python") { Description = "Interpreter whose ast module parses the code (default: python3 on PATH)." };
-        var command = new Command("lint", "Check Python training code for non-determinism and data leakage, without running it.")
+        var command = new Command("lint", "Check Python training code for non-determinism and data leakage, without running it. Reference: docs/checks.md")
         {
             paths, json, sarif, select, ignore, python,
         };

@@ -15,7 +15,7 @@ namespace Repro.Cli.Commands;
 public static class ModelCommand
 {
     public static Command Create(CliContext context) =>
-        new("model", "Register run outputs as numbered model versions with their lineage; move aliases such as @champion.")
+        new("model", "Register run outputs as numbered model versions with their lineage; move aliases such as @champion. Reference: docs/tracking.md")
         {
             Register(context),
             Alias(context),

@@ -19,7 +19,7 @@ public static class PipelineCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("pipeline", "Run and check the stages of repro.yaml (or of a DVC project's dvc.yaml): only what changed re-runs.")
+        var command = new Command("pipeline", "Run and check the stages of repro.yaml (or of a DVC project's dvc.yaml): only what changed re-runs. Reference: docs/pipelines.md")
         {
             CreateRun(context),
             CreateStatus(context),

@@ -54,6 +54,6 @@ public static class RemoteCommand
             return 0;
         });
 
-        return new Command("remote", "Manage remotes: where `repro data push/pull` send and fetch data.") { add, list, remove };
+        return new Command("remote", "Manage remotes: where `repro data push/pull` send and fetch data. Reference: docs/data.md") { add, list, remove };
     }
 }

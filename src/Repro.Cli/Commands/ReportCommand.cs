@@ -22,7 +22,7 @@ public static class ReportCommand
         var format = new Option<string?>("--format") { Description = "html (default), md or json; without it the extension of -o decides." };
         format.AcceptOnlyFromAmong("html", "md", "json");
         var sign = new Option<string?>("--sign") { Description = "Sign the report with the ECDSA P-256 private key in KEYFILE (`repro key new`); the signature is embedded." };
-        var command = new Command("report", "Write a self-contained report of a run, a study or a verification: HTML, Markdown or JSON, optionally signed.")
+        var command = new Command("report", "Write a self-contained report of a run, a study or a verification: HTML, Markdown or JSON, optionally signed. Reference: docs/checks.md")
         {
             subject, output, format, sign, Verify(context),
         };

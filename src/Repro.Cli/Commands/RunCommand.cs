@@ -17,7 +17,7 @@ public static class RunCommand
         var seed = new Option<long?>("--seed") { Description = "Seed: sets REPRO_SEED and PYTHONHASHSEED and replaces {seed} in the command." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary line after the run." };
 
-        var command = new Command("run", "Run a command and record code, data, environment, params, seed, outputs and metrics. Usage: repro run [OPTIONS] -- COMMAND [ARGS...]")
+        var command = new Command("run", "Run a command and record code, data, environment, params, seed, outputs and metrics. Usage: repro run [OPTIONS] -- COMMAND [ARGS...]. Reference: docs/run.md")
         {
             seed, quiet,
         };

@@ -17,7 +17,7 @@ public static class RunsCommand
         status.AcceptOnlyFromAmong("ok", "failed", "running");
         var json = new Option<bool>("--json") { Description = "Print a JSON array." };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs (0 = all).", DefaultValueFactory = _ => 50 };
-        var command = new Command("runs", "List recorded runs, newest first.") { name, status, json, limit };
+        var command = new Command("runs", "List recorded runs, newest first. Reference: docs/run.md") { name, status, json, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(limit) < 0)

@@ -26,7 +26,7 @@ public static class SeedsCommand
         var lower = new Option<bool>("--lower-is-better") { Description = "For --claim: smaller values are better." };
         var json = new Option<bool>("--json") { Description = "Print the study as JSON: every child, every statistic." };
         var options = new RunOptions();
-        var command = new Command("seeds", "Run a recorded run (or a command) once per seed as one study and report mean ± std, confidence intervals and the spread of every metric. Usage: repro seeds RUN -n N, or repro seeds -n N [RUN OPTIONS] -- COMMAND")
+        var command = new Command("seeds", "Run a recorded run (or a command) once per seed as one study and report mean ± std, confidence intervals and the spread of every metric. Usage: repro seeds RUN -n N, or repro seeds -n N [RUN OPTIONS] -- COMMAND. Reference: docs/studies.md")
         {
             run, count, seeds, seedStart, jobs, claims, higher, lower, json,
         };

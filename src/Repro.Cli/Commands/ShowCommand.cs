@@ -11,7 +11,7 @@ public static class ShowCommand
     {
         var run = new Argument<string>("run") { Description = "A run id, a unique id prefix (4+ characters), a run name (its newest run) or @last." };
         var json = new Option<bool>("--json") { Description = "Print the manifest: canonical JSON whose SHA-256 is the run's digest." };
-        var command = new Command("show", "Show every pillar of one run.") { run, json };
+        var command = new Command("show", "Show every pillar of one run. Reference: docs/run.md") { run, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);

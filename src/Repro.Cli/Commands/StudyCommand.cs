@@ -16,7 +16,7 @@ public static class StudyCommand
         var run = new Argument<string>("run") { Description = "The study: id, prefix, @last, or a name (its newest study)." };
         var json = new Option<bool>("--json") { Description = "Print the study as JSON." };
         var wait = new Option<bool>("--wait") { Description = "A study submitted to Slurm: wait for its remaining tasks (resubmitting failed ones), then report it." };
-        var command = new Command("study", "Show a seed study recorded by `repro seeds`: statistics of every metric, claims, and each seed's run.") { run, json, wait };
+        var command = new Command("study", "Show a seed study recorded by `repro seeds`: statistics of every metric, claims, and each seed's run. Reference: docs/studies.md") { run, json, wait };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);

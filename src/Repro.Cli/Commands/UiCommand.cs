@@ -13,7 +13,7 @@ public static class UiCommand
         var host = new Option<string>("--host") { Description = "Address to listen on; anything but loopback needs a token.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 5000 };
         var token = new Option<string?>("--token") { Description = "Bearer token every request must carry; generated and printed once when listening beyond loopback without one." };
-        var command = new Command("ui", "Serve the web UI and the MLflow-compatible tracking API (/api/2.0/mlflow/).") { host, port, token };
+        var command = new Command("ui", "Serve the web UI and the MLflow-compatible tracking API (/api/2.0/mlflow/). Reference: docs/tracking.md") { host, port, token };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new ServerOptions { Host = parse.GetValue(host)!, Port = parse.GetValue(port), Token = parse.GetValue(token) };

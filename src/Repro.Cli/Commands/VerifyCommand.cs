@@ -31,7 +31,7 @@ public static class VerifyCommand
         var ignoreStdout = new Option<bool>("--ignore-stdout") { Description = "Do not judge what the command printed on stdout (judged by default: line by line, numbers with the tolerance, volatile text masked)." };
         var ignoreStderr = new Option<bool>("--ignore-stderr") { Description = "Do not judge what the command printed on stderr." };
         var junit = new Option<string?>("--junit") { Description = "Also write JUnit XML to FILE: one test case per output, metric and printed stream." };
-        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED (UNVERIFIED when there was nothing to compare).")
+        var command = new Command("verify", "Re-run a recorded run with the same code, data, seed and settings, and judge it IDENTICAL, EQUIVALENT, DIVERGED or FAILED (UNVERIFIED when there was nothing to compare). Reference: docs/verify.md")
         {
             run, runs, inPlace, rtol, atol, metricTol, minAgreement, toleranceFrom, k, ignoreStdout, ignoreStderr, json, junit,
         };
