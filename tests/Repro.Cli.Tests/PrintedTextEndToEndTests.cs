@@ -29,12 +29,8 @@ public sealed class PrintedTextEndToEndTests
         return dir;
     }
 
-    private static async Task<(int Exit, JsonElement Report, ReproProcess.Result Raw)> VerifyAsync(Workdir dir, params string[] args)
-    {
-        var result = await dir.ReproAsync(["verify", .. args, "--json"]);
-        Assert.True(result.Stdout.TrimStart().StartsWith('{'), result.ToString());
-        return (result.ExitCode, JsonDocument.Parse(result.Stdout).RootElement.Clone(), result);
-    }
+    private static Task<(int Exit, JsonElement Report, ReproProcess.Result Raw)> VerifyAsync(Workdir dir, params string[] args) =>
+        VerifyEndToEndTests.VerifyAsync(dir, args);
 
     private static JsonElement Stream(JsonElement report, string name) =>
         report.GetProperty("printed").EnumerateArray().Single(p => p.GetProperty("stream").GetString() == name);

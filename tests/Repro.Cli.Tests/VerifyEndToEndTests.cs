@@ -50,7 +50,8 @@ public sealed class VerifyEndToEndTests
         return dir;
     }
 
-    private static async Task<(int Exit, JsonElement Report, ReproProcess.Result Raw)> VerifyAsync(Workdir dir, params string[] args)
+    /// <summary>Runs <c>repro verify ARGS --json</c> and parses its report.</summary>
+    internal static async Task<(int Exit, JsonElement Report, ReproProcess.Result Raw)> VerifyAsync(Workdir dir, params string[] args)
     {
         var result = await dir.ReproAsync(["verify", .. args, "--json"]);
         Assert.True(result.Stdout.TrimStart().StartsWith('{'), result.ToString());
