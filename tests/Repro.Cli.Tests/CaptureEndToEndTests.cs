@@ -9,6 +9,53 @@ public sealed class CaptureEndToEndTests
     private const string SystemPython = "/usr/bin/python3";
 
     [Fact]
+    public async Task Untracked_files_past_the_capture_budget_are_listed_by_size_and_warned_about_once_not_stored()
+    {
+        using var dir = new Workdir();
+        await ReproProcess.GitAsync(dir.Path, "init", "-q", "-b", "main");
+        dir.Write("train.py", "print('v1')\n");
+        await ReproProcess.GitAsync(dir.Path, "add", "train.py");
+        await ReproProcess.GitAsync(dir.Path, "commit", "-qm", "first");
+        await dir.InitAsync();
+        File.AppendAllText(dir.Combine(".repro", "config.yaml"), "capture:\n  untracked_max_files: 5\n  untracked_max_bytes: 100000\n");
+        dir.Write("notes.py", "x = 1\n");
+        for (var i = 0; i < 40; i++)
+        {
+            dir.Write($"imgs/{i:00}.png", new string('p', 20_000));
+        }
+
+        var run = await dir.ReproAsync("run", "--", "true");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var warnings = run.Stderr.Split('\n').Where(l => l.Contains("past the capture budget", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Contains("imgs/", warning, StringComparison.Ordinal);
+        Assert.Contains("--dep", warning, StringComparison.Ordinal);
+        Assert.Contains("repro data add", warning, StringComparison.Ordinal);
+        Assert.Contains(".gitignore", warning, StringComparison.Ordinal);
+
+        var code = (await dir.ManifestAsync()).GetProperty("code");
+        var over = code.GetProperty("over_budget");
+        Assert.Equal("imgs", over.GetProperty("folder").GetString());
+        var listed = over.GetProperty("files").GetInt32();
+        Assert.True(listed >= 36, over.ToString());
+        var listing = over.GetProperty("listing").GetProperty("sha256").GetString()!;
+        var lines = File.ReadAllLines(dir.Combine(".repro", "cache", "sha256", listing[..2], listing[2..]));
+        Assert.Equal(listed, lines.Length);
+        Assert.All(lines, l => Assert.StartsWith("20000\timgs/", l, StringComparison.Ordinal));
+
+        // What fit is in the patch: the small script, and at most five files or 100,000 bytes in all.
+        var diff = code.GetProperty("diff").GetProperty("sha256").GetString()!;
+        var patch = File.ReadAllText(dir.Combine(".repro", "cache", "sha256", diff[..2], diff[2..]));
+        Assert.Contains("notes.py", patch, StringComparison.Ordinal);
+        Assert.True(patch.Length < 200_000, patch.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        File.AppendAllText(dir.Combine(".repro", "config.yaml"), "  untracked_max_folders: 3\n");
+        var bad = await dir.ReproAsync("run", "--", "true");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("unknown setting capture.untracked_max_folders", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task In_git_the_commit_branch_clean_remote_and_a_patch_that_recreates_the_working_tree_are_recorded()
     {
         using var dir = new Workdir();

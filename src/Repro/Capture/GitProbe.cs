@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Repro.Domain;
 using Repro.Storage;
 
@@ -47,8 +49,9 @@ public sealed class GitProbe
     /// Captures the repository holding <paramref name="workspaceRoot"/>, or returns null when
     /// it is not inside a git work tree (or git is missing).
     /// </summary>
-    public async Task<CodeSnapshot?> CaptureAsync(string workspaceRoot, IReadOnlyCollection<string> declaredPaths, CancellationToken cancellationToken)
+    public async Task<CodeSnapshot?> CaptureAsync(string workspaceRoot, IReadOnlyCollection<string> declaredPaths, CancellationToken cancellationToken, CaptureBudget? budget = null)
     {
+        budget ??= CaptureBudget.Default;
         if (!MayBeInRepository(workspaceRoot))
         {
             return null;
@@ -92,25 +95,73 @@ public sealed class GitProbe
             return snapshot;
         }
 
-        // Untracked files go into the patch unless they are declared data/outputs or too large.
+        // Untracked files go into the patch unless they are declared data/outputs, too large, or
+        // past the budget: those are listed by path and size, never read.
         var declared = declaredPaths.Select(p => Path.GetFullPath(p)).ToList();
         var include = new List<string>();
         var notCaptured = new List<FileChange>();
+        long included = 0, overBytes = 0;
+        var overFolders = new Dictionary<string, int>(StringComparer.Ordinal);
+        var overListing = new StringBuilder();
+        var over = new HashSet<string>(StringComparer.Ordinal);
+        // Smallest first, so the budget keeps the code (small files) before data that sits beside it.
+        var candidates = new List<(FileChange Change, long Size)>();
         foreach (var change in parsed.Changes.Where(c => c.Status == "??"))
         {
             var full = Path.GetFullPath(Path.Combine(topLevel, change.Path));
             if (declared.Any(d => full == d || full.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
             {
                 notCaptured.Add(change with { Status = "declared as --dep or --out" });
+                continue;
             }
-            else if (new FileInfo(full).Length > MaxUntrackedBytes)
+
+            var size = new FileInfo(full).Length;
+            if (size > MaxUntrackedBytes)
             {
                 notCaptured.Add(change with { Status = $"untracked and larger than {MaxUntrackedBytes / (1 << 20)} MiB: declare it with --dep" });
             }
             else
             {
-                include.Add(change.Path);
+                candidates.Add((change, size));
             }
+        }
+
+        foreach (var (change, size) in candidates.OrderBy(c => c.Size).ThenBy(c => c.Change.Path, StringComparer.Ordinal))
+        {
+            if (include.Count >= budget.MaxFiles || included + size > budget.MaxBytes)
+            {
+                overListing.Append(size.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(change.Path).Append('\n');
+                over.Add(change.Path);
+                overBytes += size;
+                var slash = change.Path.IndexOf('/', StringComparison.Ordinal);
+                var folder = slash < 0 ? "." : change.Path[..slash];
+                overFolders[folder] = overFolders.GetValueOrDefault(folder) + 1;
+            }
+            else
+            {
+                include.Add(change.Path);
+                included += size;
+            }
+        }
+
+        if (overFolders.Count > 0)
+        {
+            // Files past the budget are listed once, by size and path, in a listing blob: the
+            // manifest stays small however many files sit untracked beside the code.
+            var listing = await _cache.AddBytesAsync(Encoding.UTF8.GetBytes(overListing.ToString()), cancellationToken);
+            snapshot = snapshot with
+            {
+                Changes = parsed.Changes.Where(c => c.Status != "??" || !over.Contains(c.Path)).ToList(),
+                OverBudget = new UntrackedOverBudget
+                {
+                    Files = overFolders.Values.Sum(),
+                    Bytes = overBytes,
+                    Folder = overFolders.MaxBy(f => f.Value).Key,
+                    BudgetFiles = budget.MaxFiles,
+                    BudgetBytes = budget.MaxBytes,
+                    Listing = listing,
+                },
+            };
         }
 
         var diff = await DiffAsync(topLevel, indexPath, parsed.Commit, include, cancellationToken);

@@ -29,6 +29,10 @@ public sealed record CodeSnapshot
     /// <summary>Files left out of the diff, and why (too large, declared as data).</summary>
     public IReadOnlyList<FileChange> NotCaptured { get; init; } = [];
 
+    /// <summary>Untracked files past the capture budget, counted; null when every untracked file fit.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public UntrackedOverBudget? OverBudget { get; init; }
+
     /// <summary>For "tree": the canonical listing of the working tree (path, size, sha256).</summary>
     public BlobRef? Tree { get; init; }
 

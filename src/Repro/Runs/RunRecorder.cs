@@ -1,3 +1,4 @@
+using System.Globalization;
 using Repro.Capture;
 using Repro.Diagnostics;
 using Repro.Domain;
@@ -105,6 +106,10 @@ public sealed class RunRecorder
 
         var code = await CaptureCodeAsync(plan.Deps.Concat(plan.Outs).Concat(plan.MetricsFiles).Select(p => p.Full).ToList(), progress, CancellationToken.None);
         PhaseTimings.Mark("run: code captured");
+        if (code.OverBudget is { } over)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{over.Files} untracked files ({ByteText.Of(over.Bytes)}, most in {over.Folder}/) are past the capture budget ({over.BudgetFiles} files, {ByteText.Of(over.BudgetBytes)}) and were listed, not kept: declare data with --dep, track it with `repro data add`, or add the folder to .gitignore"));
+        }
 
         // A store still opening in the background must be usable before anything is hashed into
         // the cache or the command runs: what it does cannot be taken back.
@@ -338,7 +343,7 @@ public sealed class RunRecorder
 
     private async Task<CodeSnapshot> CaptureCodeAsync(List<string> declared, IProgress<HashProgress>? progress, CancellationToken cancellationToken)
     {
-        var git = await new GitProbe(_cache).CaptureAsync(_workspace.Root, declared, cancellationToken);
+        var git = await new GitProbe(_cache).CaptureAsync(_workspace.Root, declared, cancellationToken, CaptureBudget.Read(_workspace.ConfigPath));
         if (git is not null)
         {
             return git;

@@ -173,7 +173,7 @@ public sealed class Verifier
         PhaseTimings.Mark("verify: blobs checked");
         if (fetched.Transferred > 0)
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"fetched {fetched.Transferred} blob{(fetched.Transferred == 1 ? string.Empty : "s")} ({ByteCount(fetched.Bytes)}) of run {plan.Label} from {fetched.From}");
+            var line = string.Create(CultureInfo.InvariantCulture, $"fetched {fetched.Transferred} blob{(fetched.Transferred == 1 ? string.Empty : "s")} ({ByteText.Of(fetched.Bytes)}) of run {plan.Label} from {fetched.From}");
             status?.Report(line);
             notes.Add(line);
         }
@@ -201,10 +201,6 @@ public sealed class Verifier
         Notes = notes,
         Summary = $"FAILED: could not be reproduced: {reason}",
     };
-
-    private static string ByteCount(long bytes) => bytes < 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
-        : bytes < 1 << 20 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB")
-        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 20):0.#} MiB");
 
     private async Task<List<InputCheck>> CheckInputsAsync(RunManifest run)
     {
