@@ -347,7 +347,15 @@ public sealed class LeakageFlow
         var method = Py.Method(call);
         var receiver = method is not null && !IsModule(Py.Receiver(call)) ? Eval(Py.Receiver(call)) : null;
         var args = Py.Args(call).Select(Eval).ToList();
-        var keywords = call.Nodes("keywords").ToDictionary(k => k.Text("arg") ?? "**", k => Eval(k.Node("value")), StringComparer.Ordinal);
+        // Every `**mapping` unpacking has no name: they are one "**" entry, their flows joined.
+        var keywords = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        foreach (var keyword in call.Nodes("keywords"))
+        {
+            var key = keyword.Text("arg") ?? "**";
+            var value = Eval(keyword.Node("value"));
+            keywords[key] = keywords.TryGetValue(key, out var earlier) ? FlowValue.Union([earlier, value]) : value;
+        }
+
         var all = FlowValue.Union(args.Concat(keywords.Values));
         var name = callee is null ? null : Py.Last(callee);
         var library = callee is not null && (callee.StartsWith("sklearn.", StringComparison.Ordinal) || callee.StartsWith("imblearn.", StringComparison.Ordinal));

@@ -14,6 +14,15 @@ public static class LintRules
         DefaultSeverity = Severity.Error,
     };
 
+    public static RuleDescriptor NotAnalysed { get; } = new()
+    {
+        Id = "INTERNAL",
+        Name = "NotAnalysed",
+        Summary = "repro's analysis of this file failed, so its rules were not checked; every other file was",
+        Rationale = "A fault inside repro lint (a bug, reported with the exception so it can be fixed) stops the analysis of one file or notebook, never the whole lint: the file is named as not analysed and the other files are still checked.",
+        DefaultSeverity = Severity.Warning,
+    };
+
     public static RuleDescriptor Det001 { get; } = new()
     {
         Id = "DET001",
@@ -150,7 +159,7 @@ public static class LintRules
     public static IReadOnlyList<RuleDescriptor> All { get; } =
     [
         Det001, Det002, Det003, Det004, Det005, Det006, Det007, Det008, Det009, Det010, Det011,
-        Leak001, Leak002, Leak003, Leak004, Leak005, Syntax,
+        Leak001, Leak002, Leak003, Leak004, Leak005, Syntax, NotAnalysed,
     ];
 
     public static RuleDescriptor? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));

@@ -74,7 +74,10 @@ public static class Linter
     }
 
     /// <summary>Checks one file (all its units), applying selection and suppressions.</summary>
-    public static IReadOnlyList<Finding> Check(string path, IReadOnlyList<ParsedUnit> units, LintOptions options)
+    public static IReadOnlyList<Finding> Check(string path, IReadOnlyList<ParsedUnit> units, LintOptions options) => Check(path, units, options, Checks);
+
+    /// <summary>Checks one file with <paramref name="checks"/>; a check that throws makes the file "not analysed", never the lint fail.</summary>
+    public static IReadOnlyList<Finding> Check(string path, IReadOnlyList<ParsedUnit> units, LintOptions options, IReadOnlyList<ILintCheck> checks)
     {
         var found = new List<Finding>();
         foreach (var broken in units.Where(u => u.Tree is null))
@@ -94,13 +97,28 @@ public static class Linter
         var trees = units.Where(u => u.Tree is not null).Select(u => u.Tree!).ToList();
         if (trees.Count > 0)
         {
-            var context = new LintContext(path, trees);
-            foreach (var check in Checks)
+            try
             {
-                check.Check(context);
-            }
+                var context = new LintContext(path, trees);
+                foreach (var check in checks)
+                {
+                    check.Check(context);
+                }
 
-            found.AddRange(context.Findings);
+                found.AddRange(context.Findings);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A fault in the analysis of one file never aborts the lint: it is named, with the
+                // exception, and every other file is still checked.
+                found.Add(new Finding
+                {
+                    RuleId = LintRules.NotAnalysed.Id,
+                    Severity = LintRules.NotAnalysed.DefaultSeverity,
+                    Message = $"not analysed: repro lint failed on this file ({ex.GetType().Name}: {ex.Message.Split('\n')[0]} at {FirstFrame(ex)}); please report it",
+                    Path = path,
+                });
+            }
         }
 
         var comments = units.ToDictionary(u => u.Source.Cell ?? 0, u => u.Comments);
@@ -110,6 +128,9 @@ public static class Linter
             .OrderBy(f => f.Cell ?? 0).ThenBy(f => f.Line ?? 0).ThenBy(f => f.Column ?? 0).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ToList();
     }
+
+    private static string FirstFrame(Exception ex) =>
+        ex.StackTrace?.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).FirstOrDefault() ?? "unknown";
 
     private static List<string> Expand(IReadOnlyList<string> paths, string baseDirectory)
     {
