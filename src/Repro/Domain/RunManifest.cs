@@ -51,4 +51,8 @@ public sealed record RunManifest
     /// <summary>Only for kind "study": seeds, children and statistics. Absent from other manifests.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public StudyRecord? Study { get; init; }
+
+    /// <summary>What the in-process Python probe saw (seeds, estimators, thread pools, the trace). Absent when no probe ran.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Probe.ProbeRecord? Probe { get; init; }
 }

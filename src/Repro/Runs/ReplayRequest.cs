@@ -30,4 +30,7 @@ public sealed record ReplayRequest
     /// for the run replayed (<see cref="ExecutorOptions.ForReplayOf"/>) by whoever builds the request.
     /// </summary>
     public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
+
+    /// <summary>Whether the re-run is probed; its step interval is the recorded run's when it was probed.</summary>
+    public Probe.ProbeSettings Probe { get; init; } = Repro.Probe.ProbeSettings.Default;
 }

@@ -41,6 +41,9 @@ public sealed record RunPlan
     /// <summary>Interpreter to probe when the command's first word is not recognisably Python.</summary>
     public string? Python { get; init; }
 
+    /// <summary>Whether the in-process probe is loaded when the command is Python.</summary>
+    public Probe.ProbeSettings Probe { get; init; } = Repro.Probe.ProbeSettings.Off;
+
     public IReadOnlyList<PlannedPath> Deps { get; init; } = [];
 
     public IReadOnlyList<PlannedPath> Outs { get; init; } = [];
@@ -110,6 +113,7 @@ public sealed record RunPlan
             Environment = request.Environment,
             Executor = request.Executor,
             Python = request.Python,
+            Probe = request.Probe,
             Deps = deps,
             Outs = Resolve(DeterminismSettings.Substitute(request.Outs, request.Seed, "--out"), request.WorkingDirectory),
             MetricsFiles = Resolve(DeterminismSettings.Substitute(request.MetricsFiles, request.Seed, "--metrics"), request.WorkingDirectory),
@@ -156,6 +160,7 @@ public sealed record RunPlan
             Environment = environment,
             Executor = executor,
             Python = python,
+            Probe = replay.Probe.Enabled && run.Probe is { } recorded ? replay.Probe with { Every = recorded.Every } : replay.Probe,
             Deps = deps,
             Outs = Paths(run.Outputs.Select(o => o.Path)),
             MetricsFiles = Paths(run.Metrics.Sources.Where(s => s.Path != "$REPRO_METRICS_FILE").Select(s => s.Path)),

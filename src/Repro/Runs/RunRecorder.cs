@@ -5,6 +5,7 @@ using Repro.Domain;
 using Repro.Execution;
 using Repro.Hashing;
 using Repro.Metrics;
+using Repro.Probe;
 using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
@@ -56,9 +57,16 @@ public sealed class RunRecorder
     public async Task<RunOutcome> RecordAsync(RunPlan plan, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt)
     {
         var planned = new List<IRunObserver>();
+        var observers = Observers;
+        if (plan.Probe.Enabled && !ProbeSettings.DisabledByConfig(_workspace.ConfigPath))
+        {
+            // The Python probe is the recorder's own step, first: it sees the plan before anyone else adds to it.
+            observers = [new ProbeObserver(_workspace, _cache), .. Observers];
+        }
+
         try
         {
-            foreach (var observer in Observers)
+            foreach (var observer in observers)
             {
                 plan = await observer.PlanningAsync(plan, CancellationToken.None);
                 planned.Add(observer);
@@ -68,7 +76,7 @@ public sealed class RunRecorder
             Directory.CreateDirectory(scratch);
             try
             {
-                return await RecordPlannedAsync(plan, scratch, stdout, stderr, progress, interrupt);
+                return await RecordPlannedAsync(plan, scratch, observers, stdout, stderr, progress, interrupt);
             }
             finally
             {
@@ -93,7 +101,7 @@ public sealed class RunRecorder
     }
 
     /// <summary>The stages of a run, in order: prepare, capture code and inputs, execute, capture results and environment, seal.</summary>
-    private async Task<RunOutcome> RecordPlannedAsync(RunPlan plan, string scratch, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt)
+    private async Task<RunOutcome> RecordPlannedAsync(RunPlan plan, string scratch, IReadOnlyList<IRunObserver> observers, Stream stdout, Stream stderr, IProgress<HashProgress>? progress, CancellationToken interrupt)
     {
         var warnings = new List<string>();
 
@@ -175,7 +183,7 @@ public sealed class RunRecorder
             Warnings = warnings,
         };
 
-        foreach (var observer in Observers)
+        foreach (var observer in observers)
         {
             manifest = await observer.SealingAsync(manifest, CancellationToken.None);
         }
@@ -333,7 +341,8 @@ public sealed class RunRecorder
 
     private static Task<(PythonInfo? Info, string? Error)> ProbeLocalPythonAsync(ExecutionSpec spec)
     {
-        var environment = spec.Process.Environment;
+        // The interpreter is asked about itself as the user's environment has it, without the run's probe.
+        var environment = ProbeEnvironment.Without(spec.Process.Environment);
         return PythonProbe.ProbeAsync(
             ExecutableResolver.Find(spec.Python!, environment.GetValueOrDefault("PATH"), spec.Process.WorkingDirectory) ?? spec.Python!,
             spec.Process.WorkingDirectory,

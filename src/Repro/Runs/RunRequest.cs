@@ -28,6 +28,9 @@ public sealed record RunRequest
     /// <summary>Interpreter to probe when the command's first word is not recognisably Python.</summary>
     public string? Python { get; init; }
 
+    /// <summary>Whether the in-process probe is loaded into a Python command (<c>--no-probe</c>, <c>--probe-every</c>).</summary>
+    public Probe.ProbeSettings Probe { get; init; } = Repro.Probe.ProbeSettings.Default;
+
     public required IReadOnlyList<string> Command { get; init; }
 
     /// <summary>Absolute folder the command runs in (inside the workspace).</summary>
