@@ -16,12 +16,14 @@ public static class RunCommand
         var options = new RunOptions();
         var seed = new Option<long?>("--seed") { Description = "Seed: sets REPRO_SEED and PYTHONHASHSEED and replaces {seed} in the command." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary line after the run." };
+        var probe = new ProbeFlags();
 
         var command = new Command("run", "Run a command and record code, data, environment, params, seed, outputs and metrics. Usage: repro run [OPTIONS] -- COMMAND [ARGS...]. Reference: docs/run.md")
         {
             seed, quiet,
         };
         options.AddTo(command);
+        probe.AddTo(command, withEvery: true);
         var executor = new ExecutorFlags();
         executor.AddTo(command);
 
@@ -29,7 +31,7 @@ public static class RunCommand
         {
             // Checked once, before the store opens or anything runs: no command, bad names, missing inputs.
             var chosen = ExecutorFactory.Create(executor.ToOptions(parse));
-            var plan = RunPlan.From(options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen });
+            var plan = RunPlan.From(options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen, Probe = probe.ToSettings(parse) });
 
             // The store opens on the other core while the code is captured.
             await using var session = WorkspaceSession.OpenInBackground(cancellationToken);

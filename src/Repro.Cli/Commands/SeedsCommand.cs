@@ -33,6 +33,8 @@ public static class SeedsCommand
         options.AddTo(command);
         var executor = new ExecutorFlags();
         executor.AddTo(command);
+        var probe = new ProbeFlags();
+        probe.AddTo(command, withEvery: true);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +54,7 @@ public static class SeedsCommand
                 throw ReproException.Usage("--higher-is-better and --lower-is-better contradict each other");
             }
 
+            var probeSettings = probe.ToSettings(parse);
             var seedList = SeedList.Build(parse.GetValue(count), parse.GetValue(seeds), parse.GetValue(seedStart));
             var executorOptions = executor.ToOptions(parse);
             ExecutorFactory.Create(executorOptions);
@@ -70,7 +73,7 @@ public static class SeedsCommand
             }
             else
             {
-                template = options.ToRequest(parse, context.Trailing, null);
+                template = options.ToRequest(parse, context.Trailing, null) with { Probe = probeSettings };
             }
 
             var request = new StudyRequest
@@ -84,6 +87,7 @@ public static class SeedsCommand
                 HigherIsBetter = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : null,
                 Environment = RunCommand.CurrentEnvironment(),
                 Executor = executorOptions,
+                Probe = probeSettings,
             };
 
             if (executorOptions.Name == "slurm")

@@ -37,6 +37,8 @@ public static class VerifyCommand
         };
         var executor = new ExecutorFlags();
         executor.AddTo(command);
+        var probe = new ProbeFlags();
+        probe.AddTo(command, withEvery: false);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,7 +73,7 @@ public static class VerifyCommand
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
 
-            options = options with { Executor = executorOptions };
+            options = options with { Executor = executorOptions, Probe = probe.ToSettings(parse) };
 
             using var interrupt = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));

@@ -72,6 +72,8 @@ public static class DiffRenderer
             }
         }
 
+        ProbeRenderer.RenderParameters(w, d.EstimatorParams);
+        ProbeRenderer.RenderDivergence(w, d.FirstDivergence, d.ProbeNote);
         if (d.Causes.Count > 0)
         {
             w.WriteLine();

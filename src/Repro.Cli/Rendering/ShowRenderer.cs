@@ -92,6 +92,7 @@ public static class ShowRenderer
         w.WriteLine();
         w.WriteLine("environment");
         RenderEnvironment(w, run.Environment, verbose: false);
+        ProbeRenderer.Render(w, run.Probe);
 
         w.WriteLine();
         w.WriteLine("logs");

@@ -107,6 +107,7 @@ public static class VerificationRenderer
                 : $"determinism   the {report.ReproductionRuns.Count} runs here agree");
         }
 
+        ProbeRenderer.RenderDivergence(w, report.FirstDivergence, null);
         if (report.Causes.Count > 0)
         {
             w.WriteLine();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Repro.Domain;
+using Repro.Probe;
 using Repro.Storage;
 
 namespace Repro.Diffing;
@@ -94,6 +95,7 @@ public sealed class RunDiffer
             causes.Add(new Cause(CausePillar.Env, "environment variables differ: " + string.Join(", ", env.Take(8).Select(t => $"{t.Key} {t.A ?? "(unset)"} → {t.B ?? "(unset)"}"))));
         }
 
+        var probe = await ProbeDiffer.DiffAsync(_cache, a, b, packages.Select(p => (p.Key, p.A, p.B)).ToList(), cancellationToken);
         return new RunDifference
         {
             A = a.Id,
@@ -111,6 +113,9 @@ public sealed class RunDiffer
             Metrics = metrics,
             Printed = printed,
             Causes = causes,
+            FirstDivergence = probe.FirstDivergence,
+            EstimatorParams = probe.EstimatorParams,
+            ProbeNote = probe.Note,
             PillarsSame = code.Same && data.Count == 0 && parameters.Count == 0 && command.Count == 0 && a.Seed == b.Seed
                 && packages.Count == 0 && hardware.Count == 0 && threads.Count == 0 && env.Count == 0,
         };

@@ -35,6 +35,17 @@ public sealed record RunDifference
 
     public IReadOnlyList<Cause> Causes { get; init; } = [];
 
+    /// <summary>Where the two runs' probe traces first part; null when they agree or either run has no trace (see <see cref="ProbeNote"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Probe.FirstDivergence? FirstDivergence { get; init; }
+
+    /// <summary>Parameters of fitted estimators that differ, a changed default marked as such.</summary>
+    public IReadOnlyList<Probe.EstimatorParameterDifference> EstimatorParams { get; init; } = [];
+
+    /// <summary>What the probe traces could or could not say (both agree, one run has none).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ProbeNote { get; init; }
+
     /// <summary>True when no pillar (code, data, params, seed, environment) differs.</summary>
     public bool PillarsSame { get; init; }
 }

@@ -270,7 +270,7 @@ public static class ProbeTraceReader
         {
             foreach (var pool in given.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object))
             {
-                pools.Add(new ProbeThreadPool(Text(pool, "api"), Text(pool, "lib"), Scalar(pool, "version"), Long(pool, "threads") is { } n ? (int)n : null, Text(pool, "path"), Text(pool, "source") ?? "maps"));
+                pools.Add(new ProbeThreadPool(Text(pool, "api"), Text(pool, "lib"), pool.TryGetProperty("version", out var version) && version.ValueKind != JsonValueKind.Null ? ScalarText(version) : null, Long(pool, "threads") is { } n ? (int)n : null, Text(pool, "path"), Text(pool, "source") ?? "maps"));
             }
         }
 

@@ -32,4 +32,7 @@ public sealed record StudyRequest
 
     /// <summary>Where each seed runs (<c>--executor</c>); every child gets its own executor instance.</summary>
     public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
+
+    /// <summary>Whether a recorded run's seeds are probed (a command's are, by its <see cref="RunRequest.Probe"/>).</summary>
+    public Probe.ProbeSettings Probe { get; init; } = Repro.Probe.ProbeSettings.Default;
 }

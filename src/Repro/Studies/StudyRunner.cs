@@ -220,7 +220,7 @@ public sealed class StudyRunner
     {
         if (request.Source is { } source)
         {
-            var replay = new ReplayRequest { Kind = "run", ParentId = studyId, OverrideSeed = true, Seed = seed, ExtraTags = new Dictionary<string, string> { ["study"] = studyId }, Executor = request.Executor.ForReplayOf(source.Manifest) };
+            var replay = new ReplayRequest { Kind = "run", ParentId = studyId, OverrideSeed = true, Seed = seed, ExtraTags = new Dictionary<string, string> { ["study"] = studyId }, Executor = request.Executor.ForReplayOf(source.Manifest), Probe = request.Probe };
             return await replayer.ReplayAsync(source.Manifest, replay, request.Environment, stdout, stderr, notes, interrupt);
         }
 

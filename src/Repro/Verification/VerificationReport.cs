@@ -66,5 +66,9 @@ public sealed record VerificationReport
 
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Where the original's probe trace and the first re-run's first part; absent when they agree or a run has no trace.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Probe.FirstDivergence? FirstDivergence { get; init; }
+
     public required string Summary { get; init; }
 }

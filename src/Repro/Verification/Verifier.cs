@@ -134,6 +134,15 @@ public sealed class Verifier
         var difference = await new RunDiffer(_cache).DiffAsync(run, first, CancellationToken.None);
         PhaseTimings.Mark("verify: pillars diffed");
         var causes = CauseRanker.Rank(run, difference, verdict, inputs, nondeterministic, disagreements, reproductions.Count);
+        if (difference.ProbeNote is { } probeNote)
+        {
+            notes.Add("probe: " + probeNote);
+        }
+
+        if (difference.FirstDivergence is { Partial: true })
+        {
+            notes.Add("probe: the first divergence compares partial fingerprints (values above the budget were hashed in part)");
+        }
 
         return new VerificationReport
         {
@@ -157,6 +166,7 @@ public sealed class Verifier
             NondeterministicHere = reproductions.Count >= 2 ? nondeterministic : null,
             Nondeterminism = disagreements,
             Notes = notes,
+            FirstDivergence = difference.FirstDivergence,
             Summary = VerificationSummary.Summarise(verdict, outputs, metrics, printed, execution, options, nondeterministic, reproductions.Count),
         };
     }

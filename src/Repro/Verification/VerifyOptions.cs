@@ -50,4 +50,7 @@ public sealed record VerifyOptions
 
     /// <summary>Where the re-runs run (<c>--executor</c>): local unless asked, whatever the original recorded.</summary>
     public ExecutorOptions Executor { get; init; } = ExecutorOptions.Local;
+
+    /// <summary>Whether the re-runs are probed (off with <c>--no-probe</c>); a probed original keeps its step interval.</summary>
+    public Probe.ProbeSettings Probe { get; init; } = Repro.Probe.ProbeSettings.Default;
 }

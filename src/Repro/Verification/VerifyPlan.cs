@@ -41,6 +41,7 @@ public sealed record VerifyPlan
                 ParentId = run.Id,
                 ExtraTags = new Dictionary<string, string> { ["verifies"] = run.Id },
                 Executor = executor,
+                Probe = options.Probe,
             },
             Label = $"{run.Id[..8]}{(run.Name is null ? string.Empty : $" ({run.Name})")}",
         };

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Repro.Probe;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>--no-probe</c> and <c>--probe-every</c>, shared by <c>repro run</c>, <c>repro verify</c> and <c>repro seeds</c>.</summary>
+public sealed class ProbeFlags
+{
+    private readonly Option<bool> _noProbe = new("--no-probe") { Description = "Do not load the in-process probe into a Python command (no seeding from --seed, no trace; also `probe: false` in .repro/config.yaml)." };
+    private readonly Option<int?> _every = new("--probe-every") { Description = "Fingerprint a PyTorch model's parameters every K optimizer steps (default 100)." };
+    private bool _withEvery;
+
+    public void AddTo(Command command, bool withEvery)
+    {
+        command.Options.Add(_noProbe);
+        _withEvery = withEvery;
+        if (withEvery)
+        {
+            command.Options.Add(_every);
+        }
+    }
+
+    /// <summary>The settings given, checked: <c>--probe-every</c> below 1 is a usage error (exit 2).</summary>
+    public ProbeSettings ToSettings(ParseResult parse) =>
+        ProbeSettings.FromFlags(parse.GetValue(_noProbe), _withEvery ? parse.GetValue(_every) : null);
+}
