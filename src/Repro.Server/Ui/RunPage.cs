@@ -62,6 +62,7 @@ internal static class RunPage
         Params(html, run);
         Metrics(html, run);
         Outputs(html, run);
+        await ProbeSection.RenderAsync(html, run, verifications, cache, cancellationToken);
         await LogsAsync(html, run, cache, cancellationToken);
         Verifications(html, verifications);
         return html.ToString();

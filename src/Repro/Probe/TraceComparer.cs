@@ -211,11 +211,6 @@ public static class TraceComparer
             return ("seed", $"seeded differently: {Name(PreferredLibrary(call))} got {Text(seedA)} in the first run, {Text(seedB)} in the second");
         }
 
-        if (RngDiffers(a, b, process, PreferredLibrary(call)) is { } rng)
-        {
-            return ("unseeded_rng", $"unseeded: {rng} started from a different state{unseeded}");
-        }
-
         var name = call.Call.Split('.')[0];
         var parameters = EstimatorParameters(a.Record, b.Record).Where(p => p.Estimator == name).ToList();
         if (parameters.FirstOrDefault(p => p.ChangedDefault) is { } changed)
@@ -226,6 +221,11 @@ public static class TraceComparer
         if (parameters.Count > 0)
         {
             return ("parameter", $"{name}'s parameters differ: {string.Join(", ", parameters.Select(p => $"{p.Parameter} {p.A} → {p.B}"))}");
+        }
+
+        if (RngDiffers(a, b, process, PreferredLibrary(call)) is { } rng)
+        {
+            return ("unseeded_rng", $"unseeded: {rng} started from a different state{unseeded}");
         }
 
         var threadsA = string.Join(", ", a.Record.ThreadPools.Select(p => $"{p.Library} {p.Threads}"));

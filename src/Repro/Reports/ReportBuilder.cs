@@ -35,9 +35,12 @@ public sealed class ReportBuilder(IRunStore store, ContentCache cache, Workspace
             }
         }
 
-        return verification is not null
+        var data = verification is not null
             ? await VerificationAsync(verification, cancellationToken)
             : await RunAsync(run ?? throw ReproException.Usage($"unknown run '{subject}'"), cancellationToken);
+        return data.Run.Probe?.Trace is { } trace && cache.Contains(trace.Sha256)
+            ? data with { ProbeCalls = Probe.ProbeTraceReader.Parse(await cache.ReadAllBytesAsync(trace.Sha256, cancellationToken)).Calls }
+            : data;
     }
 
     private async Task<ReportData> RunAsync(StoredRun run, CancellationToken cancellationToken)

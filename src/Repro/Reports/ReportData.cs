@@ -34,6 +34,10 @@ public sealed record ReportData
 
     public ChecklistResult? Checklist { get; init; }
 
+    /// <summary>The run's probe trace, read from the cache; not part of the JSON report (the trace is its own blob).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Probe.ProbeCall> ProbeCalls { get; init; } = [];
+
     /// <summary>"repro 0.1.0": what made the report.</summary>
     public required string Generator { get; init; }
 

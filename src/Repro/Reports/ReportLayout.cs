@@ -18,7 +18,8 @@ public static class ReportLayout
     public static IReadOnlyList<ReportSection> Sections(ReportData data)
     {
         var sections = new List<ReportSection> { Summary(data) };
-        sections.AddRange(Pillars(data.Run));
+        var probe = ProbeReportBlocks.For(data);
+        sections.AddRange(Pillars(data.Run).Select(s => s.Id == "environment" && probe.Count > 0 ? s with { Blocks = [.. s.Blocks, .. probe] } : s));
         sections.Add(Parameters(data.Run));
         sections.Add(Metrics(data.Run));
         if (data.Run.Study is { } study)

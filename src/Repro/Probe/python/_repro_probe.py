@@ -23,6 +23,7 @@ MAX_EVENTS = _int('REPRO_PROBE_MAX_EVENTS', 20000)
 MAX_BYTES = _int('REPRO_PROBE_MAX_BYTES', 8 << 20)
 BUDGET = _int('REPRO_PROBE_BUDGET', 64 << 20)
 MAX_WARNINGS = 20
+_OBJECT_GETSTATE = getattr(object, '__getstate__', None)
 MAX_DEPTH = 8
 FIT_METHODS = ('fit', 'partial_fit', 'fit_transform', 'fit_predict')
 METHODS = FIT_METHODS + ('transform', 'predict', 'predict_proba', 'predict_log_proba', 'decision_function', 'score')
@@ -202,7 +203,7 @@ def _feed(h, value, out, depth):
         for part in (matrix.data, matrix.indices, matrix.indptr):
             partial = _feed_array(h, part, {}, np) or partial
         return partial
-    if depth >= 4:
+    if depth >= 10:
         out.setdefault('k', 'object')
         h.update(b'deep|' + type(value).__name__.encode())
         return False
@@ -228,6 +229,14 @@ def _feed(h, value, out, depth):
         state = _state(value, depth + 1)
         h.update(state['sha256'].encode())
         return bool(state.get('partial'))
+    # An object that says what its state is (a fitted tree's nodes): that state.
+    getstate = getattr(type(value), '__getstate__', None)
+    if getstate is not None and getstate is not _OBJECT_GETSTATE and not isinstance(value, type):
+        state = getstate(value)
+        if isinstance(state, (dict, tuple, list)):
+            out.setdefault('k', 'object')
+            h.update(b'state|' + _qualname(type(value)).encode() + b'|')
+            return _feed(h, state, {}, depth + 1)
     # Anything else is compared by its type only (iterators are never consumed).
     out.setdefault('k', 'object')
     out['opaque'] = type(value).__name__

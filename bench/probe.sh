@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The Python probe's cost, each figure beside the same work without the probe, in the same run:
+#   1. Python start-up: `python -c pass` with and without the probe on PYTHONPATH (median of N);
+#   2. the bundled demo training (examples/loan-approval/train.py) with and without (median of 3);
+#   3. fingerprinting: GB/s of the probe's fingerprint of a contiguous float64 array (no copy),
+#      beside hashlib.sha256 over the same memory (the ceiling) in the same process.
+# Nothing asserts a time. Usage: bench/probe.sh [--quick] [--python /usr/bin/python3]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python=/usr/bin/python3
+starts=40
+mib=1024
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) starts=15; mib=256 ;;
+    --python) python="$2"; shift ;;
+    *) echo "usage: bench/probe.sh [--quick] [--python PATH]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT INT TERM
+cp -r "$root/src/Repro/Probe/python" "$scratch/probe"
+cp -r "$root/examples/loan-approval" "$scratch/demo"
+# The first start compiles the probe's sources, as the first run of a repro version does.
+REPRO_PROBE_TRACE="$scratch/warm.jsonl" PYTHONPATH="$scratch/probe" "$python" -c pass
+
+export SCRATCH="$scratch" PYTHON="$python" STARTS="$starts" MIB="$mib"
+"$python" - <<'PY'
+import os, statistics, subprocess, sys, time
+scratch, python, starts, mib = os.environ["SCRATCH"], os.environ["PYTHON"], int(os.environ["STARTS"]), int(os.environ["MIB"])
+base = {k: v for k, v in os.environ.items() if not k.startswith("REPRO_PROBE_") and k != "PYTHONPATH"}
+probed = dict(base, PYTHONPATH=scratch + "/probe", REPRO_PROBE_TRACE=scratch + "/trace.jsonl", REPRO_PROBE_SEED="0")
+
+def timed(argv, env, cwd=None):
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+rows = []
+bare, probe = [], []
+for _ in range(starts):  # interleaved, so a busy moment hits both alike
+    bare.append(timed([python, "-c", "pass"], base))
+    probe.append(timed([python, "-c", "pass"], probed))
+b, p = statistics.median(bare), statistics.median(probe)
+rows.append(("python -c pass (median of %d)" % starts, "%.1f ms" % (p * 1e3), "%.1f ms" % (b * 1e3), "+%.1f ms" % ((p - b) * 1e3)))
+
+demo = scratch + "/demo"
+subprocess.run([python, "make_data.py"], cwd=demo, env=base, check=True, stdout=subprocess.DEVNULL)
+train = [python, "train.py", "--n-estimators", "100"]
+timed(train, base, demo)
+bare, probe = [], []
+for _ in range(3):
+    bare.append(timed(train, base, demo))
+    os.remove(scratch + "/trace.jsonl") if os.path.exists(scratch + "/trace.jsonl") else None
+    probe.append(timed(train, probed, demo))
+b, p = statistics.median(bare), statistics.median(probe)
+rows.append(("demo training, 100 trees (median of 3)", "%.2f s" % p, "%.2f s" % b, "%+.1f %%" % ((p / b - 1) * 100)))
+
+code = r'''
+import os, sys, time, hashlib
+sys.path.insert(0, os.environ["SCRATCH"] + "/probe")
+os.environ["REPRO_PROBE_TRACE"] = os.environ["SCRATCH"] + "/fp.jsonl"
+os.environ["REPRO_PROBE_BUDGET"] = str(1 << 40)
+import numpy as np
+import _repro_probe
+a = np.arange(int(os.environ["MIB"]) * (1 << 20) // 8, dtype=np.float64)
+def best(f):
+    times = []
+    for _ in range(3):
+        t = time.perf_counter(); f(); times.append(time.perf_counter() - t)
+    return min(times)
+fp = best(lambda: _repro_probe.fingerprint(a))
+raw = best(lambda: hashlib.sha256(memoryview(a).cast("B")).hexdigest())
+print("%f %f" % (a.nbytes / fp / 1e9, a.nbytes / raw / 1e9))
+'''
+out = subprocess.run([python, "-c", code], env=base, check=True, capture_output=True, text=True).stdout.split()
+rows.append(("fingerprint of %d MiB float64 (best of 3)" % mib, "%.2f GB/s" % float(out[0]), "%.2f GB/s (hashlib.sha256)" % float(out[1]), "%.0f %%" % (float(out[0]) / float(out[1]) * 100)))
+
+print("| probe benchmark | with the probe | without (peer) | cost |")
+print("| --- | --- | --- | --- |")
+for row in rows:
+    print("| %s | %s | %s | %s |" % row)
+PY
