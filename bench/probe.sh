@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python probe's cost, each figure beside the same work without the probe, in the same run:
 #   1. Python start-up: `python -c pass` with and without the probe on PYTHONPATH (median of N);
-#   2. the bundled demo training (examples/loan-approval/train.py) with and without (median of 3);
+#   2. the bundled demo training (examples/loan-approval/train.py) with and without (median of 5);
 #   3. fingerprinting: GB/s of the probe's fingerprint of a contiguous float64 array (no copy),
 #      beside hashlib.sha256 over the same memory (the ceiling) in the same process.
 # Nothing asserts a time. Usage: bench/probe.sh [--quick] [--python /usr/bin/python3]
@@ -10,9 +10,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python=/usr/bin/python3
 starts=40
 mib=1024
+demos=5
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) starts=15; mib=256 ;;
+    --quick) starts=15; mib=256; demos=3 ;;
     --python) python="$2"; shift ;;
     *) echo "usage: bench/probe.sh [--quick] [--python PATH]" >&2; exit 2 ;;
   esac
@@ -26,7 +27,7 @@ cp -r "$root/examples/loan-approval" "$scratch/demo"
 # The first start compiles the probe's sources, as the first run of a repro version does.
 REPRO_PROBE_TRACE="$scratch/warm.jsonl" PYTHONPATH="$scratch/probe" "$python" -c pass
 
-export SCRATCH="$scratch" PYTHON="$python" STARTS="$starts" MIB="$mib"
+export SCRATCH="$scratch" PYTHON="$python" STARTS="$starts" MIB="$mib" DEMOS="$demos"
 "$python" - <<'PY'
 import os, statistics, subprocess, sys, time
 scratch, python, starts, mib = os.environ["SCRATCH"], os.environ["PYTHON"], int(os.environ["STARTS"]), int(os.environ["MIB"])
@@ -51,12 +52,13 @@ subprocess.run([python, "make_data.py"], cwd=demo, env=base, check=True, stdout=
 train = [python, "train.py", "--n-estimators", "100"]
 timed(train, base, demo)
 bare, probe = [], []
-for _ in range(3):
+demos = int(os.environ["DEMOS"])
+for _ in range(demos):
     bare.append(timed(train, base, demo))
     os.remove(scratch + "/trace.jsonl") if os.path.exists(scratch + "/trace.jsonl") else None
     probe.append(timed(train, probed, demo))
 b, p = statistics.median(bare), statistics.median(probe)
-rows.append(("demo training, 100 trees (median of 3)", "%.2f s" % p, "%.2f s" % b, "%+.1f %%" % ((p / b - 1) * 100)))
+rows.append(("demo training, 100 trees (median of %d)" % demos, "%.2f s" % p, "%.2f s" % b, "%+.1f %%" % ((p / b - 1) * 100)))
 
 code = r'''
 import os, sys, time, hashlib

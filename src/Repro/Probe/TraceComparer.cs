@@ -156,6 +156,28 @@ public static class TraceComparer
                 };
             }
 
+            // Inside a call whose own inputs were identical (a forest's trees get bootstrap weights
+            // the forest drew): that enclosing call is where the runs parted.
+            if (ca.Depth > 0 && Enclosing(callsA, callsB, i) is { } parent)
+            {
+                var (kind, cause) = LikelyCause(a, b, parent.A, process, packages);
+                var parentEqual = parent.A.Inputs.Select(p => p.Key).ToList();
+                var inside = $"inside it, {ca.Label} already received different {string.Join(", ", differing)}";
+                return new FirstDivergence
+                {
+                    Index = parent.A.Position,
+                    Process = process,
+                    Call = parent.A.Label,
+                    Class = parent.A.Class,
+                    EqualInputs = parentEqual,
+                    Differed = [.. Differences(parent.A, parent.B), inside],
+                    CauseKind = kind,
+                    Cause = cause,
+                    Partial = partial,
+                    Summary = $"the inputs to {parent.A.Label}{(parentEqual.Count > 0 ? $" ({string.Join(", ", parentEqual)})" : string.Empty)} were identical, but {inside}: {cause}",
+                };
+            }
+
             // The inputs already differed: walk back to the traced call that produced them.
             var producer = callsA.Take(i).LastOrDefault(c => c.Outputs.Any(o => differing.Any(d => ca.Inputs.FirstOrDefault(p => p.Key == d).Value?.Sha256 == o.Sha256)));
             var (untracedKind, untracedCause) = RngDiffers(a, b, process) is { } rng
@@ -199,6 +221,49 @@ public static class TraceComparer
         }
 
         return null;
+    }
+
+    /// <summary>The innermost call around call <paramref name="i"/> (later, shallower) whose inputs were identical in both runs.</summary>
+    private static (ProbeCall A, ProbeCall B)? Enclosing(List<ProbeCall> callsA, List<ProbeCall> callsB, int i)
+    {
+        var depth = callsA[i].Depth;
+        for (var j = i + 1; j < Math.Min(callsA.Count, callsB.Count) && depth > 0; j++)
+        {
+            var (pa, pb) = (callsA[j], callsB[j]);
+            if (pa.Depth >= depth || pa.Label != pb.Label)
+            {
+                continue;
+            }
+
+            depth = pa.Depth;
+            var same = pa.Inputs.Count == pb.Inputs.Count && pa.Inputs.All(p => pb.Inputs.Any(q => q.Key == p.Key && q.Value.Sha256 == p.Value.Sha256));
+            if (same)
+            {
+                return (pa, pb);
+            }
+        }
+
+        return null;
+    }
+
+    private static List<string> Differences(ProbeCall a, ProbeCall b)
+    {
+        var result = new List<string>();
+        if (a.State is { } sa && b.State is { } sb && sa.Sha256 != sb.Sha256)
+        {
+            var parts = sa.Parts.Where(p => sb.Parts.GetValueOrDefault(p.Key) != p.Value).Select(p => p.Key).Take(6).ToList();
+            result.Add(parts.Count > 0 ? $"fitted state ({string.Join(", ", parts)})" : "fitted state");
+        }
+
+        for (var o = 0; o < Math.Min(a.Outputs.Count, b.Outputs.Count); o++)
+        {
+            if (a.Outputs[o].Sha256 != b.Outputs[o].Sha256)
+            {
+                result.Add(string.Create(CultureInfo.InvariantCulture, $"output {o}"));
+            }
+        }
+
+        return result;
     }
 
     private static (string Kind, string Cause) LikelyCause(ProbeTrace a, ProbeTrace b, ProbeCall call, int process, IReadOnlyList<(string Name, string? A, string? B)> packages)

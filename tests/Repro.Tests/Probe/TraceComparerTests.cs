@@ -88,4 +88,19 @@ public sealed class TraceComparerTests
         Assert.Equal(1, trace.Malformed);
         Assert.Equal(["inputs: ValueError: boom"], trace.Warnings);
     }
+
+    [Fact]
+    public void A_nested_call_given_different_inputs_is_attributed_to_the_enclosing_call_whose_inputs_were_identical()
+    {
+        static string Nested(int pid, string call, string inputs, string state, int depth) =>
+            $$$"""{"t":"call","pid":{{{pid}}},"call":"{{{call}}}","cls":"sklearn.x.T","depth":{{{depth}}},"in":{{{{inputs}}}},"out":[],"state":{"k":"state","sha256":"{{{state}}}"}}""";
+        var a = Trace(Start, """{"t":"rng","pid":1,"lib":"numpy","state":"s1"}""", Nested(1, "DecisionTreeClassifier.fit", $"\"X\":{Fp("x")},\"sample_weight\":{Fp("w1")}", "t1", 1), Nested(1, "RandomForestClassifier.fit", $"\"X\":{Fp("x")},\"y\":{Fp("y")}", "f1", 0));
+        var b = Trace(Start, """{"t":"rng","pid":1,"lib":"numpy","state":"s2"}""", Nested(1, "DecisionTreeClassifier.fit", $"\"X\":{Fp("x")},\"sample_weight\":{Fp("w2")}", "t2", 1), Nested(1, "RandomForestClassifier.fit", $"\"X\":{Fp("x")},\"y\":{Fp("y")}", "f2", 0));
+        var first = TraceComparer.FirstDivergence(a, b, [])!;
+        Assert.Equal("RandomForestClassifier.fit", first.Call);
+        Assert.Equal(1, first.Index);
+        Assert.Equal(["X", "y"], first.EqualInputs);
+        Assert.Contains("inside it, DecisionTreeClassifier.fit already received different sample_weight", first.Differed);
+        Assert.Equal("unseeded_rng", first.CauseKind);
+    }
 }

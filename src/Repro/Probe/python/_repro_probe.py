@@ -41,6 +41,7 @@ _warnings = 0
 _threads_done = False
 _torch_steps = {}
 _estimators_seen = set()
+_classes_seen = set()
 _exit_registered = False
 
 try:
@@ -54,12 +55,13 @@ except Exception:  # pragma: no cover
 
 def _reset_for(pid):
     """A forked child starts its own counts and bounds."""
-    global _pid, _seq, _events, _bytes, _dropped_events, _dropped_bytes, _warnings, _threads_done, _estimators_seen, _torch_steps
+    global _pid, _seq, _events, _bytes, _dropped_events, _dropped_bytes, _warnings, _threads_done, _estimators_seen, _torch_steps, _classes_seen
     _pid = pid
     _seq = 0
     _events = _bytes = _dropped_events = _dropped_bytes = _warnings = 0
     _threads_done = False
     _estimators_seen = set()
+    _classes_seen = set()
     _torch_steps = {}
 
 
@@ -148,6 +150,20 @@ def _text_sha(text):
 
 def fingerprint(value, depth=0):
     """SHA-256 over kind, dtype, shape and bytes: shapes and hashes only, never values."""
+    memo = getattr(_local, 'memo', None)
+    if memo is not None and depth == 0 and not isinstance(value, (bool, int, float, str, type(None))):
+        # Inside one call the script made, the same array handed to its inner calls (a forest's
+        # trees) is hashed once; the memo holds the array, so its id cannot be reused meanwhile.
+        known = memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        result = _fingerprint(value, depth)
+        memo[id(value)] = (value, result)
+        return result
+    return _fingerprint(value, depth)
+
+
+def _fingerprint(value, depth):
     h = _sha()
     out = {}
     partial = _feed(h, value, out, depth)
@@ -643,15 +659,25 @@ def _arguments(function, args, kwargs):
 def _wrap_method(name, function):
     def wrapper(self, *args, **kwargs):
         depth = getattr(_local, 'depth', 0)
-        if depth >= MAX_DEPTH or getattr(_local, 'split', False):
+        current = getattr(_local, 'current', None)
+        if depth >= MAX_DEPTH or getattr(_local, 'split', False) or current == (id(self), name):
+            # A subclass's fit calling super().fit() is one call, not two.
             return function(self, *args, **kwargs)
-        inputs = _safe('inputs', _arguments, function, args, kwargs)
-        _local.depth = depth + 1
+        if depth == 0:
+            _local.memo = {}
         try:
-            result = function(self, *args, **kwargs)
+            inputs = _safe('inputs', _arguments, function, args, kwargs)
+            _local.depth = depth + 1
+            _local.current = (id(self), name)
+            try:
+                result = function(self, *args, **kwargs)
+            finally:
+                _local.depth = depth
+                _local.current = current
+            _safe('record ' + name, _record_call, self, name, inputs, result, depth)
         finally:
-            _local.depth = depth
-        _safe('record ' + name, _record_call, self, name, inputs, result, depth)
+            if depth == 0:
+                _local.memo = None
         return result
 
     try:
@@ -667,7 +693,11 @@ def _record_call(estimator, name, inputs, result, depth):
     cls = type(estimator)
     event = {'t': 'call', 'call': cls.__name__ + '.' + name, 'cls': _qualname(cls), 'depth': depth, 'in': inputs or {}}
     if name in FIT_METHODS:
-        _record_estimator(estimator)
+        # An estimator the script fitted is recorded whenever its params change; one fitted inside
+        # another (a forest's trees, a search's candidates) once per class.
+        if depth == 0 or cls not in _classes_seen:
+            _classes_seen.add(cls)
+            _record_estimator(estimator)
         event['state'] = _state(estimator)
         if not _threads_done:
             _threads()
