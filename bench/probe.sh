@@ -22,7 +22,7 @@ done
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT INT TERM
-cp -r "$root/src/Repro/Probe/python" "$scratch/probe"
+cp -r "$root/src/Repro/Capture/Probe/python" "$scratch/probe"
 cp -r "$root/examples/loan-approval" "$scratch/demo"
 # The first start compiles the probe's sources, as the first run of a repro version does.
 REPRO_PROBE_TRACE="$scratch/warm.jsonl" PYTHONPATH="$scratch/probe" "$python" -c pass

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Repro.Probe;
+using Repro.Capture.Probe;
 
 namespace Repro.Cli.Commands;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
-using Repro.Probe;
+using Repro.Judging.Diffing;
+using Repro.Model;
+using Repro.Model.Verdicts;
 
 namespace Repro.Cli.Rendering;
 

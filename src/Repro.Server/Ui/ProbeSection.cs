@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Repro.Domain;
-using Repro.Probe;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Capture.Probe;
+using Repro.Model;
+using Repro.Model.Verdicts;
 using static Repro.Server.Ui.Html;
 
 namespace Repro.Server.Ui;

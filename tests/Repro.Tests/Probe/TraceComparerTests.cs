@@ -1,5 +1,7 @@
 using System.Text;
-using Repro.Probe;
+using Repro.Capture.Probe;
+using Repro.Judging.Diffing;
+using Repro.Model.Verdicts;
 
 namespace Repro.Tests.Probe;
 

@@ -1,4 +1,0 @@
-namespace Repro.Probe;
-
-/// <summary>A global RNG the probe seeded (<c>random</c>, <c>numpy</c>, <c>torch</c>, <c>torch.cuda</c>) and the seed it used.</summary>
-public sealed record ProbeSeed(string Library, long Seed);
