@@ -21,8 +21,10 @@ public sealed class LeakageCheck : ILintCheck
         foreach (var function in context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")))
         {
             var arguments = function.Node("args");
+            // def f(a, /, b, *args, c, **kwargs): every parameter, positional-only and starred ones too.
             var parameters = arguments is null ? [] : arguments.Nodes("posonlyargs").Concat(arguments.Nodes("args")).Concat(arguments.Nodes("kwonlyargs"))
-                .Select(a => a.Text("arg")!).ToList();
+                .Concat(new[] { arguments.Node("vararg"), arguments.Node("kwarg") }.OfType<PyNode>())
+                .Select(a => a.Text("arg")).OfType<string>().ToList();
             flow.RunFunction(function.Nodes("body"), parameters);
         }
 

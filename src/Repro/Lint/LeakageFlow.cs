@@ -196,8 +196,29 @@ public sealed class LeakageFlow
                 Block(statement.Nodes("orelse"));
                 Block(statement.Nodes("finalbody"));
                 break;
+            case "Match":
+                var subject = Eval(statement.Node("subject")) with { Elements = null, Pairs = false };
+                foreach (var matchCase in statement.Nodes("cases"))
+                {
+                    // Every name a pattern captures (case [x, *rest], {"k": v, **others}, C(a=b) as c) holds part of the subject.
+                    foreach (var pattern in matchCase.Node("pattern")?.Walk() ?? [])
+                    {
+                        foreach (var captured in new[] { pattern.Text("name"), pattern.Text("rest") })
+                        {
+                            if (captured is not null && (pattern.Is("MatchAs") || pattern.Is("MatchStar") || pattern.Is("MatchMapping")))
+                            {
+                                _env[captured] = subject;
+                            }
+                        }
+                    }
+
+                    Eval(matchCase.Node("guard"));
+                    Block(matchCase.Nodes("body"));
+                }
+
+                break;
             default:
-                // def/class bodies are their own scopes; imports, pass, etc. carry no data.
+                // def/class bodies are their own scopes; imports, pass, global, type aliases etc. carry no data.
                 break;
         }
     }
