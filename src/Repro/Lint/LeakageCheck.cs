@@ -95,10 +95,21 @@ public sealed class LeakageCheck : ILintCheck
             }
         }
 
-        var trained = flow.TrainedOn.FirstOrDefault(m => m.Taints.Contains(fit.Id) && m.Parts != DataPart.None);
-        if (trained.Node is not null && flow.Splits.FirstOrDefault(s => s.Atoms.Overlaps(fit.Atoms)) is { } folds)
+        var trained = flow.Trained.FirstOrDefault(m => m.Taints.Contains(fit.Id) && m.Parts != DataPart.None);
+        if (trained is not null && flow.Splits.FirstOrDefault(s => s.Atoms.Overlaps(fit.Atoms)) is { } folds)
         {
             return (folds, [fitted, (folds.Node, $"{folds.What} splits the same data"), (trained.Node, "a model is trained on a part that carries it")]);
+        }
+
+        // No split call, but the rows the step learned from are both trained on and predicted on
+        // (train and test joined, processed, then sliced apart again: data[:n], data[n:]).
+        foreach (var training in flow.Trained.Where(m => m.Taints.Contains(fit.Id) && m.Atoms.Overlaps(fit.Atoms)))
+        {
+            if (flow.Scores.FirstOrDefault(s => s.Data is { } data && data != "…" && !SameData(data, training.Data) && s.Taints.Contains(fit.Id) && s.Atoms.Overlaps(fit.Atoms)) is { } predicted)
+            {
+                var usedAsTest = new SplitEvent { Node = predicted.Node, What = "the rows predicted on", Order = fit.Order, Atoms = predicted.Atoms, Taints = predicted.Taints };
+                return (usedAsTest, [fitted, (training.Node, "a model is trained on rows it learned from"), (predicted.Node, "and predicts rows it learned from too")]);
+            }
         }
 
         return null;
@@ -176,6 +187,10 @@ public sealed class LeakageCheck : ILintCheck
             context.Add(LintRules.Leak005, onTraining.Node, "the model is only scored on the data it was trained on: this measures memorisation; score held-out data (a test split or cross-validation)");
         }
     }
+
+    // Predicting the training frame, or a slice or column of it, is not predicting other rows.
+    private static bool SameData(string predicted, string trained) =>
+        predicted == trained || predicted.StartsWith(trained + "[", StringComparison.Ordinal) || predicted.StartsWith(trained + ".", StringComparison.Ordinal);
 
     private static string Where(PyNode node) => node.Cell is { } cell
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cell {cell} line {node.Line}")

@@ -66,7 +66,7 @@ public sealed class LeakageFlow
     private readonly List<PyNode> _searchesOnTest = [];
     private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
     private readonly List<MixedFit> _mixedFits = [];
-    private readonly List<(ImmutableHashSet<int> Taints, DataPart Parts, PyNode Node)> _trainedOn = [];
+    private readonly List<TrainEvent> _trained = [];
     private readonly Dictionary<string, PyNode> _functions = new(StringComparer.Ordinal);
     private readonly Stack<PyNode> _inlining = new();
     private readonly Stack<List<FlowValue>> _returns = new();
@@ -107,8 +107,8 @@ public sealed class LeakageFlow
     /// <summary>Steps fitted on rows of both sides of a split (pd.concat([X_train, X_test])).</summary>
     public IReadOnlyList<MixedFit> MixedFits => _mixedFits;
 
-    /// <summary>Model fits with the preprocessing their training data carries and which side of a split it is.</summary>
-    public IReadOnlyList<(ImmutableHashSet<int> Taints, DataPart Parts, PyNode Node)> TrainedOn => _trainedOn;
+    /// <summary>Model fits with the sources and preprocessing their training data carries and which side of a split it is.</summary>
+    public IReadOnlyList<TrainEvent> Trained => _trained;
 
     public IReadOnlyList<ScoreEvent> Scores => _scores;
 
@@ -601,7 +601,7 @@ public sealed class LeakageFlow
         if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
             && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
-            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy });
+            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints });
             return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
         }
 
@@ -737,7 +737,7 @@ public sealed class LeakageFlow
 
             var trained = Positional(args, keywords);
             _modelFits.Add((trained.Atoms, call));
-            _trainedOn.Add((trained.Taints, trained.Parts, call));
+            _trained.Add(new TrainEvent { Node = call, Atoms = trained.Atoms, Taints = trained.Taints, Parts = trained.Parts, Data = Py.Render(Py.FirstArg(call)) });
             return method == "fit" ? receiver : all with { Elements = null };
         }
 
@@ -748,6 +748,8 @@ public sealed class LeakageFlow
             _scores.Add(new ScoreEvent
             {
                 Node = call,
+                Taints = all.Taints,
+                Data = Py.Render(Py.FirstArg(call)),
                 IsScore = method is "score" or "evaluate",
                 Model = model,
                 ManyModels = receiver.Many,
@@ -784,7 +786,9 @@ public sealed class LeakageFlow
 
         var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Preprocessing, What = what, Node = call, Atoms = data.Atoms, Order = _order };
         _fits.Add(fit);
-        return result with { Taints = result.Taints.Add(fit.Id), ObjectId = null, Class = null };
+        // A statistic is a value, not rows: it carries what it learned from, not the rows themselves,
+        // so filling the test frame with the training mean does not make it training rows.
+        return new FlowValue { Taints = result.Taints.Add(fit.Id), PredictedBy = result.PredictedBy };
     }
 
     // pd.read_csv(...), np.random.rand(...): a function of an imported module, not a method of data.

@@ -104,6 +104,45 @@ public sealed class WholeProgramLeakageTests
         X_train, X_test, y_train, y_test = train_test_split(*bundle, random_state=0)
         """, 10);
 
+    private const string TwoFiles = """
+        import numpy as np
+        import pandas as pd
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.linear_model import LogisticRegression
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+
+        """;
+
+    [Fact]
+    public Task Train_and_test_joined_filled_with_their_common_mean_and_sliced_apart_is_a_leak() => LintHarness.TriggersAsync("LEAK001", TwoFiles + """
+        data = pd.concat([train, test], sort=False)
+        data["Fare"].fillna(np.mean(data["Fare"]), inplace=True)
+        train = data[:len(train)]
+        test = data[len(train):]
+        X_train = train.drop("Survived", axis=1)
+        X_test = test.drop("Survived", axis=1)
+        clf = LogisticRegression(random_state=0).fit(X_train, train["Survived"])
+        y_pred = clf.predict(X_test)
+        """, 8);
+
+    [Fact]
+    public Task The_test_file_filled_with_the_training_mean_is_clean() => LintHarness.SilentAsync("LEAK001", TwoFiles + """
+        train["Age"] = train["Age"].fillna(train["Age"].mean())
+        test["Age"] = test["Age"].fillna(train["Age"].mean())
+        clf = LogisticRegression(random_state=0).fit(train.drop("Survived", axis=1), train["Survived"])
+        y_pred = clf.predict(test)
+        """);
+
+    [Fact]
+    public Task A_scaler_fitted_on_the_training_file_and_applied_to_the_test_file_is_clean() => LintHarness.SilentAsync("LEAK001", TwoFiles + """
+        scaler = StandardScaler().fit(train)
+        X_train = scaler.transform(train)
+        X_test = scaler.transform(test)
+        clf = LogisticRegression(random_state=0).fit(X_train, train["Survived"])
+        print(clf.predict(X_test), clf.predict(X_train[:5]))
+        """);
+
     [Fact]
     public async Task A_finding_carries_its_path_in_the_text_the_json_and_sarif()
     {
