@@ -492,6 +492,39 @@ public sealed class LeakageFlow
         return results.Count == 1 ? results[0] : FlowValue.Union(results);
     }
 
+    // The program's own function, or a lambda, given to apply/pipe: followed with the frame as its first argument.
+    private FlowValue? Applied(PyNode function, PyNode call, List<FlowValue> args, Dictionary<string, FlowValue> keywords)
+    {
+        if (function.Is("Name") && function.Text("id") is { } id && _functions.TryGetValue(id, out var definition) && !_env.ContainsKey(id))
+        {
+            return Inline(definition, call, args, keywords.Where(k => k.Key != "axis").ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal));
+        }
+
+        if (!function.Is("Lambda") || _inlining.Count >= MaxCallDepth)
+        {
+            return null;
+        }
+
+        var parameters = function.Node("args");
+        var names = parameters is null ? [] : parameters.Nodes("posonlyargs").Concat(parameters.Nodes("args")).Select(a => a.Text("arg")).OfType<string>().ToList();
+        var locals = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            locals[names[i]] = i < args.Count ? args[i] : FlowValue.Empty;
+        }
+
+        _enclosing.Push(_env);
+        _env = locals;
+        try
+        {
+            return Eval(function.Node("body"));
+        }
+        finally
+        {
+            _env = _enclosing.Pop();
+        }
+    }
+
     private static bool LooksLikeValidation(string name)
     {
         var lower = name.ToLowerInvariant();
@@ -758,6 +791,14 @@ public sealed class LeakageFlow
             });
             var predictor = model is null ? null : (receiver.Many ? "*" : string.Empty) + model;
             return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };
+        }
+
+        // df.apply(helper), df.pipe(helper, …), df.transform(lambda col: …): the function runs on the
+        // frame (column by column for apply, so a fit inside sees every row; row-wise apply does not).
+        if (method is "apply" or "pipe" or "transform" or "agg" or "aggregate" && Py.FirstArg(call) is { } applied && !RowWise(call) && !receiver.Atoms.IsEmpty
+            && Applied(applied, call, [receiver, .. args.Skip(1)], keywords) is { } appliedOutput)
+        {
+            return FlowValue.Union(receiver with { Elements = null }, appliedOutput) with { ObjectId = null, Class = null, Elements = null, Pairs = false };
         }
 
         if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))

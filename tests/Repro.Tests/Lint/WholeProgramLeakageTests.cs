@@ -144,6 +144,26 @@ public sealed class WholeProgramLeakageTests
         """);
 
     [Fact]
+    public Task A_helper_applied_column_by_column_that_fits_a_scaler_is_followed() => LintHarness.TriggersAsync("LEAK001", Load + """
+        def scale(column):
+            return StandardScaler().fit_transform(column)
+        X = X.apply(scale, axis=0)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task A_lambda_filling_each_column_with_its_mean_is_followed() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X = X.apply(lambda column: column.fillna(column.mean()))
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """, 8);
+
+    [Fact]
+    public Task A_row_wise_apply_learns_nothing_across_rows() => LintHarness.SilentAsync("LEAK001", Load + """
+        X["mean"] = X.apply(lambda row: row.mean(), axis=1)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """);
+
+    [Fact]
     public async Task A_finding_carries_its_path_in_the_text_the_json_and_sarif()
     {
         var findings = await LintHarness.LintAsync(Load + """
