@@ -35,7 +35,7 @@ public static class Linter
     {
         var files = Expand(paths, baseDirectory);
         var units = new List<SourceUnit>();
-        var tooLarge = new List<Finding>();
+        var unread = new List<Finding>();
         foreach (var file in files)
         {
             var display = Display(file, baseDirectory);
@@ -47,7 +47,7 @@ public static class Linter
                 var length = new FileInfo(file).Length;
                 if (length > limit)
                 {
-                    tooLarge.Add(NotAnalysedFinding(display, null, $"it is larger than {limit / (1024 * 1024)} MiB, repro lint's limit for a {(notebook ? "notebook" : "script")}"));
+                    unread.Add(NotAnalysedFinding(display, null, $"it is larger than {limit / (1024 * 1024)} MiB, repro lint's limit for a {(notebook ? "notebook" : "script")}"));
                     continue;
                 }
 
@@ -60,7 +60,21 @@ public static class Linter
 
             if (notebook)
             {
-                units.AddRange(NotebookReader.Read(display, Encoding.UTF8.GetString(bytes)));
+                try
+                {
+                    units.AddRange(NotebookReader.Read(display, Encoding.UTF8.GetString(bytes)));
+                }
+                catch (ReproException ex)
+                {
+                    // A broken notebook (cut short, not nbformat) is one finding; every other file is still checked.
+                    unread.Add(new Finding
+                    {
+                        RuleId = LintRules.Syntax.Id,
+                        Severity = LintRules.Syntax.DefaultSeverity,
+                        Message = $"{(ex.Message.StartsWith(display + ": ", StringComparison.Ordinal) ? ex.Message[(display.Length + 2)..] : ex.Message)} (nothing in this notebook was checked)",
+                        Path = display,
+                    });
+                }
             }
             else
             {
@@ -80,7 +94,7 @@ public static class Linter
             parsed = await PythonAstReader.ParseAsync(interpreter, units, cancellationToken);
         }
 
-        var findings = new List<Finding>(tooLarge.Where(f => options.Enabled(f.RuleId)));
+        var findings = new List<Finding>(unread.Where(f => options.Enabled(f.RuleId)));
         foreach (var file in parsed.GroupBy(p => p.Source.Path, StringComparer.Ordinal))
         {
             findings.AddRange(Check(file.Key, file.ToList(), options));

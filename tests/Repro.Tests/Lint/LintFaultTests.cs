@@ -82,6 +82,20 @@ public sealed class LintFaultTests
         Assert.True(findings.Any(f => f.RuleId == "LEAK001" && f.Cell == 3), text);
     }
 
+    [Fact]
+    public async Task A_notebook_cut_short_is_one_syntax_finding_and_the_other_files_are_still_checked()
+    {
+        using var dir = new TempDirectory();
+        var notebook = LintHarness.Notebook(Prelude, "X = StandardScaler().fit_transform(X)");
+        dir.Write("broken.ipynb", notebook[..(notebook.Length / 2)]);
+        dir.Write("train.py", Prelude + "\nX = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n");
+        var report = await Linter.LintAsync(["."], dir.Path, LintHarness.Options, Environment.GetEnvironmentVariable("PATH"), CancellationToken.None);
+        var broken = Assert.Single(report.Findings, f => f.Path == "broken.ipynb");
+        Assert.Equal("SYNTAX", broken.RuleId);
+        Assert.StartsWith("not a notebook (invalid JSON", broken.Message, StringComparison.Ordinal);
+        Assert.Contains(report.Findings, f => f.Path == "train.py" && f.RuleId == "LEAK001");
+    }
+
     private sealed class ThrowingCheck : ILintCheck
     {
         public IReadOnlyList<RuleDescriptor> Rules => [];
