@@ -96,6 +96,16 @@ public sealed class LintFaultTests
         Assert.Contains(report.Findings, f => f.Path == "train.py" && f.RuleId == "LEAK001");
     }
 
+    [Fact]
+    public async Task A_file_cell_magic_and_a_line_magic_over_two_lines_are_skipped_without_a_syntax_error()
+    {
+        var notebook = LintHarness.Notebook(
+            "%%file helper.py\ndef f(n):\n    total = 0\n    return total",
+            "import numpy as np\n%timeit np.fromiter((v for v in range(3)),\n                    dtype=float, count=3)\n%time x = 1 + \\\n    2\nprint(np.zeros(2))");
+        var findings = await LintHarness.LintAsync(notebook, "explore.ipynb");
+        Assert.True(findings.Count == 0, string.Join('\n', findings.Select(FindingText.Gcc)));
+    }
+
     private sealed class ThrowingCheck : ILintCheck
     {
         public IReadOnlyList<RuleDescriptor> Rules => [];
