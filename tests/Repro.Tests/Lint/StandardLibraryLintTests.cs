@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Repro.Lint;
+using Repro.Checks.Lint;
 using Xunit.Abstractions;
 
 namespace Repro.Tests.Lint;

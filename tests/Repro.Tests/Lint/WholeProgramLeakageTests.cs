@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Repro.Findings;
-using Repro.Lint;
+using Repro.Checks.Lint;
+using Repro.Model.Findings;
 
 namespace Repro.Tests.Lint;
 
@@ -178,7 +178,7 @@ public sealed class WholeProgramLeakageTests
         Assert.Equal((10, 12, "train_test_split splits data that carries it"), (leak.Flow[1].Line!.Value, leak.Flow[1].Column!.Value, leak.Flow[1].Note));
         Assert.EndsWith(" (path: 8:5 StandardScaler fitted on rows not yet split → 10:12 train_test_split splits data that carries it)", FindingText.Gcc(leak), StringComparison.Ordinal);
 
-        var json = JsonDocument.Parse(Repro.Serialization.CanonicalJson.Serialize(leak)).RootElement;
+        var json = JsonDocument.Parse(Repro.Model.Serialization.CanonicalJson.Serialize(leak)).RootElement;
         var step = json.GetProperty("flow")[1];
         Assert.Equal(("train.py", 10, 12, "train_test_split splits data that carries it"), (step.GetProperty("path").GetString(), step.GetProperty("line").GetInt32(), step.GetProperty("column").GetInt32(), step.GetProperty("note").GetString()));
         Assert.Equal(JsonValueKind.Null, step.GetProperty("cell").ValueKind);
