@@ -15,7 +15,7 @@ public static class AuditCommand
         var log = new Command("log", "Show the audit log: sequence, time, kind, subject, the subject's SHA-256 and the link hash.") { logJson };
         log.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var entries = await session.Store.ReadAuditAsync(cancellationToken);
             if (parse.GetValue(logJson))
             {
@@ -43,7 +43,7 @@ public static class AuditCommand
         var verify = new Command("verify", "Recompute the chain and every logged digest; exit 1 with the first broken link if anything was altered, removed or reordered.") { verifyJson };
         verify.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var result = await AuditVerifier.VerifyAsync(session.Store, cancellationToken);
             if (parse.GetValue(verifyJson))
             {

@@ -18,7 +18,7 @@ public static class CheckCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var threshold = parse.GetValue(failUnder) is { } text ? ChecklistResult.ParseLevel(text) : (ReproducibilityLevel?)null;
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
             var result = await new ChecklistEvaluator(session.Store, session.Cache, session.Workspace).EvaluateAsync(stored, cancellationToken);
@@ -33,7 +33,7 @@ public static class CheckCommand
 
             if (threshold is { } level && result.Level < level)
             {
-                Terminal.Error(context.Error, $"{result.LevelName} is below {ChecklistResult.NameOf(level)} (--fail-under {level})");
+                Terminal.Error(context, $"{result.LevelName} is below {ChecklistResult.NameOf(level)} (--fail-under {level})");
                 return (int)ExitCode.Differs;
             }
 

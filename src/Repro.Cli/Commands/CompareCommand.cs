@@ -27,7 +27,7 @@ public static class CompareCommand
                 throw ReproException.Usage("--higher-is-better and --lower-is-better contradict each other");
             }
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var studyA = await StudyResolver.ResolveAsync(session.Store, parse.GetValue(a)!, cancellationToken);
             var studyB = await StudyResolver.ResolveAsync(session.Store, parse.GetValue(b)!, cancellationToken);
             var direction = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : (bool?)null;

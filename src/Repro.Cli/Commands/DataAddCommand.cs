@@ -14,10 +14,10 @@ public static class DataAddCommand
         var command = new Command("add", "Hash files or folders into the cache and write a PATH.repro pointer file to commit.") { paths };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var session = DataSession.Open();
-            using var progress = HashProgressBar.ForTerminal(context.Error, context.Time) as HashProgressBar;
+            var session = context.OpenData();
+            using var progress = HashProgressBar.ForTerminal(context) as HashProgressBar;
             var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
-            var results = await tracker.AddAsync(parse.GetValue(paths)!, Environment.CurrentDirectory, progress, cancellationToken);
+            var results = await tracker.AddAsync(parse.GetValue(paths)!, context.WorkingDirectory, progress, cancellationToken);
             progress?.Dispose();
             foreach (var result in results)
             {

@@ -14,9 +14,9 @@ public static class DataCheckoutCommand
         var command = new Command("checkout", "Restore tracked data from the cache (reflink, else hard link made read-only, else copy).") { paths, force };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var session = DataSession.Open();
+            var session = context.OpenData();
             var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
-            var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
+            var tracked = tracker.Select(parse.GetValue(paths) ?? [], context.WorkingDirectory);
             Render(context.Out, await tracker.CheckoutAsync(tracked, parse.GetValue(force), cancellationToken));
             return 0;
         });

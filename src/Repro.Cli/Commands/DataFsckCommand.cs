@@ -16,7 +16,7 @@ public static class DataFsckCommand
         var command = new Command("fsck", "Re-hash every blob in the cache; move corrupt ones to cache/quarantine/ (exit 1 when any).") { repair, remoteName };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             IRemote? remote = null;
             DataTransfer? transfer = null;
             if (parse.GetValue(repair))
@@ -44,11 +44,11 @@ public static class DataFsckCommand
                 context.Out.WriteLine($"checked {result.Checked} blob{(result.Checked == 1 ? string.Empty : "s")}: {result.Corrupt.Count} corrupt{(transfer is null ? string.Empty : $", {result.Repaired.Count} repaired")}");
                 if (result.Unrepaired.Count > 0 && transfer is null)
                 {
-                    Terminal.Note(context.Error, $"{result.Unrepaired.Count} blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} quarantined: `repro data fsck --repair` fetches them again from the remote");
+                    Terminal.Note(context, $"{result.Unrepaired.Count} blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} quarantined: `repro data fsck --repair` fetches them again from the remote");
                 }
                 else if (result.Unrepaired.Count > 0)
                 {
-                    Terminal.Warning(context.Error, $"{result.Unrepaired.Count} corrupt blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} not on {remote!.Display} (or arrived corrupt again): {string.Join(", ", result.Unrepaired.Take(5).Select(s => s[..12]))}");
+                    Terminal.Warning(context, $"{result.Unrepaired.Count} corrupt blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} not on {remote!.Display} (or arrived corrupt again): {string.Join(", ", result.Unrepaired.Take(5).Select(s => s[..12]))}");
                 }
 
                 // With --repair, a cache made whole again is success.

@@ -25,10 +25,10 @@ public static class DataGcCommand
             var dry = parse.GetValue(dryRun);
             if (onlyWorkspace)
             {
-                Terminal.Warning(context.Error, $"--workspace: {(dry ? "would remove" : "removing")} every blob only recorded runs refer to; `repro verify` of those runs will fail until they are pulled again");
+                Terminal.Warning(context, $"--workspace: {(dry ? "would remove" : "removing")} every blob only recorded runs refer to; `repro verify` of those runs will fail until they are pulled again");
             }
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
             var result = await new CacheCollector(session.Cache, tracker, session.Store).CollectAsync(includeRuns: !onlyWorkspace, dry, cancellationToken);
             if (dry)

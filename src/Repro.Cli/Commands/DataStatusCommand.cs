@@ -18,9 +18,9 @@ public static class DataStatusCommand
         var command = new Command("status", "Show which tracked paths are modified, missing, or not in the cache (exit 1 when any is).") { paths, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var session = DataSession.Open();
+            var session = context.OpenData();
             var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
-            var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
+            var tracked = tracker.Select(parse.GetValue(paths) ?? [], context.WorkingDirectory);
             var statuses = await tracker.StatusAsync(tracked, cancellationToken);
 
             // A DVC project as it is: the paths dvc.lock and the .dvc files record, in DVC's own md5.

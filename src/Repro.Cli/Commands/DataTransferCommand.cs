@@ -29,9 +29,9 @@ public static class DataTransferCommand
                 throw ReproException.Usage("-j must be 1 or more");
             }
 
-            var session = DataSession.Open();
+            var session = context.OpenData();
             var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), context.Time);
-            var tracked = tracker.Select(parse.GetValue(paths) ?? [], Environment.CurrentDirectory);
+            var tracked = tracker.Select(parse.GetValue(paths) ?? [], context.WorkingDirectory);
             var spec = (await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Resolve(parse.GetValue(remoteName));
             await using var remote = RemoteUrl.Open(spec, session.Workspace.Root);
             var transfer = new DataTransfer(session.Cache, remote, tracker, parse.GetValue(jobs));
@@ -40,7 +40,7 @@ public static class DataTransferCommand
             if (push && (parse.GetValue(paths) ?? []).Length == 0)
             {
                 // Only a push of everything reads the run store.
-                await using var store = await WorkspaceSession.OpenAsync(session.Workspace, await StoreLocation.ResolveAsync(session.Workspace, Environment.GetEnvironmentVariable, cancellationToken), cancellationToken);
+                await using var store = await WorkspaceSession.OpenAsync(session.Workspace, await StoreLocation.ResolveAsync(session.Workspace, context.Variable, cancellationToken), context.Variable, cancellationToken);
                 var runs = new List<Domain.RunManifest>();
                 foreach (var summary in await store.Store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
                 {
@@ -55,12 +55,12 @@ public static class DataTransferCommand
             }
             foreach (var line in result.Missing.Take(10))
             {
-                Terminal.Warning(context.Error, $"{(push ? "not in the local cache" : "not on the remote")}: {line}");
+                Terminal.Warning(context, $"{(push ? "not in the local cache" : "not on the remote")}: {line}");
             }
 
             foreach (var line in result.Corrupt.Take(10))
             {
-                Terminal.Warning(context.Error, $"discarded a corrupt download: {line}");
+                Terminal.Warning(context, $"discarded a corrupt download: {line}");
             }
 
             var failed = result.Missing.Count + result.Corrupt.Count;

@@ -19,7 +19,7 @@ public static class DiffCommand
         var command = new Command("diff", "Show what differs between two runs: code, data, params, seed, environment, outputs, metrics and printed text. Reference: docs/verify.md") { a, b, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var idA = await RunResolver.ResolveAsync(session.Store, parse.GetValue(a)!, cancellationToken);
             var idB = await RunResolver.ResolveAsync(session.Store, parse.GetValue(b)!, cancellationToken);
             var runA = (await session.Store.GetAsync(idA, cancellationToken))!.Manifest;

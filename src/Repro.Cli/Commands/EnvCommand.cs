@@ -15,10 +15,10 @@ public static class EnvCommand
         var command = new Command("env", "Show what the environment probe sees here, without running anything; env export freezes a run's. Reference: docs/run.md") { json, python, EnvExportCommand.Create(context) };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var variables = RunCommand.CurrentEnvironment();
+            var variables = context.EnvironmentCopy();
             var snapshot = await SystemProbe.CaptureAsync(variables, cancellationToken);
             var requested = parse.GetValue(python);
-            var interpreter = ExecutableResolver.Find(requested ?? "python3", variables.GetValueOrDefault("PATH"));
+            var interpreter = ExecutableResolver.Find(requested ?? "python3", variables.GetValueOrDefault("PATH"), context.WorkingDirectory);
             if (interpreter is null && requested is not null)
             {
                 throw ReproException.Usage($"python interpreter not found: {requested}");
@@ -26,7 +26,7 @@ public static class EnvCommand
 
             if (interpreter is not null)
             {
-                var (info, error) = await PythonProbe.ProbeAsync(interpreter, Environment.CurrentDirectory, variables.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
+                var (info, error) = await PythonProbe.ProbeAsync(interpreter, context.WorkingDirectory, variables.ToDictionary(p => p.Key, p => (string?)p.Value), cancellationToken);
                 snapshot = info is not null
                     ? snapshot with { Python = info }
                     : snapshot with { Unknown = new SortedDictionary<string, string>(snapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };

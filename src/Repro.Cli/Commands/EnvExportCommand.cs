@@ -17,7 +17,7 @@ public static class EnvExportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var exporter = EnvironmentExporters.Find(parse.GetValue(format)!);
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
             var text = exporter.Export(stored.Manifest);
@@ -31,7 +31,7 @@ public static class EnvExportCommand
             if (exporter is DockerfileExporter)
             {
                 // The Dockerfile COPYs requirements.txt: write it beside, never over a different one.
-                var requirements = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, RequirementsExporter.Instance.FileName);
+                var requirements = Path.Combine(Path.GetDirectoryName(context.FullPath(file))!, RequirementsExporter.Instance.FileName);
                 var pinned = RequirementsExporter.Instance.Export(stored.Manifest);
                 if (File.Exists(requirements) && await File.ReadAllTextAsync(requirements, cancellationToken) != pinned)
                 {
@@ -42,7 +42,7 @@ public static class EnvExportCommand
                 written.Add(requirements);
             }
 
-            await AtomicFile.WriteAllTextAsync(file, text, cancellationToken);
+            await AtomicFile.WriteAllTextAsync(context.FullPath(file), text, cancellationToken);
             written.Insert(0, file);
             context.Out.WriteLine($"wrote {string.Join(" and ", written)} from run {stored.Manifest.Id}");
             return 0;

@@ -17,16 +17,16 @@ public static class ExportCommand
         var command = new Command("export", "Write a run, its study and verifications, and the blobs they refer to, as one bundle file. Reference: docs/tracking.md") { run, output, withData };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var exporter = new BundleExporter(session.Workspace, session.Store, session.Cache, context.Time);
-            var result = await exporter.ExportAsync(id, parse.GetValue(output)!, parse.GetValue(withData), cancellationToken);
+            var result = await exporter.ExportAsync(id, context.FullPath(parse.GetValue(output)!), parse.GetValue(withData), cancellationToken);
             var index = result.Index;
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported run {index.Subject[..8]} to {result.Path} ({Format.Bytes(result.Size)}, sha256 {result.Sha256})"));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {index.Runs.Count} run(s), {index.Verifications.Count} verification(s), {index.Blobs.Count} blob(s), {index.Commits.Count} commit cop{(index.Commits.Count == 1 ? "y" : "ies")}; inputs {(index.WithData ? "included" : "not included")}"));
             foreach (var note in index.Notes)
             {
-                Terminal.Warning(context.Error, note);
+                Terminal.Warning(context, note);
             }
 
             return 0;

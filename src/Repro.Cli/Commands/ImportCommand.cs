@@ -15,16 +15,16 @@ public static class ImportCommand
         var command = new Command("import", "Import a bundle from `repro export`: every record and blob is checked by hash before it is accepted. `repro import mlruns PATH` imports an MLflow file store. Reference: docs/tracking.md") { bundle, MlrunsCommand(context) };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var importer = new BundleImporter(session.Workspace, session.Store, session.Cache, context.Time);
-            var result = await importer.ImportAsync(parse.GetValue(bundle)!, cancellationToken);
+            var result = await importer.ImportAsync(context.FullPath(parse.GetValue(bundle)!), cancellationToken);
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"imported run {result.Subject[..8]}: {result.RunsImported.Count} run(s) new, {result.RunsAlreadyHere.Count} already here, {result.VerificationsImported.Count} verification(s), {result.BlobsAdded} blob(s) added (bundle sha256 {result.Sha256})"));
             context.Out.WriteLine($"next: repro verify {result.Subject[..8]}{(result.WithData ? string.Empty : "   (inputs were not in the bundle: `repro data pull` them from a remote first)")}");
             foreach (var note in result.Notes)
             {
-                Terminal.Warning(context.Error, note);
+                Terminal.Warning(context, note);
             }
 
             return 0;
@@ -38,13 +38,13 @@ public static class ImportCommand
         var command = new Command("mlruns", "Import an MLflow file store (mlruns/) as repro runs with their experiments, params, tags and full metric history; importing again adds nothing.") { path };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var database = await session.OpenDatabaseAsync(cancellationToken);
             using var tracking = await TrackingStore.OpenAsync(database, session.Store, context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
-            var result = await new MlrunsImporter(tracking).ImportAsync(parse.GetValue(path)!, cancellationToken);
+            var result = await new MlrunsImporter(tracking).ImportAsync(context.FullPath(parse.GetValue(path)!), cancellationToken);
             foreach (var (folder, reason) in result.Skipped)
             {
-                Terminal.Warning(context.Error, $"skipped {folder}: {reason}");
+                Terminal.Warning(context, $"skipped {folder}: {reason}");
             }
 
             context.Out.WriteLine(string.Create(

@@ -15,13 +15,13 @@ public static class InitCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var requested = parse.GetValue(store);
-            var (workspace, created) = Workspace.Init(Environment.CurrentDirectory);
+            var (workspace, created) = Workspace.Init(context.WorkingDirectory);
             var location = requested is null
-                ? await StoreLocation.ResolveAsync(workspace, Environment.GetEnvironmentVariable, cancellationToken)
+                ? await StoreLocation.ResolveAsync(workspace, context.Variable, cancellationToken)
                 : StoreLocation.Parse(workspace, requested, "--store");
 
             // Open it first: a server that cannot be reached is not written into the config.
-            await using (await WorkspaceSession.OpenAsync(workspace, location, cancellationToken))
+            await using (await WorkspaceSession.OpenAsync(workspace, location, context.Variable, cancellationToken))
             {
             }
 
@@ -38,7 +38,7 @@ public static class InitCommand
             context.Out.WriteLine($"runs are stored in {location.Display}{(location.Origin == StoreLocation.Variable ? " (from REPRO_STORE)" : string.Empty)}");
             if (location.Postgres is { HasPassword: true })
             {
-                Terminal.Note(context.Error, "the password in the URL was used once and not saved; supply it with PGPASSWORD or a ~/.pgpass line (HOST:PORT:DB:USER:PASSWORD)");
+                Terminal.Note(context, "the password in the URL was used once and not saved; supply it with PGPASSWORD or a ~/.pgpass line (HOST:PORT:DB:USER:PASSWORD)");
             }
 
             return 0;

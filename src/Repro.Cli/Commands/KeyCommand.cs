@@ -13,7 +13,7 @@ public static class KeyCommand
         create.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
-            var fingerprint = await ReportKeys.CreateAsync(path, cancellationToken);
+            var fingerprint = await ReportKeys.CreateAsync(context.FullPath(path), cancellationToken);
             context.Out.WriteLine($"private key {path} (keep it secret), public key {path}.pub, fingerprint {fingerprint}");
             return 0;
         });

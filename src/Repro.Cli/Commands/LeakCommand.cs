@@ -34,8 +34,8 @@ public static class LeakCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = Workspace.Find(Directory.GetCurrentDirectory());
-            var root = workspace?.Root ?? Directory.GetCurrentDirectory();
+            var workspace = context.FindWorkspace();
+            var root = workspace?.Root ?? context.WorkingDirectory;
             var thresholds = LeakSettings.Build(Path.Combine(root, LeakSettings.FileName), parse.GetValue(auc), parse.GetValue(nmi), parse.GetValue(shift), parse.GetValue(sampleSize));
             var options = new LeakOptions
             {
@@ -48,19 +48,20 @@ public static class LeakCommand
                 Ignore = parse.GetValue(ignore) ?? [],
                 Separator = parse.GetValue(sep) is { } s ? CsvDialect.Parse(s) : null,
                 Thresholds = thresholds,
+                BaseDirectory = context.WorkingDirectory,
             };
 
             var report = await LeakChecker.CheckAsync(options, cancellationToken);
             if (workspace is not null)
             {
                 // Evidence for `repro check`: the leakage check ran, with this many findings.
-                var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(Path.GetFullPath(p))).ToList();
+                var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(context.FullPath(p))).ToList();
                 await Checks.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, context.Time.GetUtcNow(), cancellationToken);
             }
 
             if (parse.GetValue(sarif) is { } sarifPath)
             {
-                await AtomicFile.WriteAllTextAsync(sarifPath, SarifWriter.Render(ReproVersion.Short, LeakRules.All, report.Findings), cancellationToken);
+                await AtomicFile.WriteAllTextAsync(context.FullPath(sarifPath), SarifWriter.Render(ReproVersion.Short, LeakRules.All, report.Findings), cancellationToken);
             }
 
             if (parse.GetValue(json))

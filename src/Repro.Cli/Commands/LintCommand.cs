@@ -32,11 +32,11 @@ public static class LintCommand
                 throw ReproException.Usage("--json and --sarif - both print to stdout: give --sarif a file");
             }
 
-            var here = Environment.CurrentDirectory;
+            var here = context.WorkingDirectory;
             var workspace = Workspace.Find(here);
             var configDirectory = workspace?.Root ?? here;
             var options = LintSettings.Build(configDirectory, parse.GetValue(select) ?? [], parse.GetValue(ignore) ?? [], parse.GetValue(python));
-            var report = await Linter.LintAsync(parse.GetValue(paths) ?? [], here, options, Environment.GetEnvironmentVariable("PATH"), cancellationToken);
+            var report = await Linter.LintAsync(parse.GetValue(paths) ?? [], here, options, context.Variable("PATH"), cancellationToken);
 
             if (workspace is not null)
             {
@@ -54,7 +54,7 @@ public static class LintCommand
                 }
                 else
                 {
-                    await AtomicFile.WriteAllTextAsync(sarifPath, text, cancellationToken);
+                    await AtomicFile.WriteAllTextAsync(context.FullPath(sarifPath), text, cancellationToken);
                 }
             }
 
@@ -70,7 +70,7 @@ public static class LintCommand
                 }
             }
 
-            Terminal.Note(context.Error, Summary(report));
+            Terminal.Note(context, Summary(report));
             return report.HasProblems ? (int)ExitCode.Differs : (int)ExitCode.Ok;
         });
         return command;

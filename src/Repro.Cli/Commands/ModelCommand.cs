@@ -37,10 +37,10 @@ public static class ModelCommand
         var command = new Command("register", "Make one declared output of a recorded run the next numbered version of model NAME.") { name, run, output, alias, allowFailed, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
             var registry = await OpenAsync(session, context, cancellationToken);
-            var registered = await registry.RegisterAsync(parse.GetValue(name)!, id, RelativeOutput(session, parse.GetValue(output)!), parse.GetValue(alias) ?? [], parse.GetValue(allowFailed), cancellationToken);
+            var registered = await registry.RegisterAsync(parse.GetValue(name)!, id, RelativeOutput(context, session, parse.GetValue(output)!), parse.GetValue(alias) ?? [], parse.GetValue(allowFailed), cancellationToken);
             if (parse.GetValue(json))
             {
                 WriteJson(context, registered);
@@ -51,12 +51,12 @@ public static class ModelCommand
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registered {v.Name} version {v.Version}{Aliases(registered.Aliases)}: {v.Output.Path} (sha256 {Format.Short(v.Output.Sha256)}) from run {v.Run.Id[..8]}"));
             if (v.Code.Dirty)
             {
-                Terminal.Warning(context.Error, $"run {v.Run.Id[..8]} had uncommitted changes: its diff (sha256 {Format.Short(v.Code.DiffSha256)}) is part of the lineage");
+                Terminal.Warning(context, $"run {v.Run.Id[..8]} had uncommitted changes: its diff (sha256 {Format.Short(v.Code.DiffSha256)}) is part of the lineage");
             }
 
             if (v.Verifications.Count == 0)
             {
-                Terminal.Note(context.Error, $"run {v.Run.Id[..8]} has not been verified yet: `repro verify {v.Run.Id[..8]}` shows whether it reproduces");
+                Terminal.Note(context, $"run {v.Run.Id[..8]} has not been verified yet: `repro verify {v.Run.Id[..8]}` shows whether it reproduces");
             }
 
             return 0;
@@ -77,7 +77,7 @@ public static class ModelCommand
                 throw ReproException.Usage($"give the alias as NAME@ALIAS, e.g. {reference.Name}@champion");
             }
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var registry = await OpenAsync(session, context, cancellationToken);
             var to = parse.GetValue(version);
             var before = await registry.SetAliasAsync(reference.Name, reference.Alias, to, cancellationToken);
@@ -93,7 +93,7 @@ public static class ModelCommand
         var command = new Command("list", "List registered models: versions, latest, aliases.") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var registry = await OpenAsync(session, context, cancellationToken);
             var models = await registry.ListAsync(cancellationToken);
             if (parse.GetValue(json))
@@ -133,7 +133,7 @@ public static class ModelCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var parsed = ModelReference.Parse(parse.GetValue(reference)!);
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var registry = await OpenAsync(session, context, cancellationToken);
             var registered = await registry.GetAsync(parsed, cancellationToken);
 
@@ -244,9 +244,9 @@ public static class ModelCommand
         aliases.Count == 0 ? string.Empty : " (" + string.Join(", ", aliases.Select(a => "@" + a)) + ")";
 
     /// <summary>A path typed relative to the current folder, as the run recorded it (relative to the workspace root).</summary>
-    private static string RelativeOutput(WorkspaceSession session, string path) =>
-        Path.IsPathRooted(path) || Environment.CurrentDirectory != session.Workspace.Root
-            ? session.Workspace.Relative(Path.GetFullPath(path))
+    private static string RelativeOutput(CliContext context, WorkspaceSession session, string path) =>
+        Path.IsPathRooted(path) || context.WorkingDirectory != session.Workspace.Root
+            ? session.Workspace.Relative(context.FullPath(path))
             : path;
 
     private static void WriteJson<T>(CliContext context, T value) =>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Repro.Cli.Rendering;
@@ -44,16 +43,15 @@ public static class PipelineCommand
                 throw ReproException.Usage("'pipeline run' takes no command after '--'; stages are declared in repro.yaml");
             }
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var format = PipelineProject.Open(session.Workspace.Root, session.Cache, session.Workspace.StatePath, context.Time);
 
             // One pipeline run at a time per workspace: two would race on the lock file and the outputs.
             using var exclusive = Exclusive(Path.Combine(session.Workspace.ReproDirectory, "pipeline.lock"));
             var options = new PipelineRunOptions { Targets = parse.GetValue(stages) ?? [], Force = parse.GetValue(force), DryRun = parse.GetValue(dryRun) };
 
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+            // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+            using var interrupts = context.Interrupts.Hold();
 
             var statCache = new SqliteStatCache(session.Workspace.StatePath);
             var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, statCache, context.Time);
@@ -86,15 +84,15 @@ public static class PipelineCommand
                         break;
                     case PipelineEventKind.Failed:
                         context.Out.Flush();
-                        Terminal.Error(context.Error, $"stage '{e.Stage}' failed (exit {e.ExitCode}), recorded as run {e.RunId![..8]}; later stages were not run and {format.Definition.LockName} keeps its old entry for it");
+                        Terminal.Error(context, $"stage '{e.Stage}' failed (exit {e.ExitCode}), recorded as run {e.RunId![..8]}; later stages were not run and {format.Definition.LockName} keeps its old entry for it");
                         break;
                 }
             });
 
-            var code = await runner.RunAsync(options, RunCommand.CurrentEnvironment(), WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), events, interrupt.Token);
+            var code = await runner.RunAsync(options, context.EnvironmentCopy(), context.OutStream, context.ErrorStream, events, context.Interrupts.Token);
             if (code == 0)
             {
-                Terminal.Note(context.Error, options.DryRun
+                Terminal.Note(context, options.DryRun
                     ? $"dry run: {ran} stage(s) would run, {skipped} unchanged; nothing was run or written"
                     : ran == 0 ? $"pipeline up to date ({format.Definition.DefinitionName})" : $"{ran} stage(s) ran, {skipped} unchanged");
             }
@@ -123,8 +121,8 @@ public static class PipelineCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Reading needs no workspace: a DVC project can be checked before `repro init`.
-            var workspace = Workspace.Find(Environment.CurrentDirectory);
-            var root = workspace?.Root ?? Environment.CurrentDirectory;
+            var workspace = context.FindWorkspace();
+            var root = workspace?.Root ?? context.WorkingDirectory;
             var cache = new ContentCache(workspace?.CachePath ?? Path.Combine(root, Workspace.DirectoryName, "cache"));
             var format = PipelineProject.Open(root, cache, workspace is not null && Directory.Exists(workspace.ReproDirectory) ? workspace.StatePath : null, context.Time);
             var statuses = await PipelineProject.StatusAsync(format, cancellationToken);

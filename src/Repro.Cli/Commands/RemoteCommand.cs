@@ -16,7 +16,7 @@ public static class RemoteCommand
         var add = new Command("add", "Add a remote; credentials come from the AWS variables or ~/.aws, never from repro's files.") { name, url, makeDefault };
         add.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = Workspace.Require(Environment.CurrentDirectory);
+            var workspace = context.RequireWorkspace();
             var config = await RemoteConfig.ReadAsync(workspace, cancellationToken);
             var spec = new RemoteSpec(parse.GetValue(name)!, parse.GetValue(url)!);
             var updated = config.Add(spec, parse.GetValue(makeDefault));
@@ -29,7 +29,7 @@ public static class RemoteCommand
         var list = new Command("list", "List remotes; the default is marked.");
         list.SetAction(async (parse, cancellationToken) =>
         {
-            var config = await RemoteConfig.ReadAsync(Workspace.Require(Environment.CurrentDirectory), cancellationToken);
+            var config = await RemoteConfig.ReadAsync(context.RequireWorkspace(), cancellationToken);
             if (config.Remotes.Count == 0)
             {
                 context.Out.WriteLine("no remotes: add one with `repro remote add NAME URL`");
@@ -47,7 +47,7 @@ public static class RemoteCommand
         var remove = new Command("remove", "Forget a remote (nothing on the remote is deleted).") { removeName };
         remove.SetAction(async (parse, cancellationToken) =>
         {
-            var workspace = Workspace.Require(Environment.CurrentDirectory);
+            var workspace = context.RequireWorkspace();
             var config = (await RemoteConfig.ReadAsync(workspace, cancellationToken)).Remove(parse.GetValue(removeName)!);
             await config.WriteAsync(workspace, cancellationToken);
             context.Out.WriteLine($"removed remote {parse.GetValue(removeName)}");

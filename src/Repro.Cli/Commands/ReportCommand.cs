@@ -30,9 +30,9 @@ public static class ReportCommand
         {
             var path = parse.GetValue(output);
             var chosen = ReportRenderer.Choose(parse.GetValue(format), path);
-            using var key = parse.GetValue(sign) is { } keyPath ? ReportKeys.LoadPrivate(keyPath) : null;
+            using var key = parse.GetValue(sign) is { } keyPath ? ReportKeys.LoadPrivate(context.FullPath(keyPath)) : null;
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var builder = new ReportBuilder(session.Store, session.Cache, session.Workspace, context.Time, Generator);
             var data = await builder.BuildAsync(parse.GetValue(subject)!, cancellationToken);
             var text = ReportRenderer.Render(data, chosen);
@@ -48,13 +48,13 @@ public static class ReportCommand
             }
             else
             {
-                await AtomicFile.WriteAllTextAsync(path, text, cancellationToken);
+                await AtomicFile.WriteAllTextAsync(context.FullPath(path), text, cancellationToken);
             }
 
             await session.Store.AppendAuditAsync("report", data.Subject, digest, context.Time.GetUtcNow(), cancellationToken);
             if (path is not null)
             {
-                Terminal.Note(context.Error, $"{data.Kind} report written to {path} (sha256 {digest}{(key is null ? string.Empty : ", signed with " + ReportKeys.Fingerprint(key))})");
+                Terminal.Note(context, $"{data.Kind} report written to {path} (sha256 {digest}{(key is null ? string.Empty : ", signed with " + ReportKeys.Fingerprint(key))})");
             }
 
             return 0;
@@ -70,13 +70,13 @@ public static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
-            if (!File.Exists(path))
+            if (!File.Exists(context.FullPath(path)))
             {
                 throw ReproException.Usage($"report {path} not found");
             }
 
-            using var publicKey = ReportKeys.LoadPublic(parse.GetValue(key)!);
-            var result = ReportSignature.Verify(await File.ReadAllBytesAsync(path, cancellationToken), publicKey);
+            using var publicKey = ReportKeys.LoadPublic(context.FullPath(parse.GetValue(key)!));
+            var result = ReportSignature.Verify(await File.ReadAllBytesAsync(context.FullPath(path), cancellationToken), publicKey);
             context.Out.WriteLine($"{path}: {result.Message}");
             return result.Valid ? (int)ExitCode.Ok : (int)ExitCode.Differs;
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Execution;
 using Repro.Runs;
@@ -29,30 +28,29 @@ public static class RunCommand
         {
             // Checked once, before the store opens or anything runs: no command, bad names, missing inputs.
             var chosen = ExecutorFactory.Create(executor.ToOptions(parse));
-            var plan = RunPlan.From(options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen });
+            var plan = RunPlan.From(options.ToRequest(parse, context, context.Trailing, parse.GetValue(seed)) with { Executor = chosen });
 
             // The store opens on the other core while the code is captured.
-            await using var session = WorkspaceSession.OpenInBackground(cancellationToken);
+            await using var session = context.OpenWorkspaceInBackground(cancellationToken);
 
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, interrupt));
-            using var progress = HashProgressBar.ForTerminal(context.Error, context.Time) as HashProgressBar;
+            // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+            using var interrupts = context.Interrupts.Hold();
+            using var progress = HashProgressBar.ForTerminal(context) as HashProgressBar;
 
             using var mlflow = new MlflowRunObserver(
                 session.Workspace,
-                async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, TimeProvider.System, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
-                new SynchronousProgress<string>(warning => Terminal.Warning(context.Error, warning)));
+                async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
+                new SynchronousProgress<string>(warning => Terminal.Warning(context, warning)));
             var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
             {
                 Observers = [mlflow],
             };
-            var outcome = await recorder.RecordAsync(plan, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
+            var outcome = await recorder.RecordAsync(plan, context.OutStream, context.ErrorStream, progress, context.Interrupts.Token);
             progress?.Dispose();
 
             foreach (var warning in outcome.Manifest.Warnings)
             {
-                Terminal.Warning(context.Error, warning);
+                Terminal.Warning(context, warning);
             }
 
             if (!parse.GetValue(quiet))
@@ -60,29 +58,11 @@ public static class RunCommand
                 var run = outcome.Manifest;
                 var label = run.Name is null ? run.Id[..8] : $"{run.Id[..8]} ({run.Name})";
                 var status = run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
-                Terminal.Note(context.Error, $"recorded run {label}: {status}, {Format.Seconds(run.Execution.WallSeconds)}; see `repro show {run.Id[..8]}`");
+                Terminal.Note(context, $"recorded run {label}: {status}, {Format.Seconds(run.Execution.WallSeconds)}; see `repro show {run.Id[..8]}`");
             }
 
             return outcome.ExitCode;
         });
         return command;
-    }
-
-    internal static Dictionary<string, string> CurrentEnvironment()
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            result[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-        }
-
-        return result;
-    }
-
-    internal static void Interrupt(PosixSignalContext signal, CancellationTokenSource interrupt)
-    {
-        // Keep repro alive: the child gets the signal, stops, and its run is still recorded.
-        signal.Cancel = true;
-        interrupt.Cancel();
     }
 }

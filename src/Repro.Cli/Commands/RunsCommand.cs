@@ -25,7 +25,7 @@ public static class RunsCommand
                 throw ReproException.Usage("--limit must be 0 (all) or more");
             }
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var query = new RunQuery
             {
                 Name = parse.GetValue(name),

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Domain;
 using Repro.Execution;
@@ -55,7 +54,7 @@ public static class SeedsCommand
             var seedList = SeedList.Build(parse.GetValue(count), parse.GetValue(seeds), parse.GetValue(seedStart));
             var executorOptions = executor.ToOptions(parse);
             ExecutorFactory.Create(executorOptions);
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             StoredRun? source = null;
             RunRequest? template = null;
             if (given is not null)
@@ -70,7 +69,7 @@ public static class SeedsCommand
             }
             else
             {
-                template = options.ToRequest(parse, context.Trailing, null);
+                template = options.ToRequest(parse, context, context.Trailing, null);
             }
 
             var request = new StudyRequest
@@ -82,7 +81,7 @@ public static class SeedsCommand
                 Name = parse.GetValue(options.Name),
                 Claims = parse.GetValue(claims) ?? [],
                 HigherIsBetter = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : null,
-                Environment = RunCommand.CurrentEnvironment(),
+                Environment = context.EnvironmentCopy(),
                 Executor = executorOptions,
             };
 
@@ -93,22 +92,21 @@ public static class SeedsCommand
                 return await SlurmStudyWait.SubmitAndWaitAsync(context, session, request, slurm, parse.GetValue(json), cancellationToken);
             }
 
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+            // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+            using var interrupts = context.Interrupts.Hold();
 
             // One seed at a time streams its output (to stderr: stdout carries the study); several at once would interleave, so
             // their output is only kept in each run's record.
-            var childOutput = request.Parallelism == 1 ? WriterStream.For(context.Error, true) : Stream.Null;
+            var childOutput = request.Parallelism == 1 ? context.ErrorStream : Stream.Null;
             var done = 0;
             var finished = new SynchronousProgress<StudyChild>(child =>
             {
                 var n = Interlocked.Increment(ref done);
                 var status = child.Status == RunStatus.Ok ? "ok" : string.Create(CultureInfo.InvariantCulture, $"FAILED (exit {child.ExitCode})");
-                Terminal.Note(context.Error, string.Create(CultureInfo.InvariantCulture, $"seed {child.Seed} ({n} of {seedList.Count}): run {child.RunId[..8]} {status}"));
+                Terminal.Note(context, string.Create(CultureInfo.InvariantCulture, $"seed {child.Seed} ({n} of {seedList.Count}): run {child.RunId[..8]} {status}"));
             });
             var runner = new StudyRunner(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
-            var outcome = await runner.RunAsync(request, childOutput, childOutput, finished, interrupt.Token);
+            var outcome = await runner.RunAsync(request, childOutput, childOutput, finished, context.Interrupts.Token);
             var study = outcome.Study;
             if (parse.GetValue(json))
             {
@@ -116,7 +114,7 @@ public static class SeedsCommand
                 context.Out.WriteLine();
                 foreach (var warning in study.Warnings)
                 {
-                    Terminal.Warning(context.Error, warning);
+                    Terminal.Warning(context, warning);
                 }
             }
             else
@@ -124,7 +122,7 @@ public static class SeedsCommand
                 StudyRenderer.Render(context.Out, study, outcome.Digest);
             }
 
-            return ExitFor(study, interrupt.IsCancellationRequested);
+            return ExitFor(study, context.Interrupts.IsRequested);
         });
         return command;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Repro.Capture;
 using Repro.Cli.Rendering;
 using Repro.Serialization;
@@ -29,12 +28,12 @@ public static class SlurmTaskCommand
         {
             if (parse.GetValue(probe) is { } file)
             {
-                var variables = RunCommand.CurrentEnvironment();
+                var variables = context.EnvironmentCopy();
                 var snapshot = await SystemProbe.CaptureAsync(variables, cancellationToken);
                 if (parse.GetValue(probePython) is { } python)
                 {
                     // The interpreter as the command will find it here: on the job's PATH, from the job's folder.
-                    var here = Environment.CurrentDirectory;
+                    var here = context.WorkingDirectory;
                     var (info, error) = await PythonProbe.ProbeAsync(
                         ExecutableResolver.Find(python, variables.GetValueOrDefault("PATH"), here) ?? python,
                         here,
@@ -45,35 +44,34 @@ public static class SlurmTaskCommand
                         : snapshot with { Unknown = new SortedDictionary<string, string>(snapshot.Unknown.ToDictionary(), StringComparer.Ordinal) { ["python"] = error! } };
                 }
 
-                await AtomicFile.WriteAllTextAsync(file, System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(snapshot)), cancellationToken);
+                await AtomicFile.WriteAllTextAsync(context.FullPath(file), System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(snapshot)), cancellationToken);
                 return 0;
             }
 
             var studyId = parse.GetValue(study) ?? throw ReproException.Usage("give the study id");
             var index = parse.GetValue(task)
-                ?? (int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var slurmIndex) ? slurmIndex
+                ?? (int.TryParse(context.Variable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var slurmIndex) ? slurmIndex
                 : throw ReproException.Usage("no --task and no SLURM_ARRAY_TASK_ID: this command runs inside a Slurm array task"));
 
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var studies = await new RetryingRunStore(session.Store, context.Time).RetryAsync(
                 "open the study tables",
                 async () => await SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(CancellationToken.None), CancellationToken.None),
                 null,
                 CancellationToken.None);
 
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+            // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+            using var interrupts = context.Interrupts.Hold();
             var runner = new SlurmSeedRunner(session.Workspace, session.Store, studies, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
-            var retrying = new SynchronousProgress<string>(message => Terminal.Warning(context.Error, message));
-            var run = await runner.RunAsync(studyId, parse.GetValue(batch), index, RunCommand.CurrentEnvironment(), WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), retrying, interrupt.Token);
+            var retrying = new SynchronousProgress<string>(message => Terminal.Warning(context, message));
+            var run = await runner.RunAsync(studyId, parse.GetValue(batch), index, context.EnvironmentCopy(), context.OutStream, context.ErrorStream, retrying, context.Interrupts.Token);
             if (run is null)
             {
-                Terminal.Note(context.Error, "this seed's run is already recorded: nothing to do");
+                Terminal.Note(context, "this seed's run is already recorded: nothing to do");
                 return 0;
             }
 
-            Terminal.Note(context.Error, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
+            Terminal.Note(context, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
             return run.Execution.Cancelled ? (int)ExitCode.Cancelled : Math.Clamp(run.Execution.ExitCode, 0, 255);
         });
         return command;

@@ -19,7 +19,7 @@ public static class StudyCommand
         var command = new Command("study", "Show a seed study recorded by `repro seeds`: statistics of every metric, claims, and each seed's run. Reference: docs/studies.md") { run, json, wait };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             if (parse.GetValue(wait))
             {
                 var runner = await SlurmStudyWait.RunnerAsync(context, session, cancellationToken);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Repro.Server;
 using Repro.Tracking;
 
@@ -29,10 +28,10 @@ public static class UiCommand
                 throw ReproException.Usage("--token must be at least 16 characters");
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, stop));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, stop));
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            // Ctrl+C stops serving: the server file is removed and the store closed.
+            using var interrupts = context.Interrupts.Hold();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.Interrupts.Token);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             // SqlRunStore borrows a pooled connection per call: requests are served at once, not in turn.
             var runs = session.Store;
             var database = await session.OpenDatabaseAsync(cancellationToken);
@@ -42,7 +41,7 @@ public static class UiCommand
             await EndOrphanedRunsAsync(context, tracking, cancellationToken);
 
             // `repro run` in this workspace finds the server here and hands its command MLFLOW_TRACKING_URI.
-            await TrackingServerFile.WriteAsync(session.Workspace, new TrackingServerFile { Url = server.Url.ToString(), Pid = Environment.ProcessId, TokenRequired = options.Token is not null }, cancellationToken);
+            await TrackingServerFile.WriteAsync(session.Workspace, new TrackingServerFile { Url = server.Url.ToString(), Pid = context.ProcessId, TokenRequired = options.Token is not null }, cancellationToken);
             context.Out.WriteLine($"repro ui: serving {server.Url} (Ctrl+C to stop)");
             context.Out.WriteLine($"repro ui: MLflow clients: MLFLOW_TRACKING_URI={server.Url.ToString().TrimEnd('/')}");
             if (generated)
@@ -65,7 +64,7 @@ public static class UiCommand
             }
             finally
             {
-                TrackingServerFile.Remove(session.Workspace, Environment.ProcessId);
+                TrackingServerFile.Remove(session.Workspace, context.ProcessId);
             }
 
             return 0;
@@ -78,7 +77,7 @@ public static class UiCommand
 
     private static async Task EndOrphanedRunsAsync(CliContext context, TrackingStore tracking, CancellationToken cancellationToken)
     {
-        foreach (var (runId, owner) in await tracking.EndOrphanedRunsAsync(Environment.MachineName, RunOwner.IsAlive, cancellationToken))
+        foreach (var (runId, owner) in await tracking.EndOrphanedRunsAsync(context.MachineName, RunOwner.IsAlive, cancellationToken))
         {
             context.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"repro ui: run {runId[..8]} was left running by repro run (pid {owner.Pid}), which is gone: ended it as KILLED"));
             context.Out.Flush();

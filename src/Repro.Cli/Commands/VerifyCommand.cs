@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Repro.Cli.Rendering;
 using Repro.Comparison;
 using Repro.Data;
@@ -49,7 +48,7 @@ public static class VerifyCommand
 
             // Reading the recorded manifest needs its serializer metadata: built while the store opens.
             _ = CanonicalJson.PrepareInBackground(typeof(Domain.RunManifest));
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
+            await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             StudyTolerance? fromStudy = null;
             if (parse.GetValue(toleranceFrom) is { } studyText)
             {
@@ -73,9 +72,8 @@ public static class VerifyCommand
 
             options = options with { Executor = executorOptions };
 
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+            // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+            using var interrupts = context.Interrupts.Hold();
 
             PhaseTimings.Mark("verify: run resolved");
             var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time)
@@ -84,13 +82,13 @@ public static class VerifyCommand
             };
 
             // The re-run's own output goes to stderr, so stdout carries only the verdict.
-            var childOutput = WriterStream.For(context.Error, true);
-            var status = new SynchronousProgress<string>(message => Terminal.Note(context.Error, message));
-            var report = await verifier.VerifyAsync(original, options, RunCommand.CurrentEnvironment(), childOutput, childOutput, status, interrupt.Token);
+            var childOutput = context.ErrorStream;
+            var status = new SynchronousProgress<string>(message => Terminal.Note(context, message));
+            var report = await verifier.VerifyAsync(original, options, context.EnvironmentCopy(), childOutput, childOutput, status, context.Interrupts.Token);
 
             if (parse.GetValue(junit) is { } junitPath)
             {
-                await AtomicFile.WriteAllTextAsync(junitPath, JUnitReport.Render(report), cancellationToken);
+                await AtomicFile.WriteAllTextAsync(context.FullPath(junitPath), JUnitReport.Render(report), cancellationToken);
             }
 
             if (parse.GetValue(json))
@@ -99,10 +97,10 @@ public static class VerifyCommand
             }
             else
             {
-                VerificationRenderer.Render(context.Out, report, Terminal.OutputIsTerminal && ReferenceEquals(context.Out, Console.Out));
+                VerificationRenderer.Render(context.Out, report, context.OutColour);
             }
 
-            if (interrupt.IsCancellationRequested)
+            if (context.Interrupts.IsRequested)
             {
                 return (int)ExitCode.Cancelled;
             }
