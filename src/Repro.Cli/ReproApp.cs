@@ -6,15 +6,12 @@ using Repro.Diagnostics;
 namespace Repro.Cli;
 
 /// <summary>
-/// Wires the commands and owns the one top-level catch: a <see cref="ReproException"/> is one red
-/// line and its exit code; anything else is an internal error (stack trace with --verbose).
+/// Wires the commands and owns the one top-level catch, which hands every error to
+/// <see cref="ErrorReport"/>: a <see cref="ReproException"/> is one red line and the exit code of
+/// its kind; anything else is an internal error (stack trace with --verbose).
 /// </summary>
 public static class ReproApp
 {
-    /// <summary>ENOSPC as .NET reports it on Unix, and ERROR_DISK_FULL's HRESULT on Windows.</summary>
-    private const int NoSpaceLeft = 28;
-    private const int DiskFull = unchecked((int)0x80070070);
-
     /// <summary>Every command, by the name it answers to, in the order help lists them.</summary>
     public static IReadOnlyList<(string Name, Func<CliContext, Command> Create)> Commands { get; } =
     [
@@ -92,35 +89,9 @@ public static class ReproApp
         {
             return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = stdout, Error = context.Error }, cancellationToken);
         }
-        catch (ReproException ex)
-        {
-            Terminal.Error(context, ex.Message);
-            return (int)ex.Code;
-        }
-        catch (IOException ex) when (ex.HResult == NoSpaceLeft || ex.HResult == DiskFull)
-        {
-            // Blobs and pointer files are written through temp files: nothing half-written is left.
-            Terminal.Error(context, $"no space left on the device ({ex.Message}); nothing was left half-written — free some space and run the command again");
-            return (int)ExitCode.CannotExecute;
-        }
-        catch (OperationCanceledException)
-        {
-            Terminal.Error(context, "cancelled");
-            return (int)ExitCode.Cancelled;
-        }
         catch (Exception ex)
         {
-            Terminal.Error(context, $"unexpected error: {ex.Message}");
-            if (parse.GetValue(verbose))
-            {
-                context.Error.WriteLine(ex.ToString());
-            }
-            else
-            {
-                context.Error.WriteLine("(run again with --verbose for details; this is a bug in repro, please report it)");
-            }
-
-            return (int)ExitCode.Internal;
+            return ErrorReport.Write(context, ex, parse.GetValue(verbose));
         }
     }
 }

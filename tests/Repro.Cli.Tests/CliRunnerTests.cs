@@ -56,4 +56,25 @@ public sealed class CliRunnerTests
         Assert.True(interrupts.Token.IsCancellationRequested);
         Assert.False(interrupts.Interrupt());
     }
+
+    [Fact]
+    public void Every_kind_of_error_exits_with_the_code_the_library_still_reports_for_it()
+    {
+        foreach (var kind in Enum.GetValues<ErrorKind>())
+        {
+            Assert.Equal(new ReproException(kind, "x").Code, ErrorReport.ExitCodeOf(kind));
+        }
+    }
+
+    [Fact]
+    public void An_error_of_each_kind_is_one_line_naming_the_problem()
+    {
+        using var stderr = new StringWriter();
+        var context = new CliContext(TextWriter.Null, stderr, []);
+        Assert.Equal(2, ErrorReport.Write(context, ReproException.NotFound("unknown run 'x'"), verbose: false));
+        Assert.Equal(2, ErrorReport.Write(context, ReproException.Conflict("a remote named 'o' exists already"), verbose: false));
+        Assert.Equal(3, ErrorReport.Write(context, ReproException.Io("cannot read a.yaml: denied"), verbose: false));
+        Assert.Equal(130, ErrorReport.Write(context, new OperationCanceledException(), verbose: false));
+        Assert.Equal("repro: unknown run 'x'\nrepro: a remote named 'o' exists already\nrepro: cannot read a.yaml: denied\nrepro: cancelled\n", stderr.ToString());
+    }
 }

@@ -20,7 +20,7 @@ public static class CheckCommand
             var threshold = parse.GetValue(failUnder) is { } text ? ChecklistResult.ParseLevel(text) : (ReproducibilityLevel?)null;
             await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
-            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{id}'");
             var result = await new ChecklistEvaluator(session.Store, session.Cache, session.Workspace).EvaluateAsync(stored, cancellationToken);
             if (parse.GetValue(json))
             {

@@ -21,7 +21,7 @@ public static class EnvCommand
             var interpreter = ExecutableResolver.Find(requested ?? "python3", variables.GetValueOrDefault("PATH"), context.WorkingDirectory);
             if (interpreter is null && requested is not null)
             {
-                throw ReproException.Usage($"python interpreter not found: {requested}");
+                throw ReproException.NotFound($"python interpreter not found: {requested}");
             }
 
             if (interpreter is not null)

@@ -19,7 +19,7 @@ public static class EnvExportCommand
             var exporter = EnvironmentExporters.Find(parse.GetValue(format)!);
             await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
-            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{id}'");
             var text = exporter.Export(stored.Manifest);
             if (parse.GetValue(output) is not { } file)
             {
@@ -35,7 +35,7 @@ public static class EnvExportCommand
                 var pinned = RequirementsExporter.Instance.Export(stored.Manifest);
                 if (File.Exists(requirements) && await File.ReadAllTextAsync(requirements, cancellationToken) != pinned)
                 {
-                    throw ReproException.Usage($"{requirements} exists and differs from this run's pins: move it away or export into another folder");
+                    throw ReproException.Conflict($"{requirements} exists and differs from this run's pins: move it away or export into another folder");
                 }
 
                 await AtomicFile.WriteAllTextAsync(requirements, pinned, cancellationToken);

@@ -72,7 +72,7 @@ public static class ReportCommand
             var path = parse.GetValue(file)!;
             if (!File.Exists(context.FullPath(path)))
             {
-                throw ReproException.Usage($"report {path} not found");
+                throw ReproException.NotFound($"report {path} not found");
             }
 
             using var publicKey = ReportKeys.LoadPublic(context.FullPath(parse.GetValue(key)!));

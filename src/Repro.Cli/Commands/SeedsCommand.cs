@@ -65,7 +65,7 @@ public static class SeedsCommand
                 }
 
                 var id = await RunResolver.ResolveAsync(session.Store, given, cancellationToken);
-                source = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{given}'");
+                source = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{given}'");
             }
             else
             {

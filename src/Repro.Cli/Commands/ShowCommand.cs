@@ -16,7 +16,7 @@ public static class ShowCommand
         {
             await using var session = await context.OpenWorkspaceAsync(cancellationToken);
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
-            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+            var stored = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{id}'");
             if (parse.GetValue(json))
             {
                 context.Out.Write(stored.Json);

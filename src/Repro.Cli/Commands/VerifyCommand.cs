@@ -68,7 +68,7 @@ public static class VerifyCommand
                 parse.GetValue(ignoreStdout),
                 parse.GetValue(ignoreStderr));
             var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
-            var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
+            var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{id}'");
 
             options = options with { Executor = executorOptions };
 
