@@ -1,4 +1,4 @@
-using Repro.Workspaces;
+using Repro.Model.Workspaces;
 
 namespace Repro.Cli;
 
@@ -63,7 +63,7 @@ public sealed record CliContext
     public string MachineName { get; init; } = System.Environment.MachineName;
 
     /// <summary>How to start this same repro on another machine (a Slurm node); null when the host cannot tell.</summary>
-    public IReadOnlyList<string>? Launcher { get; init; } = Slurm.ReproLauncher.Current();
+    public IReadOnlyList<string>? Launcher { get; init; } = Repro.Execution.ReproLauncher.Current();
 
     /// <summary>The user's command line, everything after the first "--".</summary>
     public IReadOnlyList<string> Trailing { get; init; } = [];

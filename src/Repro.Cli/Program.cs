@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Repro.Cli;
-using Repro.Diagnostics;
+using Repro.Platform.Diagnostics;
 
 if (Environment.GetEnvironmentVariable("REPRO_TIMINGS") is "1")
 {

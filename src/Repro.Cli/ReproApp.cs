@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Commands;
 using Repro.Cli.Rendering;
-using Repro.Diagnostics;
+using Repro.Platform.Diagnostics;
 
 namespace Repro.Cli;
 
@@ -38,7 +38,7 @@ public static class ReproApp
         ("key", KeyCommand.Create),
         ("ui", UiCommand.Create),
         ("model", ModelCommand.Create),
-        (Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
+        (Repro.Judging.Studies.Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
     ];
 
     /// <summary>Runs one command line in <paramref name="host"/> (the process, or a test's in-process host) and returns the exit code.</summary>

@@ -1,6 +1,6 @@
 using Repro.Cli.Commands;
 using Repro.Execution;
-using Repro.Runs;
+using Repro.Recording;
 
 namespace Repro.Cli.Tests;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

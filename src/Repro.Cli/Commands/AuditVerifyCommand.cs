@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Repro.Audit;
-using Repro.Serialization;
+using Repro.Checks.Audit;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

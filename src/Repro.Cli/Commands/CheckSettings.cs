@@ -1,4 +1,4 @@
-using Repro.Checks;
+using Repro.Checks.Checklist;
 
 namespace Repro.Cli.Commands;
 

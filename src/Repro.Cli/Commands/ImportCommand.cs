@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Repro.Bundles;
 using Repro.Cli.Rendering;
+using Repro.Evidence.Bundles;
 
 namespace Repro.Cli.Commands;
 

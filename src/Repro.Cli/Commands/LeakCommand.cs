@@ -1,10 +1,9 @@
 using System.CommandLine;
+using Repro.Blobs.Storage;
+using Repro.Checks.Leakage;
 using Repro.Cli.Rendering;
-using Repro.Findings;
-using Repro.Leakage;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Model.Findings;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 
@@ -83,7 +82,7 @@ public sealed class LeakCommand : CliCommand<LeakCommandSettings>
         {
             // Evidence for `repro check`: the leakage check ran, with this many findings.
             var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(Context.FullPath(p))).ToList();
-            await Checks.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, Context.Time.GetUtcNow(), cancellationToken);
+            await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, Context.Time.GetUtcNow(), cancellationToken);
         }
 
         if (settings.Sarif is { } sarifPath)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Repro.Cli.Rendering;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
 
 namespace Repro.Cli.Commands;
 

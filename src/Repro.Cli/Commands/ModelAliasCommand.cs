@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Repro.Cli.Rendering;
-using Repro.Models;
-using Repro.Runs;
-using Repro.Serialization;
+using Repro.Interop.Models;
 
 namespace Repro.Cli.Commands;
 

@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Repro.Cli.Rendering;
-using Repro.Models;
-using Repro.Runs;
-using Repro.Serialization;
+using Repro.Interop.Models;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

@@ -2,9 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Repro.Cli.Rendering;
-using Repro.Models;
-using Repro.Runs;
-using Repro.Serialization;
 
 namespace Repro.Cli.Commands;
 

@@ -1,12 +1,9 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Repro.Cli.Rendering;
-using Repro.Hashing;
-using Repro.Pipelines;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Interop.Dvc;
+using Repro.Model.Workspaces;
 
 namespace Repro.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Repro.Blobs.Remotes;
 using Repro.Capture;
-using Repro.Remotes;
 
 namespace Repro.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Repro.Remotes;
+using Repro.Blobs.Remotes;
 
 namespace Repro.Cli.Commands;
 

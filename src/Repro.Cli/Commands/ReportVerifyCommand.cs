@@ -1,8 +1,5 @@
 using System.CommandLine;
-using Repro.Cli.Rendering;
-using Repro.Hashing;
-using Repro.Reports;
-using Repro.Storage;
+using Repro.Evidence.Reports;
 
 namespace Repro.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
 using Repro.Execution;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 
@@ -57,7 +57,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
             session.Workspace,
             async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, Context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
             new SynchronousProgress<string>(warning => Terminal.Warning(Context, warning)));
-        var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), Context.Time)
+        var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Repro.Blobs.Storage.SqliteStatCache(session.Workspace.StatePath), Context.Time)
         {
             Observers = [mlflow],
         };
@@ -73,7 +73,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         {
             var run = outcome.Manifest;
             var label = run.Name is null ? run.Id[..8] : $"{run.Id[..8]} ({run.Name})";
-            var status = run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
+            var status = run.Status == Repro.Model.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
             Terminal.Note(Context, $"recorded run {label}: {status}, {Format.Seconds(run.Execution.WallSeconds)}; see `repro show {run.Id[..8]}`");
         }
 

@@ -1,5 +1,5 @@
 using Repro.Execution;
-using Repro.Runs;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

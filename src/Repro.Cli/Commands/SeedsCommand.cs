@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Domain;
 using Repro.Execution;
-using Repro.Runs;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Studies;
+using Repro.Judging.Studies;
+using Repro.Model;
+using Repro.Model.Serialization;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 
@@ -100,7 +100,7 @@ public sealed class SeedsCommand : CliCommand<SeedsCommandSettings>
         if (executorOptions.Name == "slurm")
         {
             // One job array for the whole study; -j, when given, caps the tasks running at once.
-            var slurm = Slurm.SlurmOptions.From(executorOptions) with { Throttle = settings.JobsGiven ? request.Parallelism : null };
+            var slurm = Repro.Execution.SlurmOptions.From(executorOptions) with { Throttle = settings.JobsGiven ? request.Parallelism : null };
             return await SlurmStudyWait.SubmitAndWaitAsync(Context, session, request, slurm, settings.Json, cancellationToken);
         }
 

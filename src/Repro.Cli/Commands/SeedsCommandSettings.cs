@@ -1,5 +1,5 @@
 using Repro.Execution;
-using Repro.Runs;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 
@@ -42,7 +42,7 @@ public sealed record SeedsCommandSettings : ICommandSettings
     public required ExecutorOptions Executor { get; init; }
 
     /// <summary>The seeds to run (valid settings only).</summary>
-    public IReadOnlyList<long> SeedValues => Studies.SeedList.Build(Count, Seeds, SeedStart);
+    public IReadOnlyList<long> SeedValues => Repro.Judging.Studies.SeedList.Build(Count, Seeds, SeedStart);
 
     public ValidationResult Validate()
     {

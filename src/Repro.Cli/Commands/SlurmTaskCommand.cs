@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Repro.Blobs.Storage;
 using Repro.Capture;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
-using Repro.Slurm;
-using Repro.Storage;
+using Repro.Execution;
+using Repro.Judging.Studies.Slurm;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 
@@ -89,7 +90,7 @@ public sealed class SlurmTaskCommand : CliCommand<SlurmTaskSettings>
             return 0;
         }
 
-        Terminal.Note(Context, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
+        Terminal.Note(Context, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Repro.Model.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
         return run.Execution.Cancelled ? (int)ExitCode.Cancelled : Math.Clamp(run.Execution.ExitCode, 0, 255);
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Repro.Interop.Tracking;
 using Repro.Server;
-using Repro.Tracking;
 
 namespace Repro.Cli.Commands;
 
