@@ -155,9 +155,6 @@ def relfix(m):
         if t in moved_types and moved_types[t][0]==old: return moved_types[t][1]+'.'+t
         return OLDMAP[old]+'.'+t
     return m.group(0)
-moved_files=set()
-for rel_,(newns,newdir) in FILES.items():
-    moved_files.add(os.path.join(lib,newdir,os.path.basename(rel_)))
 for p in cs_files():
     s=open(p).read(); o=s
     if '/src/' in p or '/tests/' in p or '/bench/' in p:
@@ -196,7 +193,6 @@ for p in cs_files():
     body='\n'.join(l for l in s.split('\n') if not l.startswith('using '))
     for u in re.findall(r'^using\s+(Repro[\w.]*)\s*;',s,re.M):
         if u in {OLDMAP.get(e,e) for e in extension_ns} or u not in all_types: continue
-        if any(e.startswith(u) for e in []): continue
         if not any(re.search(r'\b'+t+r'\b',body) for t in all_types[u]):
             s=re.sub(r'^using\s+'+re.escape(u)+r'\s*;\n','',s,flags=re.M)
     if s!=o: open(p,'w').write(s)

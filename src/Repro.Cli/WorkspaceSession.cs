@@ -34,9 +34,6 @@ public sealed class WorkspaceSession : IAsyncDisposable
     /// <summary>The store's database, for modules that keep their own tables beside the runs (tracking, models).</summary>
     public async Task<SqlDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) => (await _opened.WaitAsync(cancellationToken)).Database;
 
-    /// <summary>Waits until the store is open, or throws why it cannot be: for a command about to do what it cannot take back.</summary>
-    public async Task WhenStoreOpenAsync(CancellationToken cancellationToken) => await _opened.WaitAsync(cancellationToken);
-
     /// <summary>The workspace around the context's working folder, its store where the context's environment and the config say.</summary>
     public static async Task<WorkspaceSession> OpenAsync(CliContext context, CancellationToken cancellationToken)
     {
@@ -55,8 +52,7 @@ public sealed class WorkspaceSession : IAsyncDisposable
     /// <summary>
     /// The workspace at once, its store opened on another thread (loading SQLite and checking the
     /// schema take tens of milliseconds of start-up): the command does its own preparation
-    /// meanwhile, every store call waits for the open, and <see cref="WhenStoreOpenAsync"/> tells
-    /// it, before it does anything it cannot undo, that the store did open.
+    /// meanwhile, and every store call waits for the open.
     /// </summary>
     public static WorkspaceSession OpenInBackground(CliContext context, CancellationToken cancellationToken)
     {
