@@ -263,7 +263,7 @@ public static class Linter
             }
             else
             {
-                throw ReproException.Usage($"no such file or folder: {path}");
+                throw ReproException.NotFound($"no such file or folder: {path}");
             }
         }
 

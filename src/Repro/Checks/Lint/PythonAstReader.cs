@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Repro.Capture;
-using Repro.Catalog;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Lint;
 
@@ -68,7 +68,7 @@ public static class PythonAstReader
         {
             // "b" + base64: a script's bytes, decoded by the interpreter; "t" + text: a notebook cell.
             var sources = units.Select(u => u.Bytes is { } bytes ? "b" + Convert.ToBase64String(bytes.Span) : "t" + u.Text).ToList();
-            await File.WriteAllTextAsync(request, JsonSerializer.Serialize(sources, ReproJsonContext.Default.ListString), cancellationToken);
+            await File.WriteAllTextAsync(request, JsonSerializer.Serialize(sources, CanonicalJson.TypeInfo<List<string>>()), cancellationToken);
 
             // -I: isolated (no user site, no PYTHON* variables), -S: no site import; only ast and json are needed.
             var result = await ProcessCapture.RunAsync(interpreter, ["-I", "-S", "-c", Helper.Value, request], null, null, cancellationToken, BatchTimeout)
