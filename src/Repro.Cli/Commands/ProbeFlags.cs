@@ -20,7 +20,17 @@ public sealed class ProbeFlags
         }
     }
 
-    /// <summary>The settings given, checked: <c>--probe-every</c> below 1 is a usage error (exit 2).</summary>
-    public ProbeSettings ToSettings(ParseResult parse) =>
-        ProbeSettings.FromFlags(parse.GetValue(_noProbe), _withEvery ? parse.GetValue(_every) : null);
+    /// <summary>
+    /// The settings given, unchecked: <c>--no-probe</c> turns the probe off, <c>--probe-every</c> is kept as given
+    /// (even with <c>--no-probe</c>) so that <see cref="Validate"/> still names a value below 1.
+    /// </summary>
+    public ProbeSettings Read(ParseResult parse) => new()
+    {
+        Enabled = !parse.GetValue(_noProbe),
+        Every = (_withEvery ? parse.GetValue(_every) : null) ?? ProbeSettings.DefaultEvery,
+    };
+
+    /// <summary>The problem of <paramref name="settings"/>, for a settings record's <c>Validate</c>: <c>--probe-every</c> below 1.</summary>
+    public static ValidationResult Validate(ProbeSettings settings) =>
+        settings.Problem() is { } problem ? ValidationResult.Error(problem) : ValidationResult.Success;
 }

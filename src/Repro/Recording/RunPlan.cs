@@ -79,7 +79,7 @@ public sealed record RunPlan
         {
             if (!File.Exists(file.Full))
             {
-                throw ReproException.Usage($"params file not found: {file.Given}");
+                throw ReproException.NotFound($"params file not found: {file.Given}");
             }
 
             try
@@ -180,7 +180,7 @@ public sealed record RunPlan
         {
             if (!File.Exists(dep.Full) && !Directory.Exists(dep.Full))
             {
-                throw ReproException.Usage($"dependency not found: {dep.Given}");
+                throw ReproException.NotFound($"dependency not found: {dep.Given}");
             }
         }
     }

@@ -23,16 +23,9 @@ public sealed record ProbeSettings
     /// <summary>Every how many optimizer steps the parameters are fingerprinted (<c>--probe-every</c>).</summary>
     public int Every { get; init; } = DefaultEvery;
 
-    /// <summary>The settings the flags ask for: <c>--no-probe</c> wins; <c>--probe-every</c> must be a whole number ≥ 1.</summary>
-    public static ProbeSettings FromFlags(bool noProbe, int? every)
-    {
-        if (every is < 1)
-        {
-            throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"--probe-every must be 1 or more, got {every}"));
-        }
-
-        return noProbe ? Off : new ProbeSettings { Every = every ?? DefaultEvery };
-    }
+    /// <summary>What is wrong with these settings as the flags gave them: a step interval below 1 (<c>--probe-every</c>); null when nothing is.</summary>
+    public string? Problem() =>
+        Every < 1 ? string.Create(CultureInfo.InvariantCulture, $"--probe-every must be 1 or more, got {Every}") : null;
 
     /// <summary>Whether <c>.repro/config.yaml</c> turns the probe off (<c>probe: false</c>); not parsed unless it names the probe.</summary>
     public static bool DisabledByConfig(string configPath)

@@ -30,7 +30,7 @@ public sealed class ReportBuilder(IRunStore store, ContentCache cache, Workspace
                 verification = matches.Count switch
                 {
                     1 => matches[0],
-                    0 => throw ReproException.Usage($"unknown run, study or verification '{subject}': see `repro runs`"),
+                    0 => throw ReproException.NotFound($"unknown run, study or verification '{subject}': see `repro runs`"),
                     _ => throw ReproException.Usage($"verification prefix '{subject}' is ambiguous: {string.Join(", ", matches.Take(5).Select(m => m.Report.Id))}"),
                 };
             }
@@ -38,7 +38,7 @@ public sealed class ReportBuilder(IRunStore store, ContentCache cache, Workspace
 
         var data = verification is not null
             ? await VerificationAsync(verification, cancellationToken)
-            : await RunAsync(run ?? throw ReproException.Usage($"unknown run '{subject}'"), cancellationToken);
+            : await RunAsync(run ?? throw ReproException.NotFound($"unknown run '{subject}'"), cancellationToken);
         return data.Run.Probe?.Trace is { } trace && cache.Contains(trace.Sha256)
             ? data with { ProbeCalls = ProbeTraceReader.Parse(await cache.ReadAllBytesAsync(trace.Sha256, cancellationToken)).Calls }
             : data;
