@@ -1,3 +1,4 @@
+using Repro.Capture.Probe;
 using Repro.Cli.Commands;
 using Repro.Execution;
 using Repro.Recording;
@@ -45,6 +46,17 @@ public sealed class CommandSettingsTests
         var run = new RunCommandSettings { Request = Command, Executor = new ExecutorOptions { Name = "local", Image = "python:3.11" } };
         Assert.False(run.Validate().Successful);
         Assert.Contains("--image", run.Validate().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_probe_interval_below_1_is_named_by_run_seeds_and_verify()
+    {
+        var zero = new ProbeSettings { Every = 0 };
+        const string Message = "--probe-every must be 1 or more, got 0";
+        Assert.Equal(Message, new RunCommandSettings { Request = Command with { Probe = zero }, Executor = ExecutorOptions.Local }.Validate().Message);
+        Assert.Equal(Message, new SeedsCommandSettings { Command = Command with { Probe = zero }, Count = 3, Executor = ExecutorOptions.Local, Probe = zero }.Validate().Message);
+        Assert.Equal(Message, new VerifyCommandSettings { Run = "@last", Executor = ExecutorOptions.Local, Probe = zero with { Enabled = false } }.Validate().Message);
+        Assert.True(new RunCommandSettings { Request = Command with { Probe = ProbeSettings.Off }, Executor = ExecutorOptions.Local }.Validate().Successful);
     }
 
     [Fact]

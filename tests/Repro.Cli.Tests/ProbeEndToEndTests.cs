@@ -52,6 +52,21 @@ public sealed class ProbeEndToEndTests
     }
 
     [Fact]
+    public async Task Probe_every_below_1_is_a_usage_error_before_anything_runs_even_with_no_probe()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        foreach (var args in new[] { new[] { "run", "--probe-every", "0" }, ["run", "--no-probe", "--probe-every", "0"], ["seeds", "-n", "2", "--probe-every", "0"] })
+        {
+            var result = await dir.ReproAsync([.. args, "--", "touch", "ran"]);
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.StartsWith("repro: --probe-every must be 1 or more, got ", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(dir.Combine("ran")));
+    }
+
+    [Fact]
     public async Task An_unseeded_MLPClassifier_verify_names_its_fit_as_the_first_divergence_with_identical_inputs()
     {
         using var dir = await ProjectAsync(("train.py", Mlp));

@@ -267,20 +267,22 @@ public sealed class SeedsEndToEndTests
             import json, random
             json.dump({"acc": 0.9 + random.gauss(0, 0.01)}, open("metrics.json", "w"))
             """);
-        Assert.Equal(0, (await dir.ReproAsync("run", "--name", "jitter", "--seed", "1", "--metrics", "metrics.json", "--", Python, "jitter.py")).ExitCode);
-        var (studyExit, study, studyRaw) = await JsonAsync(dir, "seeds", "jitter", "-n", "5", "--name", "spread");
+
+        // Without the probe: with it, --seed would seed the script's random module and every re-run would repeat its value.
+        Assert.Equal(0, (await dir.ReproAsync("run", "--name", "jitter", "--seed", "1", "--no-probe", "--metrics", "metrics.json", "--", Python, "jitter.py")).ExitCode);
+        var (studyExit, study, studyRaw) = await JsonAsync(dir, "seeds", "jitter", "-n", "5", "--name", "spread", "--no-probe");
         Assert.True(studyExit == 0, studyRaw.ToString());
         var sigma = study.GetProperty("statistics").GetProperty("acc").GetProperty("std_dev").GetDouble();
         Assert.True(sigma > 0, studyRaw.ToString());
 
-        var (exit, report, raw) = await JsonAsync(dir, "verify", "jitter", "--tolerance-from", "spread", "--k", "100");
+        var (exit, report, raw) = await JsonAsync(dir, "verify", "jitter", "--tolerance-from", "spread", "--k", "100", "--no-probe");
         Assert.True(exit == 0, raw.ToString());
         Assert.Equal("EQUIVALENT", report.GetProperty("verdict").GetString());
         var metric = report.GetProperty("metrics")[0];
         Assert.Equal(100 * sigma, metric.GetProperty("atol").GetDouble(), 1e-12);
         Assert.Contains("study", report.GetProperty("tolerance_source").GetString(), StringComparison.Ordinal);
 
-        var (strict, _, strictRaw) = await JsonAsync(dir, "verify", "jitter");
+        var (strict, _, strictRaw) = await JsonAsync(dir, "verify", "jitter", "--no-probe");
         Assert.True(strict == 1, strictRaw.ToString());
     }
 
