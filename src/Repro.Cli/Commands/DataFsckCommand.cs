@@ -6,25 +6,30 @@ using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro data fsck [--repair]</c>: re-hash every cache blob, quarantine corrupt ones, optionally fetch them again.</summary>
+/// <summary><c>repro data fsck [--repair] [--check-remote]</c>: re-hash every cache blob, quarantine corrupt ones, optionally fetch them again, optionally re-hash the remote's blobs too.</summary>
 public static class DataFsckCommand
 {
     public static Command Create(CliContext context)
     {
         var repair = new Option<bool>("--repair") { Description = "Fetch every corrupt blob again from the default remote (verified by hash)." };
-        var remoteName = new Option<string?>("--remote", "-r") { Description = "The remote to repair from (default: the default remote)." };
-        var command = new Command("fsck", "Re-hash every blob in the cache; move corrupt ones to cache/quarantine/ (exit 1 when any).") { repair, remoteName };
+        var remoteName = new Option<string?>("--remote", "-r") { Description = "The remote to repair from or check (default: the default remote)." };
+        var checkRemote = new Option<bool>("--check-remote") { Description = "Also re-hash every blob on the remote (streamed, nothing stored); exit 1 when any does not match its name." };
+        var command = new Command("fsck", "Re-hash every blob in the cache; move corrupt ones to cache/quarantine/ (exit 1 when any).") { repair, remoteName, checkRemote };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             IRemote? remote = null;
             DataTransfer? transfer = null;
-            if (parse.GetValue(repair))
+            if (parse.GetValue(repair) || parse.GetValue(checkRemote))
             {
                 var spec = (await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Resolve(parse.GetValue(remoteName));
                 remote = RemoteUrl.Open(spec, session.Workspace.Root);
+            }
+
+            if (parse.GetValue(repair))
+            {
                 var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
-                transfer = new DataTransfer(session.Cache, remote, tracker, 1);
+                transfer = new DataTransfer(session.Cache, remote!, tracker, 1);
             }
 
             try
@@ -51,8 +56,21 @@ public static class DataFsckCommand
                     Terminal.Warning(context.Error, $"{result.Unrepaired.Count} corrupt blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} not on {remote!.Display} (or arrived corrupt again): {string.Join(", ", result.Unrepaired.Take(5).Select(s => s[..12]))}");
                 }
 
+                var remoteCorrupt = 0;
+                if (parse.GetValue(checkRemote))
+                {
+                    var remoteResult = await new RemoteChecker(remote!, 4).CheckAsync(cancellationToken);
+                    foreach (var sha in remoteResult.Corrupt)
+                    {
+                        context.Out.WriteLine($"corrupt on {remote!.Display}: {sha} (its bytes hash to something else; push it again from a cache that holds it)");
+                    }
+
+                    context.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"checked {remoteResult.Checked} blob{(remoteResult.Checked == 1 ? string.Empty : "s")} on {remote!.Display} ({remoteResult.Bytes:N0} bytes): {remoteResult.Corrupt.Count} corrupt"));
+                    remoteCorrupt = remoteResult.Corrupt.Count;
+                }
+
                 // With --repair, a cache made whole again is success.
-                return result.Unrepaired.Count > 0 || (transfer is null && result.Corrupt.Count > 0) ? (int)ExitCode.Differs : 0;
+                return result.Unrepaired.Count > 0 || (transfer is null && result.Corrupt.Count > 0) || remoteCorrupt > 0 ? (int)ExitCode.Differs : 0;
             }
             finally
             {
