@@ -132,6 +132,28 @@ public sealed class DataFaultTests(ITestOutputHelper output)
         Assert.True(window.Partial >= 1, "no kill landed while blobs were being removed: the fault window missed the work");
     }
 
+    [Fact]
+    public async Task A_checkout_killed_before_its_rename_leaves_a_temp_file_that_the_next_pull_removes_and_a_users_file_still_stops_it()
+    {
+        using var dir = new Workdir();
+        await dir.InitAsync();
+        dir.Write("data/images/a.bin", "a");
+        dir.Write("data/images/b.bin", "b");
+        await OkAsync(dir, "data", "add", "data/images");
+        // What BlobLinker.Place leaves when killed between making the file and renaming it.
+        FaultData.Delete(dir.Combine("data", "images", "b.bin"));
+        dir.Write("data/images/.b.bin.0123456789abcdef0123456789abcdef.tmp", "b");
+
+        await OkAsync(dir, "data", "checkout");
+        Assert.Equal(["a.bin", "b.bin"], Directory.GetFiles(dir.Combine("data", "images")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        await OkAsync(dir, "data", "status");
+
+        dir.Write("data/images/.notes.tmp", "mine");
+        var refused = await dir.ReproAsync("data", "checkout");
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains(".notes.tmp (not in the pointer)", refused.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<ReproProcess.Result> OkAsync(Workdir dir, params string[] args)
     {
         var result = await dir.ReproAsync(args);
