@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Commands;
 using Repro.Cli.Rendering;
-using Repro.Diagnostics;
+using Repro.Platform.Diagnostics;
 
 namespace Repro.Cli;
 
@@ -41,7 +41,7 @@ public static class ReproApp
         ("key", KeyCommand.Create),
         ("ui", UiCommand.Create),
         ("model", ModelCommand.Create),
-        (Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
+        (Repro.Judging.Studies.Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

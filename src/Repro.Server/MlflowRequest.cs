@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
 
 namespace Repro.Server;
 

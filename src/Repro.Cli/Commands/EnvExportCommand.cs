@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Repro.Environments;
-using Repro.Runs;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Capture.Environments;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Hashing;
-using Repro.Reports;
-using Repro.Storage;
+using Repro.Evidence.Reports;
 
 namespace Repro.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Repro.Metrics;
+using Repro.Capture.Metrics;
 
 namespace Repro.Capture;
 
