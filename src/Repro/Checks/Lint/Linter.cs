@@ -148,7 +148,7 @@ public static class Linter
             }
             else
             {
-                throw ReproException.Usage($"no such file or folder: {path}");
+                throw ReproException.NotFound($"no such file or folder: {path}");
             }
         }
 

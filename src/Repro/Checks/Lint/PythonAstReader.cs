@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Repro.Capture;
-using Repro.Catalog;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Lint;
 
@@ -30,7 +30,7 @@ public static class PythonAstReader
         var request = Path.Combine(Path.GetTempPath(), $"repro-lint-{Guid.NewGuid():N}.json");
         try
         {
-            await File.WriteAllTextAsync(request, JsonSerializer.Serialize(units.Select(u => u.Text).ToList(), ReproJsonContext.Default.ListString), cancellationToken);
+            await File.WriteAllTextAsync(request, JsonSerializer.Serialize(units.Select(u => u.Text).ToList(), CanonicalJson.TypeInfo<List<string>>()), cancellationToken);
 
             // -I: isolated (no user site, no PYTHON* variables), -S: no site import; only ast and json are needed.
             var result = await ProcessCapture.RunAsync(interpreter, ["-I", "-S", "-c", Helper.Value, request], null, null, cancellationToken, TimeSpan.FromMinutes(2))

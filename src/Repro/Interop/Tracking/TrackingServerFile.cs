@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Repro.Blobs.Storage;
-using Repro.Catalog;
 using Repro.Model.Workspaces;
 
 namespace Repro.Interop.Tracking;
@@ -31,7 +30,7 @@ public sealed record TrackingServerFile
     }
 
     public static Task WriteAsync(Workspace workspace, TrackingServerFile file, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllTextAsync(PathFor(workspace), JsonSerializer.Serialize(file, ReproJsonContext.Default.TrackingServerFile), cancellationToken);
+        AtomicFile.WriteAllTextAsync(PathFor(workspace), JsonSerializer.Serialize(file, TrackingServerJson.Default.TrackingServerFile), cancellationToken);
 
     /// <summary>The server serving <paramref name="workspace"/>, or null when none runs (no file, unreadable, or its process gone).</summary>
     public static TrackingServerFile? ReadLive(Workspace workspace)
@@ -39,7 +38,7 @@ public sealed record TrackingServerFile
         TrackingServerFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(File.ReadAllText(PathFor(workspace)), ReproJsonContext.Default.TrackingServerFile);
+            file = JsonSerializer.Deserialize(File.ReadAllText(PathFor(workspace)), TrackingServerJson.Default.TrackingServerFile);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -55,7 +54,7 @@ public sealed record TrackingServerFile
         var path = PathFor(workspace);
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllText(path), ReproJsonContext.Default.TrackingServerFile);
+            var file = JsonSerializer.Deserialize(File.ReadAllText(path), TrackingServerJson.Default.TrackingServerFile);
             if (file?.Pid == pid)
             {
                 File.Delete(path);
