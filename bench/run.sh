@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds repro and the benchmarks in Release, then runs them.
-#   bench/run.sh [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] [--store sqlite|postgresql|both]
+#   bench/run.sh [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm,load] [--temp DIR] [--store sqlite|postgresql|both]
 # --quick: a 256 MiB file, 2,000 small files and 5 process starts instead of 1 GiB, 20,000 and 10.
 # --temp: where the scratch folder goes (default: the system temp folder; try a tmpfs such as
 # /dev/shm to take the file system's cost of creating files out of the picture).
@@ -11,7 +11,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-usage="usage: bench/run.sh [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] [--store sqlite|postgresql|both]"
+usage="usage: bench/run.sh [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm,load] [--temp DIR] [--store sqlite|postgresql|both]"
 
 args=()
 while [[ $# -gt 0 ]]; do

@@ -28,13 +28,13 @@ public sealed record BenchOptions
     /// <summary>Where the temporary folder is made (--temp DIR); the system's temp folder by default.</summary>
     public string TempRoot { get; init; } = Path.GetTempPath();
 
-    /// <summary>The benchmarks to run (--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm); all by default.</summary>
+    /// <summary>The benchmarks to run (--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm,load); all by default.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Names, StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify", "data", "leak", "lint", "container", "pgstore", "executor", "search", "mlflow", "ui", "slurm"];
+    public static IReadOnlyList<string> Names { get; } = ["sha256", "folder", "cli", "python", "npy", "verify", "data", "leak", "lint", "container", "pgstore", "executor", "search", "mlflow", "ui", "slurm", "load"];
 
     /// <summary>
-    /// The stores the MLflow ingest, search and runs-page benchmarks run on (--store
+    /// The stores the MLflow ingest, load, search and runs-page benchmarks run on (--store
     /// sqlite|postgresql|both): SQLite by default; PostgreSQL is a throw-away server started for
     /// the run and stopped by its pid. With both, each PostgreSQL row shows the SQLite figure beside it.
     /// </summary>
@@ -98,7 +98,7 @@ public sealed record BenchOptions
 
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm] [--temp DIR] [--store sqlite|postgresql|both] --repro PATH --results FILE [--python PATH]");
+                    throw new ArgumentException($"unknown argument '{args[i]}'; usage: Repro.Bench [--quick] [--only sha256,folder,cli,python,npy,verify,data,leak,lint,container,pgstore,executor,search,mlflow,ui,slurm,load] [--temp DIR] [--store sqlite|postgresql|both] --repro PATH --results FILE [--python PATH]");
             }
         }
 

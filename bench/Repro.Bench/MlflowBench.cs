@@ -124,7 +124,7 @@ public static class MlflowBench
     }
 
     /// <summary>Starts the repro under test in <paramref name="work"/> with <paramref name="variables"/> set (a PostgreSQL password, never on its command line).</summary>
-    private static Process Start(BenchOptions options, string work, IReadOnlyDictionary<string, string?> variables, string[] args)
+    internal static Process Start(BenchOptions options, string work, IReadOnlyDictionary<string, string?> variables, string[] args)
     {
         var info = new ProcessStartInfo(options.Repro) { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var prefix in options.ReproPrefix)
@@ -175,7 +175,7 @@ public static class MlflowBench
     }
 
     /// <summary>User + system CPU of a process so far, from /proc (clock ticks of 1/100 s).</summary>
-    private static double CpuSeconds(int pid)
+    internal static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

@@ -106,6 +106,11 @@ try
     {
         rows.AddRange(await UiBench.RunAsync(options, temp, log, cancel.Token));
     }
+
+    if (options.Only.Contains("load"))
+    {
+        rows.AddRange(await LoadBench.RunAsync(options, temp, log, cancel.Token));
+    }
 }
 catch (OperationCanceledException)
 {

@@ -382,7 +382,12 @@ public sealed class DataTracker
 
         foreach (var extra in currentFiles.Keys.Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal))
         {
-            plan.Conflicts.Add($"{item.Relative}/{extra} (not in the pointer)");
+            // A checkout killed before its rename left this temp file: ours, removed without asking.
+            if (!BlobLinker.IsLeftover(extra[(extra.LastIndexOf('/') + 1)..]))
+            {
+                plan.Conflicts.Add($"{item.Relative}/{extra} (not in the pointer)");
+            }
+
             plan.Removes.Add(Path.Combine(target, extra.Replace('/', Path.DirectorySeparatorChar)));
         }
 

@@ -44,6 +44,30 @@ public static class BlobLinker
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="fileName"/> is the temp name <see cref="Place"/> gives a file before
+    /// its rename (<c>.NAME.</c> 32 hex digits <c>.tmp</c>): what a checkout killed mid-way leaves
+    /// in a tracked folder, which the next checkout removes instead of taking it for the user's file.
+    /// </summary>
+    public static bool IsLeftover(string fileName)
+    {
+        const int Tail = 32 + 4; // the GUID's hex digits and ".tmp"
+        if (fileName.Length < 1 + 1 + 1 + Tail || fileName[0] != '.' || !fileName.EndsWith(".tmp", StringComparison.Ordinal) || fileName[^(Tail + 1)] != '.')
+        {
+            return false;
+        }
+
+        foreach (var c in fileName.AsSpan(fileName.Length - Tail, 32))
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Removes a folder tree, read-only files included.</summary>
     public static void DeleteTree(string folder)
     {

@@ -183,6 +183,7 @@ public sealed partial class TrackingStore
                     MaxResults = search.MaxResults,
                     PageToken = search.PageToken,
                     CountTotal = false,
+                    IdsOnly = true,
                     ExperimentIds = search.ExperimentIds,
                     ViewType = view,
                 },
@@ -193,7 +194,7 @@ public sealed partial class TrackingStore
             throw TrackingException.Invalid(ex.Message);
         }
 
-        var page = await LoadRunsAsync(result.Runs.Select(r => r.Summary.Id).ToList(), cancellationToken);
+        var page = await LoadRunsAsync(result.Ids, cancellationToken);
         return (page, result.NextPageToken);
     }
 }

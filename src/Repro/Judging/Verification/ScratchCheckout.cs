@@ -9,18 +9,25 @@ namespace Repro.Judging.Verification;
 /// Re-creates a run's inputs in a scratch folder without touching the user's working tree: a
 /// detached git worktree of the recorded commit with the recorded patch applied (or, outside
 /// git, the recorded working-tree files), then every declared input restored from the cache by
-/// hash. Disposing removes the folder (and the worktree registration).
+/// hash. Disposing removes the folder (and the worktree registration). Each checkout holds a
+/// lock file beside its folder while it lives; the kernel drops the lock when its process dies,
+/// so the next checkout removes what a killed verify or study left behind.
 /// </summary>
 public sealed class ScratchCheckout : IAsyncDisposable
 {
-    private readonly string? _repositoryTop;
+    private const string Prefix = "verify-";
+    private const string LockSuffix = ".lock";
 
-    private ScratchCheckout(string path, string root, string? repositoryTop, IReadOnlyList<string> notes)
+    private readonly string? _repositoryTop;
+    private readonly FileStream _lock;
+
+    private ScratchCheckout(string path, string root, string? repositoryTop, IReadOnlyList<string> notes, FileStream held)
     {
         Path = path;
         Root = root;
         _repositoryTop = repositoryTop;
         Notes = notes;
+        _lock = held;
     }
 
     /// <summary>The scratch folder itself.</summary>
@@ -35,8 +42,12 @@ public sealed class ScratchCheckout : IAsyncDisposable
     /// <param name="snapshots">Copies of commits this repository may lack (from imported bundles).</param>
     public static async Task<ScratchCheckout> CreateAsync(RunManifest run, string workspaceRoot, string tempRoot, ContentCache cache, CancellationToken cancellationToken, CommitSnapshots? snapshots = null)
     {
-        var path = System.IO.Path.Combine(tempRoot, "verify-" + Guid.NewGuid().ToString("N")[..12]);
+        var path = System.IO.Path.Combine(tempRoot, Prefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(tempRoot);
+        await RemoveAbandonedAsync(tempRoot, workspaceRoot);
+
+        // Taken before the folder exists: a folder whose lock can be taken belongs to no live process.
+        var held = new FileStream(path + LockSuffix, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         var notes = new List<string>();
         string? top = null;
         string root;
@@ -60,11 +71,12 @@ public sealed class ScratchCheckout : IAsyncDisposable
                 await RestoreArtifactAsync(artifact, root, cache, overwrite: true, cancellationToken);
             }
 
-            return new ScratchCheckout(path, root, top, notes);
+            return new ScratchCheckout(path, root, top, notes, held);
         }
         catch
         {
             await RemoveAsync(path, top);
+            await ReleaseAsync(held, path);
             throw;
         }
     }
@@ -98,7 +110,66 @@ public sealed class ScratchCheckout : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await RemoveAsync(Path, _repositoryTop);
+    public async ValueTask DisposeAsync()
+    {
+        await RemoveAsync(Path, _repositoryTop);
+        await ReleaseAsync(_lock, Path);
+    }
+
+    /// <summary>
+    /// Removes the scratch folders of checkouts whose process is gone (SIGKILL, power loss): their
+    /// lock can be taken. Their git worktree registrations are pruned once their folders are gone.
+    /// </summary>
+    private static async Task RemoveAbandonedAsync(string tempRoot, string workspaceRoot)
+    {
+        var removed = false;
+        foreach (var folder in Directory.EnumerateDirectories(tempRoot, Prefix + "*"))
+        {
+            FileStream? probe;
+            try
+            {
+                probe = new FileStream(folder + LockSuffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // Held: a verify or study under way in another process.
+            }
+
+            await using (probe)
+            {
+                await RemoveAsync(folder, null);
+            }
+
+            File.Delete(folder + LockSuffix);
+            removed = true;
+        }
+
+        // A lock file without its folder: killed between taking the lock and making the folder.
+        foreach (var lockFile in Directory.EnumerateFiles(tempRoot, Prefix + "*" + LockSuffix).Where(f => !Directory.Exists(f[..^LockSuffix.Length])))
+        {
+            try
+            {
+                await using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                File.Delete(lockFile);
+            }
+            catch (IOException)
+            {
+                // Held, or already gone.
+            }
+        }
+
+        if (removed)
+        {
+            await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "worktree", "prune"], workspaceRoot, null, CancellationToken.None);
+        }
+    }
+
+    private static async Task ReleaseAsync(FileStream held, string path)
+    {
+        // Deleted while still held, so no other process can take it for an abandoned checkout's lock in between.
+        File.Delete(path + LockSuffix);
+        await held.DisposeAsync();
+    }
 
     private static void RequireBlob(ContentCache cache, string path, string sha256)
     {

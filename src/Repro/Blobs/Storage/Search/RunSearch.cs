@@ -152,8 +152,9 @@ public sealed class RunSearch
             total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        var runs = await LoadPageAsync(connection, rows.Select(r => r.Id).ToList(), cancellationToken);
-        return new RunSearchResult { Runs = runs, NextPageToken = next, Total = total };
+        var pageIds = rows.Select(r => r.Id).ToList();
+        IReadOnlyList<SearchedRun> runs = query.IdsOnly ? [] : await LoadPageAsync(connection, pageIds, cancellationToken);
+        return new RunSearchResult { Runs = runs, Ids = query.IdsOnly ? pageIds : runs.Select(r => r.Summary.Id).ToList(), NextPageToken = next, Total = total };
     }
 
     /// <summary>

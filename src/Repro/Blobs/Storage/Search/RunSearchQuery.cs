@@ -26,6 +26,13 @@ public sealed record RunSearchQuery
     /// <summary>Whether to count every match too (the UI's pager); the API leaves it off.</summary>
     public bool CountTotal { get; init; } = true;
 
+    /// <summary>
+    /// Only the page's run ids, in order (<see cref="RunSearchResult.Ids"/>), not their rows: for a
+    /// caller that reads the runs its own way (the MLflow API reads them with their tracking
+    /// columns), which would otherwise pay for reading every run of the page twice.
+    /// </summary>
+    public bool IdsOnly { get; init; }
+
     /// <summary>Only runs with exactly this name.</summary>
     public string? Name { get; init; }
 
