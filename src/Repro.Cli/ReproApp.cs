@@ -2,6 +2,7 @@ using System.CommandLine;
 using Repro.Cli.Commands;
 using Repro.Cli.Rendering;
 using Repro.Diagnostics;
+using Repro.Serialization;
 
 namespace Repro.Cli;
 
@@ -94,6 +95,12 @@ public static class ReproApp
         {
             Terminal.Error(stderr, ex.Message);
             return (int)ex.Code;
+        }
+        catch (InputLimitException ex)
+        {
+            // A file over one of the input limits: bad input, named with the limit and how to raise it.
+            Terminal.Error(stderr, ex.Message);
+            return (int)ExitCode.Usage;
         }
         catch (IOException ex) when (ex.HResult == NoSpaceLeft || ex.HResult == DiskFull)
         {

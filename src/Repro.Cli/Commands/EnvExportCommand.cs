@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Repro.Environments;
 using Repro.Runs;
+using Repro.Serialization;
 using Repro.Storage;
 
 namespace Repro.Cli.Commands;
@@ -33,7 +34,7 @@ public static class EnvExportCommand
                 // The Dockerfile COPYs requirements.txt: write it beside, never over a different one.
                 var requirements = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, RequirementsExporter.Instance.FileName);
                 var pinned = RequirementsExporter.Instance.Export(stored.Manifest);
-                if (File.Exists(requirements) && await File.ReadAllTextAsync(requirements, cancellationToken) != pinned)
+                if (File.Exists(requirements) && (new FileInfo(requirements).Length > TextLimits.DefaultMaxFileBytes || await File.ReadAllTextAsync(requirements, cancellationToken) != pinned))
                 {
                     throw ReproException.Usage($"{requirements} exists and differs from this run's pins: move it away or export into another folder");
                 }

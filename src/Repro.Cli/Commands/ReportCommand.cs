@@ -2,6 +2,7 @@ using System.CommandLine;
 using Repro.Cli.Rendering;
 using Repro.Hashing;
 using Repro.Reports;
+using Repro.Serialization;
 using Repro.Storage;
 
 namespace Repro.Cli.Commands;
@@ -76,7 +77,7 @@ public static class ReportCommand
             }
 
             using var publicKey = ReportKeys.LoadPublic(parse.GetValue(key)!);
-            var result = ReportSignature.Verify(await File.ReadAllBytesAsync(path, cancellationToken), publicKey);
+            var result = ReportSignature.Verify(BoundedFile.ReadAllBytes(path, ReportLimits.MaxReportBytes), publicKey);
             context.Out.WriteLine($"{path}: {result.Message}");
             return result.Valid ? (int)ExitCode.Ok : (int)ExitCode.Differs;
         });

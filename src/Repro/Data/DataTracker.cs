@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Enumeration;
 using Repro.Hashing;
+using Repro.Serialization;
 using Repro.Storage;
 using Repro.Workspaces;
 
@@ -58,7 +59,7 @@ public sealed class DataTracker
             };
             var pointerPath = full + PointerFile.Extension;
             var yaml = pointer.ToYaml();
-            var changed = !File.Exists(pointerPath) || await File.ReadAllTextAsync(pointerPath, cancellationToken) != yaml;
+            var changed = !File.Exists(pointerPath) || new FileInfo(pointerPath).Length > PointerLimits.DefaultMaxBytes || await File.ReadAllTextAsync(pointerPath, cancellationToken) != yaml;
             if (changed)
             {
                 await AtomicFile.WriteAllTextAsync(pointerPath, yaml, cancellationToken);
@@ -175,7 +176,7 @@ public sealed class DataTracker
         string text;
         try
         {
-            text = File.ReadAllText(pointerPath);
+            text = BoundedFile.ReadAllText(pointerPath, PointerLimits.MaxBytes, label);
         }
         catch (IOException ex)
         {

@@ -1,5 +1,6 @@
 using Repro.Capture;
 using Repro.Findings;
+using Repro.Serialization;
 
 namespace Repro.Lint;
 
@@ -30,7 +31,7 @@ public static class Linter
             string text;
             try
             {
-                text = await File.ReadAllTextAsync(file, cancellationToken);
+                text = BoundedFile.ReadAllText(file, file.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) ? NotebookLimits.MaxBytes : TextLimits.MaxFileBytes, display);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Repro.Domain;
+using Repro.Serialization;
 
 namespace Repro.Metrics;
 
@@ -47,8 +49,27 @@ public static class MetricsReader
 
         var lineNumber = 0;
         var bad = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(path, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true);
+        var maxLine = TextLimits.MaxLineChars;
+        while (true)
         {
+            string? line;
+            try
+            {
+                line = BoundedFile.ReadLine(reader, maxLine, "step log", lineNumber + 1);
+            }
+            catch (InputLimitException ex)
+            {
+                // The rest of the log is not read: a line this long is not a metric.
+                warnings.Add($"{ex.Message}; the step log was read up to that line");
+                break;
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
             lineNumber++;
             if (line.Trim().Length == 0)
             {
@@ -57,7 +78,7 @@ public static class MetricsReader
 
             try
             {
-                using var document = JsonDocument.Parse(line);
+                using var document = BoundedJson.Parse(line, "step log");
                 var root = document.RootElement;
                 var key = root.GetProperty("key").GetString() ?? throw new FormatException("key is null");
                 var valueElement = root.GetProperty("value");
@@ -74,7 +95,7 @@ public static class MetricsReader
                     : history.Count == 0 ? 0 : history[^1].Step + 1;
                 history.Add(new MetricStep(step, value));
             }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
             {
                 bad++;
                 if (bad <= 3)

@@ -39,9 +39,9 @@ public sealed record TrackingServerFile
         TrackingServerFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(File.ReadAllText(PathFor(workspace)), ReproJsonContext.Default.TrackingServerFile);
+            file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(PathFor(workspace), TextLimits.MaxFileBytes), ReproJsonContext.Default.TrackingServerFile);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InputLimitException)
         {
             return null;
         }
@@ -55,13 +55,13 @@ public sealed record TrackingServerFile
         var path = PathFor(workspace);
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllText(path), ReproJsonContext.Default.TrackingServerFile);
+            var file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(path, TextLimits.MaxFileBytes), ReproJsonContext.Default.TrackingServerFile);
             if (file?.Pid == pid)
             {
                 File.Delete(path);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InputLimitException)
         {
         }
     }

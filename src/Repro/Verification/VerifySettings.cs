@@ -2,6 +2,7 @@ using System.Globalization;
 using Repro.Comparison;
 using Repro.Metrics;
 using Repro.Runs;
+using Repro.Serialization;
 
 namespace Repro.Verification;
 
@@ -40,7 +41,7 @@ public static class VerifySettings
             List<KeyValuePair<string, string>> flat;
             try
             {
-                flat = StructuredFile.FlattenYaml(File.ReadAllText(file), file);
+                flat = StructuredFile.FlattenYaml(BoundedFile.ReadAllText(file, YamlLimits.MaxFileBytes), file);
             }
             catch (FormatException ex)
             {
