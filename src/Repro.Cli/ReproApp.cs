@@ -96,9 +96,9 @@ public static class ReproApp
             Terminal.Error(stderr, ex.Message);
             return (int)ex.Code;
         }
-        catch (InputLimitException ex)
+        catch (BadInputException ex)
         {
-            // A file over one of the input limits: bad input, named with the limit and how to raise it.
+            // A file that is not text, or over one of the input limits (named with how to raise it).
             Terminal.Error(stderr, ex.Message);
             return (int)ExitCode.Usage;
         }

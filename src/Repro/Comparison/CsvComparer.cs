@@ -25,7 +25,7 @@ public sealed partial class CsvComparer : IFileComparer
         {
             return await CompareRowsAsync(originalPath, reproducedPath, options, cancellationToken);
         }
-        catch (InputLimitException ex)
+        catch (BadInputException ex)
         {
             return Result(Verdict.Diverged, $"the files cannot be compared cell by cell: {ex.Message}");
         }

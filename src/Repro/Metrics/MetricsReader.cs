@@ -49,7 +49,7 @@ public static class MetricsReader
 
         var lineNumber = 0;
         var bad = 0;
-        using var reader = new StreamReader(path, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
         var maxLine = TextLimits.MaxLineChars;
         while (true)
         {
@@ -58,7 +58,7 @@ public static class MetricsReader
             {
                 line = BoundedFile.ReadLine(reader, maxLine, "step log", lineNumber + 1);
             }
-            catch (InputLimitException ex)
+            catch (BadInputException ex)
             {
                 // The rest of the log is not read: a line this long is not a metric.
                 warnings.Add($"{ex.Message}; the step log was read up to that line");

@@ -32,7 +32,7 @@ public static class StructuredFile
         {
             return FlattenJson(text, path);
         }
-        catch (FormatException ex) when (ex is not InputLimitException)
+        catch (FormatException ex) when (ex is not BadInputException)
         {
             return FlattenYaml(text, path);
         }

@@ -11,12 +11,37 @@ namespace Repro.Serialization;
 /// </summary>
 public static class BoundedFile
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The whole file as UTF-8 text (a BOM is dropped, invalid bytes become U+FFFD, as <see cref="File.ReadAllText(string)"/>).</summary>
     public static string ReadAllText(string path, InputLimit maxBytes, string? displayPath = null)
     {
         var bytes = ReadAllBytes(path, maxBytes, displayPath);
         var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
-        return Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
+        return Text(bytes.AsSpan(start), displayPath ?? path);
+    }
+
+    /// <summary>
+    /// UTF-8 bytes as text, refused with <see cref="BadInputException"/> when they are not UTF-8 or
+    /// hold a NUL byte: every text format repro reads (YAML, JSON, CSV, Python) excludes both, and
+    /// reading on would only turn a binary file into a puzzling error further down.
+    /// </summary>
+    public static string Text(ReadOnlySpan<byte> bytes, string displayPath)
+    {
+        var nul = bytes.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"{displayPath}: not a text file (a NUL byte at offset {nul})"));
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"{displayPath}: not UTF-8 text (an invalid byte at offset {ex.Index})"), ex);
+        }
     }
 
     /// <summary>The whole file, refused with <see cref="InputLimitException"/> past <paramref name="maxBytes"/>.</summary>
@@ -61,7 +86,7 @@ public static class BoundedFile
     /// <summary>The file's lines (UTF-8, any line ending), each refused past <paramref name="maxLineChars"/> characters.</summary>
     public static IEnumerable<string> ReadLines(string path, InputLimit maxLineChars, string? displayPath = null)
     {
-        using var reader = new StreamReader(path, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 1 << 16 });
+        using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite, BufferSize = 1 << 16 });
         var number = 0;
         while (ReadLine(reader, maxLineChars, displayPath ?? path, ++number) is { } line)
         {
@@ -75,7 +100,26 @@ public static class BoundedFile
         var line = new StringBuilder();
         while (true)
         {
-            var c = reader.Read();
+            int c;
+            try
+            {
+                c = reader.Read();
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"{displayPath}: line {lineNumber} is not UTF-8 text"), ex);
+            }
+
+            if (c == 0)
+            {
+                throw new BadInputException(string.Create(CultureInfo.InvariantCulture, $"{displayPath}: line {lineNumber} holds a NUL byte: not a text file"));
+            }
+
+            if (c == '\uFEFF' && lineNumber == 1 && line.Length == 0)
+            {
+                continue;
+            }
+
             if (c < 0)
             {
                 return line.Length == 0 ? null : line.ToString();

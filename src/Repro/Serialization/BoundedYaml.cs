@@ -16,7 +16,17 @@ public static class BoundedYaml
     {
         Check(text);
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet reports some malformed streams (unterminated flow collections, an event
+            // out of place) this way: every reader already turns a YamlException into its own error.
+            throw new YamlException($"malformed YAML: {ex.Message}", ex);
+        }
+
         return stream;
     }
 
@@ -64,6 +74,12 @@ public static class BoundedYaml
                     total = Add(open, total, 1, current);
                     break;
                 case AnchorAlias alias:
+                    if (open.Any(o => o.Anchor == alias.Value.Value))
+                    {
+                        // The node would contain itself: every reader walking it would never end.
+                        throw new YamlLimitException(current.Start, current.End, $"the alias *{alias.Value.Value} refers to a node that contains it (a cycle); repro reads only finite documents");
+                    }
+
                     total = Add(open, total, anchors.GetValueOrDefault(alias.Value.Value, 1), current);
                     break;
             }

@@ -3,11 +3,10 @@ using System.Globalization;
 namespace Repro.Serialization;
 
 /// <summary>
-/// A file (or request) over one of repro's input limits. It is a <see cref="FormatException"/>, so
-/// every reader that already turns a malformed file into its own clear error (a run's metrics into
-/// a warning) handles it too; anywhere else the CLI prints it as one line and exits 2.
+/// A file (or request) over one of repro's input limits: a <see cref="BadInputException"/> that
+/// names the limit and the environment variable that raises it.
 /// </summary>
-public sealed class InputLimitException : FormatException
+public sealed class InputLimitException : BadInputException
 {
     public InputLimitException(string source, string problem, InputLimit limit)
         : base(Describe(source, problem, limit))

@@ -41,7 +41,7 @@ public sealed record TrackingServerFile
         {
             file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(PathFor(workspace), TextLimits.MaxFileBytes), ReproJsonContext.Default.TrackingServerFile);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InputLimitException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or BadInputException)
         {
             return null;
         }
@@ -61,7 +61,7 @@ public sealed record TrackingServerFile
                 File.Delete(path);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InputLimitException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or BadInputException)
         {
         }
     }
