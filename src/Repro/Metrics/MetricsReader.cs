@@ -85,14 +85,15 @@ public static class MetricsReader
                 var value = valueElement.ValueKind == JsonValueKind.Number ? valueElement.GetDouble()
                     : valueElement.ValueKind == JsonValueKind.String && MetricValues.TryParse(valueElement.GetString()!, out var parsed) ? parsed
                     : throw new FormatException("value is not a number");
+                var given = root.TryGetProperty("step", out var stepElement) && stepElement.ValueKind == JsonValueKind.Number ? stepElement.GetInt64() : (long?)null;
+
+                // A key gets its history only once one of its lines was read whole.
                 if (!steps.TryGetValue(key, out var history))
                 {
                     steps[key] = history = [];
                 }
 
-                var step = root.TryGetProperty("step", out var stepElement) && stepElement.ValueKind == JsonValueKind.Number
-                    ? stepElement.GetInt64()
-                    : history.Count == 0 ? 0 : history[^1].Step + 1;
+                var step = given ?? (history.Count == 0 ? 0 : history[^1].Step + 1);
                 history.Add(new MetricStep(step, value));
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
