@@ -10,10 +10,10 @@ namespace Repro.Tests.Parsing;
 /// <summary>
 /// Every file of the checked-in corpus (tests/Corpus/malformed) through the library parser that
 /// reads it, in process: each must end in the parser's own clear error (or, for comparers and the
-/// step log, a value naming the problem) — never another exception — within 2 s. The native
-/// binary runs the command-line formats of the same corpus with its memory measured
-/// (Repro.Cli.Tests MalformedCorpusEndToEndTests); the array formats only verify reaches are
-/// covered here.
+/// step log, a value naming the problem) — never another exception. A file still being read after
+/// 10 s counts as a hang (the 2 s bound is measured as CPU time, which load does not inflate, by
+/// Repro.Cli.Tests MalformedCorpusEndToEndTests, which also runs the command-line formats of the
+/// same corpus with their peak memory); the array formats only verify reaches are covered here.
 /// </summary>
 public sealed class MalformedCorpusTests
 {
@@ -49,9 +49,9 @@ public sealed class MalformedCorpusTests
         foreach (var file in Directory.EnumerateFiles(Path.Combine(CorpusRoot, category)).Order(StringComparer.Ordinal))
         {
             var check = Task.Run(() => CheckAsync(category, file, dir));
-            if (await Task.WhenAny(check, Task.Delay(TimeSpan.FromSeconds(2))) != check)
+            if (await Task.WhenAny(check, Task.Delay(TimeSpan.FromSeconds(10))) != check)
             {
-                failures.Add($"{Path.GetFileName(file)}: still running after 2 s");
+                failures.Add($"{Path.GetFileName(file)}: still running after 10 s (a hang)");
                 continue;
             }
 
