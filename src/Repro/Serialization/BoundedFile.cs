@@ -150,5 +150,5 @@ public static class BoundedFile
     }
 
     private static InputLimitException TooLarge(string displayPath, long? length, InputLimit maxBytes) =>
-        new(displayPath, length is { } known ? string.Create(CultureInfo.InvariantCulture, $"{known} bytes") : "larger", maxBytes);
+        new(displayPath, length is { } known ? string.Create(CultureInfo.InvariantCulture, $"{known} bytes") : "it reports no size (a device or a pipe?) and goes on past it", maxBytes);
 }
