@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Repro.Domain;
-using Repro.Hashing;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Model;
 
 namespace Repro.Bench;
 

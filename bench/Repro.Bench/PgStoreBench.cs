@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Repro.Domain;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model;
+using Repro.Recording;
 
 namespace Repro.Bench;
 

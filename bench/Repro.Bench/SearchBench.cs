@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Repro.Domain;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Storage.Search;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Search;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model;
+using Repro.Model.Serialization;
 using Repro.Tests.Shared;
 
 namespace Repro.Bench;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Repro.Hashing;
+using Repro.Blobs.Hashing;
 
 namespace Repro.Bench;
 

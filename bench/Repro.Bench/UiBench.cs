@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Repro.Domain;
-using Repro.Serialization;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model;
+using Repro.Model.Serialization;
+using Repro.Model.Workspaces;
 using Repro.Server;
-using Repro.Storage;
-using Repro.Storage.Sql;
 using Repro.Tests.Shared;
-using Repro.Workspaces;
 
 namespace Repro.Bench;
 
@@ -215,7 +215,7 @@ public static class UiBench
             exit.Value = m.Status == RunStatus.Ok ? 0L : 1L;
             created.Value = m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture); // as SqlRunStore writes it
             seed.Value = m.Seed;
-            digest.Value = Repro.Hashing.Sha256Hasher.HashBytes(json);
+            digest.Value = Repro.Blobs.Hashing.Sha256Hasher.HashBytes(json);
             manifest.Value = System.Text.Encoding.UTF8.GetString(json);
             await run.ExecuteNonQueryAsync(cancellationToken);
             pairRun.Value = m.Id;
@@ -224,9 +224,9 @@ public static class UiBench
             lr.Value = Lrs[i % 3];
             team.Value = Teams[i % 3];
             await pair.ExecuteNonQueryAsync(cancellationToken);
-            var entry = Repro.Audit.AuditChain.Link(++seq, m.CreatedAt, m.Kind, m.Id, (string)digest.Value, previous);
+            var entry = Repro.Blobs.Storage.AuditChain.Link(++seq, m.CreatedAt, m.Kind, m.Id, (string)digest.Value, previous);
             linkSeq.Value = entry.Seq;
-            linkAt.Value = Repro.Audit.AuditChain.FormatTime(entry.At);
+            linkAt.Value = Repro.Blobs.Storage.AuditChain.FormatTime(entry.At);
             linkSubject.Value = entry.Subject;
             linkDigest.Value = entry.Digest;
             linkPrevious.Value = entry.Previous;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Repro.Comparison;
+using Repro.Judging.Comparison;
+using Repro.Model.Verdicts;
 
 namespace Repro.Bench;
 

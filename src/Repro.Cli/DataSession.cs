@@ -1,6 +1,6 @@
-using Repro.Diagnostics;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Model.Workspaces;
+using Repro.Platform.Diagnostics;
 
 namespace Repro.Cli;
 

@@ -1,5 +1,5 @@
 using Repro.Cli;
-using Repro.Diagnostics;
+using Repro.Platform.Diagnostics;
 
 if (Environment.GetEnvironmentVariable("REPRO_TIMINGS") is "1")
 {

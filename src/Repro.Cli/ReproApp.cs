@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Repro.Cli.Commands;
 using Repro.Cli.Rendering;
-using Repro.Diagnostics;
-using Repro.Serialization;
+using Repro.Model.Serialization;
+using Repro.Platform.Diagnostics;
 
 namespace Repro.Cli;
 
@@ -42,7 +42,7 @@ public static class ReproApp
         ("key", KeyCommand.Create),
         ("ui", UiCommand.Create),
         ("model", ModelCommand.Create),
-        (Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
+        (Repro.Judging.Studies.Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,7 +1,7 @@
-using Repro.Diagnostics;
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model.Workspaces;
+using Repro.Platform.Diagnostics;
 
 namespace Repro.Cli;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
 
 namespace Repro.Server;
 
@@ -166,17 +166,17 @@ public static class MlflowEndpoints
             // A run's artifacts are its declared outputs, one folder level at a time as MLflow lists them;
             // each file downloads from /runs/RUN/outputs/PATH.
             var run = await store.GetRunAsync(r.RunId(), ct);
-            IReadOnlyList<Repro.Domain.ArtifactRecord> outputs = (await context.Runs.GetAsync(run.Info.RunId, ct))?.Manifest.Outputs ?? [];
+            IReadOnlyList<Repro.Model.ArtifactRecord> outputs = (await context.Runs.GetAsync(run.Info.RunId, ct))?.Manifest.Outputs ?? [];
             var folder = (r.String("path") ?? string.Empty).Trim('/');
             var prefix = folder.Length == 0 ? string.Empty : folder + "/";
             w.WriteString("root_uri", run.Info.ArtifactUri);
             w.WriteStartArray("files");
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var output in outputs.Where(o => o.Kind != Repro.Domain.ArtifactKind.Missing && o.Path.StartsWith(prefix, StringComparison.Ordinal) && !Path.IsPathRooted(o.Path)).OrderBy(o => o.Path, StringComparer.Ordinal))
+            foreach (var output in outputs.Where(o => o.Kind != Repro.Model.ArtifactKind.Missing && o.Path.StartsWith(prefix, StringComparison.Ordinal) && !Path.IsPathRooted(o.Path)).OrderBy(o => o.Path, StringComparer.Ordinal))
             {
                 var rest = output.Path[prefix.Length..];
                 var slash = rest.IndexOf('/', StringComparison.Ordinal);
-                var isDir = slash >= 0 || output.Kind == Repro.Domain.ArtifactKind.Dir;
+                var isDir = slash >= 0 || output.Kind == Repro.Model.ArtifactKind.Dir;
                 var path = prefix + (slash >= 0 ? rest[..slash] : rest);
                 if (rest.Length == 0 || !seen.Add(path))
                 {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
 
 namespace Repro.Server;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Repro.Serialization;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
 
 namespace Repro.Server;
 

@@ -1,7 +1,7 @@
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Tracking;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Interop.Tracking;
+using Repro.Model.Workspaces;
 
 namespace Repro.Server;
 

@@ -1,4 +1,4 @@
-using Repro.Serialization;
+using Repro.Model.Serialization;
 
 namespace Repro.Server;
 

@@ -2,12 +2,12 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Repro.Audit;
-using Repro.Diffing;
-using Repro.Models;
-using Repro.Runs;
+using Repro.Blobs.Storage;
+using Repro.Checks.Audit;
+using Repro.Interop.Models;
+using Repro.Judging.Diffing;
+using Repro.Recording;
 using Repro.Server.Ui;
-using Repro.Storage;
 
 namespace Repro.Server;
 
@@ -96,7 +96,7 @@ public static class UiEndpoints
             return;
         }
 
-        if (stored.Manifest.Status == Repro.Domain.RunStatus.Running && context.Tracking is { } tracking)
+        if (stored.Manifest.Status == Repro.Model.RunStatus.Running && context.Tracking is { } tracking)
         {
             // A live MLflow run's manifest holds final values only until it is sealed; its charts come from what was logged so far.
             var live = await tracking.LiveMetricsAsync(stored.Manifest.Id, http.RequestAborted);
@@ -112,7 +112,7 @@ public static class UiEndpoints
         await UiPage.WriteAsync(http, StatusCodes.Status200OK, stored.Manifest.Name ?? Html.ShortId(stored.Manifest.Id), "/", body);
     }
 
-    private static async Task RawAsync(HttpContext http, ServerContext context, string id, Func<Repro.Domain.RunManifest, string?> blob, string what)
+    private static async Task RawAsync(HttpContext http, ServerContext context, string id, Func<Repro.Model.RunManifest, string?> blob, string what)
     {
         var stored = await FindAsync(http, context, id);
         if (stored is null)
@@ -143,7 +143,7 @@ public static class UiEndpoints
             return;
         }
 
-        Repro.Domain.RunManifest runA, runB;
+        Repro.Model.RunManifest runA, runB;
         try
         {
             runA = (await context.Runs.GetAsync(await RunResolver.ResolveAsync(context.Runs, a, http.RequestAborted), http.RequestAborted))!.Manifest;
@@ -193,9 +193,9 @@ public static class UiEndpoints
             return;
         }
 
-        if (output.Kind != Repro.Domain.ArtifactKind.File || output.Sha256 is null)
+        if (output.Kind != Repro.Model.ArtifactKind.File || output.Sha256 is null)
         {
-            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Not found", output.Kind == Repro.Domain.ArtifactKind.Dir
+            await UiPage.ErrorAsync(http, StatusCodes.Status404NotFound, "Not found", output.Kind == Repro.Model.ArtifactKind.Dir
                 ? $"the output '{output.Path}' of run {Html.ShortId(run.Id)} is a folder: `repro data checkout` restores it"
                 : $"the output '{output.Path}' of run {Html.ShortId(run.Id)} was missing when the run ended");
             return;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model.Workspaces;
 using Repro.Server;
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Workspaces;
 
 namespace Repro.Cli.Tests;
 

@@ -1,7 +1,7 @@
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model.Workspaces;
 using Repro.Server;
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Workspaces;
 
 namespace Repro.Cli.Tests;
 
@@ -37,7 +37,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
     private readonly Workdir _dir = new();
     private SqlRunStore? _store;
     private SqlDatabase? _database;
-    private Repro.Tracking.TrackingStore? _tracking;
+    private Repro.Interop.Tracking.TrackingStore? _tracking;
     private ReproServer? _server;
 
     public string Root => _dir.Path;
@@ -90,7 +90,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
         var workspace = Workspace.Require(_dir.Path);
         _store ??= await SqliteRunStore.OpenAsync(workspace.DatabasePath, CancellationToken.None);
         _database ??= await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, CancellationToken.None);
-        _tracking ??= await Repro.Tracking.TrackingStore.OpenAsync(_database, _store, TimeProvider.System, Repro.Tracking.TrackingStore.ArtifactRootFor(workspace.ReproDirectory), CancellationToken.None);
+        _tracking ??= await Repro.Interop.Tracking.TrackingStore.OpenAsync(_database, _store, TimeProvider.System, Repro.Interop.Tracking.TrackingStore.ArtifactRootFor(workspace.ReproDirectory), CancellationToken.None);
         var context = new ServerContext { Workspace = workspace, Runs = _store, Database = _database, Cache = new ContentCache(workspace.CachePath), Tracking = _tracking };
         _server = await ReproServer.StartAsync(new ServerOptions { Port = 0, Token = token }, context, CancellationToken.None);
     }

@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Repro.Serialization;
+using Repro.Catalog;
+using Repro.Model.Serialization;
 
 namespace Repro.Tests;
 
@@ -21,12 +22,12 @@ public sealed class CanonicalJsonTests
     {
         var manifest = RunStoreContract.Manifest("prepared");
         var prepared = Task.WhenAll(
-            CanonicalJson.PrepareInBackground(typeof(Domain.RunManifest)),
-            CanonicalJson.PrepareInBackground(typeof(Verification.VerificationReport)));
+            CanonicalJson.PrepareInBackground(typeof(Repro.Model.RunManifest)),
+            CanonicalJson.PrepareInBackground(typeof(Repro.Model.Verdicts.VerificationReport)));
         var during = CanonicalJson.Serialize(manifest);
         await prepared;
         Assert.Equal(during, CanonicalJson.Serialize(manifest));
-        Assert.Equal(manifest.Id, CanonicalJson.Deserialize<Domain.RunManifest>(Encoding.UTF8.GetString(during)).Id);
+        Assert.Equal(manifest.Id, CanonicalJson.Deserialize<Repro.Model.RunManifest>(Encoding.UTF8.GetString(during)).Id);
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ public sealed class CanonicalJsonTests
             .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
             .Select(a => (Type)a.ConstructorArguments[0].Value!)
             .ToList();
-        Assert.Contains(typeof(Domain.RunManifest), roots);
+        Assert.Contains(typeof(Repro.Model.RunManifest), roots);
         var enums = roots.SelectMany(CanonicalJson.TypesReachedFrom).Where(t => t.IsEnum).Distinct().ToList();
         Assert.NotEmpty(enums);
         foreach (var type in enums)
@@ -77,7 +78,7 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void The_same_record_gives_the_same_bytes_and_names_are_snake_case()
     {
-        var record = new Domain.ArtifactRecord { Path = "data/x.csv", Kind = Domain.ArtifactKind.File, Sha256 = new string('a', 64), Size = 3, Cached = true };
+        var record = new Repro.Model.ArtifactRecord { Path = "data/x.csv", Kind = Repro.Model.ArtifactKind.File, Sha256 = new string('a', 64), Size = 3, Cached = true };
         var first = CanonicalJson.Serialize(record);
         var second = CanonicalJson.Serialize(record with { });
         Assert.Equal(first, second);

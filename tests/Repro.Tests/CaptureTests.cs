@@ -1,6 +1,6 @@
 using Repro.Capture;
 using Repro.Execution;
-using Repro.Runs;
+using Repro.Recording;
 
 namespace Repro.Tests;
 

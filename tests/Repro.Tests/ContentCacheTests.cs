@@ -1,5 +1,5 @@
-using Repro.Hashing;
-using Repro.Storage;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
 
 namespace Repro.Tests;
 

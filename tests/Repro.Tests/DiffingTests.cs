@@ -1,7 +1,8 @@
-using Repro.Comparison;
-using Repro.Diffing;
-using Repro.Domain;
-using Repro.Verification;
+using Repro.Judging.Comparison;
+using Repro.Judging.Diffing;
+using Repro.Judging.Verification;
+using Repro.Model;
+using Repro.Model.Verdicts;
 
 namespace Repro.Tests;
 

@@ -1,8 +1,8 @@
 using System.Text;
-using Repro.Data;
-using Repro.Hashing;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Blobs.Data;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
+using Repro.Model.Workspaces;
 
 namespace Repro.Tests;
 

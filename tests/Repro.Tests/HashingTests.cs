@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Repro.Hashing;
-using Repro.Storage;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
 
 namespace Repro.Tests;
 
@@ -88,7 +88,7 @@ public sealed class HashingTests
 
         var record = await hasher.HashAsync(dir.Combine("data"), "data", store: true, null, CancellationToken.None);
 
-        Assert.Equal(Domain.ArtifactKind.Dir, record.Kind);
+        Assert.Equal(Repro.Model.ArtifactKind.Dir, record.Kind);
         Assert.Equal(4, record.Files);
         Assert.Equal(4, record.Size);
         var listing = Encoding.UTF8.GetString(await cache.ReadAllBytesAsync(record.Sha256!, CancellationToken.None));
@@ -110,7 +110,7 @@ public sealed class HashingTests
             new DirectoryEntry("A.csv", new string('b', 64), 0),
             new DirectoryEntry("a\\b<tag>&.csv", new string('c', 64), long.MaxValue),
         };
-        var expected = Serialization.CanonicalJson.Serialize(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+        var expected = Repro.Model.Serialization.CanonicalJson.Serialize(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(ArtifactHasher.Listing(entries)));
     }
 
@@ -215,7 +215,7 @@ public sealed class HashingTests
         File.SetLastWriteTimeUtc(dir.Combine("data", "b.txt"), old);
         var cache = new ContentCache(dir.Combine("cache"));
         var state = dir.Combine("state.db");
-        async Task<Domain.ArtifactRecord> HashAsync() =>
+        async Task<Repro.Model.ArtifactRecord> HashAsync() =>
             await new ArtifactHasher(cache, new SqliteStatCache(state), TimeProvider.System).HashAsync(dir.Combine("data"), "data", store: true, null, CancellationToken.None);
         var first = await HashAsync();
 
@@ -243,7 +243,7 @@ public sealed class HashingTests
         using var dir = new TempDirectory();
         var hasher = new ArtifactHasher(new ContentCache(dir.Combine("cache")), NullStatCache.Instance, TimeProvider.System);
         var record = await hasher.HashAsync(dir.Combine("nope"), "nope", store: true, null, CancellationToken.None);
-        Assert.Equal(Domain.ArtifactKind.Missing, record.Kind);
+        Assert.Equal(Repro.Model.ArtifactKind.Missing, record.Kind);
         Assert.Null(record.Sha256);
     }
 }

@@ -1,4 +1,4 @@
-using Repro.Metrics;
+using Repro.Capture.Metrics;
 
 namespace Repro.Tests;
 

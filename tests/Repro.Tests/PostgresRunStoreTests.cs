@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Repro.Audit;
-using Repro.Storage;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Checks.Audit;
 using Repro.Tests.Shared;
 
 namespace Repro.Tests;

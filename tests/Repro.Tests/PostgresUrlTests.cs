@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model.Workspaces;
 
 namespace Repro.Tests;
 

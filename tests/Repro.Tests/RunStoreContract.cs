@@ -1,9 +1,9 @@
-using Repro.Audit;
-using Repro.Comparison;
-using Repro.Domain;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Verification;
+using Repro.Blobs.Storage;
+using Repro.Checks.Audit;
+using Repro.Judging.Comparison;
+using Repro.Model;
+using Repro.Model.Verdicts;
+using Repro.Recording;
 
 namespace Repro.Tests;
 
@@ -55,8 +55,8 @@ public abstract class RunStoreContract
         await store.SaveAsync(manifest, CancellationToken.None);
         var stored = await store.GetAsync(manifest.Id, CancellationToken.None);
         Assert.NotNull(stored);
-        Assert.Equal(Hashing.Sha256Hasher.HashBytes(System.Text.Encoding.UTF8.GetBytes(stored.Json)), stored.Digest);
-        Assert.Equal(stored.Json, System.Text.Encoding.UTF8.GetString(Serialization.CanonicalJson.Serialize(stored.Manifest)));
+        Assert.Equal(Repro.Blobs.Hashing.Sha256Hasher.HashBytes(System.Text.Encoding.UTF8.GetBytes(stored.Json)), stored.Digest);
+        Assert.Equal(stored.Json, System.Text.Encoding.UTF8.GetString(Repro.Model.Serialization.CanonicalJson.Serialize(stored.Manifest)));
         Assert.Equal(0.9, stored.Manifest.Metrics.Values["acc"]);
         Assert.True(double.IsNaN(stored.Manifest.Metrics.Values["loss"]));
         Assert.Null(await store.GetAsync(RunId.New(), CancellationToken.None));
@@ -186,7 +186,7 @@ public abstract class RunStoreContract
         Assert.NotNull(read);
         Assert.Equal(Verdict.Diverged, read.Report.Verdict);
         Assert.Equal(saved.Digest, read.Digest);
-        Assert.Equal(Hashing.Sha256Hasher.HashBytes(System.Text.Encoding.UTF8.GetBytes(read.Json)), read.Digest);
+        Assert.Equal(Repro.Blobs.Hashing.Sha256Hasher.HashBytes(System.Text.Encoding.UTF8.GetBytes(read.Json)), read.Digest);
         Assert.Equal([second.Id, first.Id], (await store.ListVerificationsAsync(run.Id, 0, CancellationToken.None)).Select(v => v.Report.Id));
         Assert.Equal(3, (await store.ListVerificationsAsync(null, 0, CancellationToken.None)).Count);
         Assert.Null(await store.GetVerificationAsync(RunId.New(), CancellationToken.None));

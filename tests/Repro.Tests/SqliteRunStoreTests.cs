@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Repro.Audit;
-using Repro.Domain;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Checks.Audit;
+using Repro.Model;
 
 namespace Repro.Tests;
 

@@ -1,5 +1,5 @@
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Model.Workspaces;
 
 namespace Repro.Tests;
 

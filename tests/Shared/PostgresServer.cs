@@ -1,4 +1,4 @@
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage.Sql;
 
 namespace Repro.Tests.Shared;
 

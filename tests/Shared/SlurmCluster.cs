@@ -44,7 +44,7 @@ public sealed class SlurmCluster
     /// <summary>Starts the cluster, or joins the one that answers.</summary>
     public async Task StartAsync()
     {
-        await using var held = await Repro.Storage.FileLock.AcquireAsync(LockPath, CancellationToken.None);
+        await using var held = await Repro.Blobs.Storage.FileLock.AcquireAsync(LockPath, CancellationToken.None);
         Directory.CreateDirectory(UsersDirectory);
         _registration = Path.Combine(UsersDirectory, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         await File.WriteAllTextAsync(_registration, string.Empty);
@@ -158,7 +158,7 @@ public sealed class SlurmCluster
     /// <summary>Leaves the cluster; the last user out stops the daemons the tests started.</summary>
     public async Task StopAsync()
     {
-        await using var held = await Repro.Storage.FileLock.AcquireAsync(LockPath, CancellationToken.None);
+        await using var held = await Repro.Blobs.Storage.FileLock.AcquireAsync(LockPath, CancellationToken.None);
         if (_registration is not null)
         {
             File.Delete(_registration);

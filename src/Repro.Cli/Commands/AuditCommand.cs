@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Repro.Audit;
+using Repro.Checks.Audit;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Repro.Checks;
+using Repro.Checks.Checklist;
 using Repro.Cli.Rendering;
-using Repro.Runs;
-using Repro.Serialization;
+using Repro.Model.Serialization;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
-using Repro.Studies;
+using Repro.Judging.Studies;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
+using Repro.Blobs.Data;
 using Repro.Cli.Rendering;
-using Repro.Data;
-using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Repro.Data;
-using Repro.Storage;
+using Repro.Blobs.Data;
 
 namespace Repro.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Repro.Blobs.Data;
+using Repro.Blobs.Remotes;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Data;
-using Repro.Remotes;
-using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Repro.Blobs.Data;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Data;
-using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 

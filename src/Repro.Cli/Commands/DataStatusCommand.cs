@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Repro.Data;
+using Repro.Blobs.Data;
 using Repro.Interop.Dvc;
-using Repro.Serialization;
-using Repro.Storage;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

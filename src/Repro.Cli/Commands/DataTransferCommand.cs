@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Repro.Blobs.Data;
+using Repro.Blobs.Remotes;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Data;
-using Repro.Remotes;
-using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 
@@ -41,7 +41,7 @@ public static class DataTransferCommand
             {
                 // Only a push of everything reads the run store.
                 await using var store = await WorkspaceSession.OpenAsync(session.Workspace, await StoreLocation.ResolveAsync(session.Workspace, Environment.GetEnvironmentVariable, cancellationToken), cancellationToken);
-                var runs = new List<Domain.RunManifest>();
+                var runs = new List<Repro.Model.RunManifest>();
                 foreach (var summary in await store.Store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
                 {
                     if (await store.Store.GetAsync(summary.Id, cancellationToken) is { } stored)

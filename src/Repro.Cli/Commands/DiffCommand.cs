@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Repro.Cli.Rendering;
-using Repro.Comparison;
-using Repro.Diffing;
-using Repro.Runs;
-using Repro.Serialization;
-using Repro.Verification;
+using Repro.Judging.Comparison;
+using Repro.Judging.Diffing;
+using Repro.Judging.Verification;
+using Repro.Model.Serialization;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Repro.Capture;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Repro.Environments;
-using Repro.Runs;
-using Repro.Serialization;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Capture.Environments;
+using Repro.Model.Serialization;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

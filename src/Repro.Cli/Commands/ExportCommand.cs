@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Repro.Bundles;
 using Repro.Cli.Rendering;
-using Repro.Runs;
+using Repro.Evidence.Bundles;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

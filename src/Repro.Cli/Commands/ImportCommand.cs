@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Repro.Bundles;
 using Repro.Cli.Rendering;
-using Repro.Tracking;
+using Repro.Evidence.Bundles;
+using Repro.Interop.Tracking;
 
 namespace Repro.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Model.Workspaces;
 
 namespace Repro.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Repro.Reports;
+using Repro.Evidence.Reports;
 
 namespace Repro.Cli.Commands;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
+using Repro.Blobs.Storage;
+using Repro.Checks.Leakage;
 using Repro.Cli.Rendering;
-using Repro.Findings;
-using Repro.Leakage;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Model.Findings;
+using Repro.Model.Serialization;
+using Repro.Model.Workspaces;
 
 namespace Repro.Cli.Commands;
 
@@ -55,7 +55,7 @@ public static class LeakCommand
             {
                 // Evidence for `repro check`: the leakage check ran, with this many findings.
                 var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(Path.GetFullPath(p))).ToList();
-                await Checks.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, context.Time.GetUtcNow(), cancellationToken);
+                await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, context.Time.GetUtcNow(), cancellationToken);
             }
 
             if (parse.GetValue(sarif) is { } sarifPath)

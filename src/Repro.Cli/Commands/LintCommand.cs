@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Repro.Blobs.Storage;
+using Repro.Checks.Lint;
 using Repro.Cli.Rendering;
-using Repro.Findings;
-using Repro.Lint;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Model.Findings;
+using Repro.Model.Serialization;
+using Repro.Model.Workspaces;
 
 namespace Repro.Cli.Commands;
 
@@ -41,7 +41,7 @@ public static class LintCommand
             if (workspace is not null)
             {
                 // Evidence for `repro check`: the code was linted, with this many findings.
-                await Checks.ExternalCheck.SaveAsync(workspace.ReproDirectory, "lint.json", report.Findings.Count(f => f.Severity >= Severity.Warning), report.Files.Select(f => workspace.Relative(Path.GetFullPath(f, here))).ToList(), context.Time.GetUtcNow(), cancellationToken);
+                await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "lint.json", report.Findings.Count(f => f.Severity >= Severity.Warning), report.Files.Select(f => workspace.Relative(Path.GetFullPath(f, here))).ToList(), context.Time.GetUtcNow(), cancellationToken);
             }
 
             var sarifPath = parse.GetValue(sarif);

@@ -2,12 +2,12 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Hashing;
-using Repro.Pipelines;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Interop.Dvc;
+using Repro.Model.Workspaces;
+using Repro.Recording;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Repro.Blobs.Remotes;
 using Repro.Capture;
-using Repro.Remotes;
-using Repro.Workspaces;
+using Repro.Model.Workspaces;
 
 namespace Repro.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Hashing;
-using Repro.Reports;
-using Repro.Serialization;
-using Repro.Storage;
+using Repro.Evidence.Reports;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

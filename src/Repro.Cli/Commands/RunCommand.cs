@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
 using Repro.Execution;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Tracking;
+using Repro.Interop.Tracking;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 
@@ -43,7 +43,7 @@ public static class RunCommand
                 session.Workspace,
                 async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, TimeProvider.System, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
                 new SynchronousProgress<string>(warning => Terminal.Warning(context.Error, warning)));
-            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
+            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Repro.Blobs.Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
             {
                 Observers = [mlflow],
             };
@@ -59,7 +59,7 @@ public static class RunCommand
             {
                 var run = outcome.Manifest;
                 var label = run.Name is null ? run.Id[..8] : $"{run.Id[..8]} ({run.Name})";
-                var status = run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
+                var status = run.Status == Repro.Model.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
                 Terminal.Note(context.Error, $"recorded run {label}: {status}, {Format.Seconds(run.Execution.WallSeconds)}; see `repro show {run.Id[..8]}`");
             }
 

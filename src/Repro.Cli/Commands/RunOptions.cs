@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Repro.Runs;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

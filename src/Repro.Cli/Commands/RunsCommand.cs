@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Domain;
-using Repro.Serialization;
-using Repro.Storage;
+using Repro.Model;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

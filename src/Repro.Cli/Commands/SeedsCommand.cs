@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Domain;
 using Repro.Execution;
-using Repro.Runs;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Studies;
+using Repro.Judging.Studies;
+using Repro.Model;
+using Repro.Model.Serialization;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 
@@ -89,7 +89,7 @@ public static class SeedsCommand
             if (executorOptions.Name == "slurm")
             {
                 // One job array for the whole study; -j, when given, caps the tasks running at once.
-                var slurm = Slurm.SlurmOptions.From(executorOptions) with { Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null };
+                var slurm = Repro.Execution.SlurmOptions.From(executorOptions) with { Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null };
                 return await SlurmStudyWait.SubmitAndWaitAsync(context, session, request, slurm, parse.GetValue(json), cancellationToken);
             }
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Repro.Cli.Rendering;
-using Repro.Runs;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 

@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
-using Repro.Slurm;
-using Repro.Storage;
-using Repro.Studies;
+using Repro.Execution;
+using Repro.Judging.Studies;
+using Repro.Judging.Studies.Slurm;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 

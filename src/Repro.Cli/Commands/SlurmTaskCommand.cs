@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Repro.Blobs.Storage;
 using Repro.Capture;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
-using Repro.Slurm;
-using Repro.Storage;
+using Repro.Execution;
+using Repro.Judging.Studies.Slurm;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 
@@ -73,7 +74,7 @@ public static class SlurmTaskCommand
                 return 0;
             }
 
-            Terminal.Note(context.Error, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Domain.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
+            Terminal.Note(context.Error, $"recorded run {run.Id[..8]} (seed {run.Seed?.ToString(CultureInfo.InvariantCulture)}): {(run.Status == Repro.Model.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}")}");
             return run.Execution.Cancelled ? (int)ExitCode.Cancelled : Math.Clamp(run.Execution.ExitCode, 0, 255);
         });
         return command;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Rendering;
-using Repro.Serialization;
-using Repro.Studies;
+using Repro.Judging.Studies;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 
@@ -23,10 +23,10 @@ public static class StudyCommand
             if (parse.GetValue(wait))
             {
                 var runner = await SlurmStudyWait.RunnerAsync(context, session, cancellationToken);
-                var studies = await Slurm.SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
+                var studies = await Repro.Judging.Studies.Slurm.SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
                 var text = parse.GetValue(run)!;
-                var found = await studies.FindAsync(text == Runs.RunId.Last ? string.Empty : text, cancellationToken);
-                if (found.Count > 1 && Runs.RunId.IsHex(text))
+                var found = await studies.FindAsync(text == Repro.Recording.RunId.Last ? string.Empty : text, cancellationToken);
+                if (found.Count > 1 && Repro.Recording.RunId.IsHex(text))
                 {
                     throw ReproException.Usage($"'{text}' names {found.Count} Slurm studies: give more of the id ({string.Join(", ", found.Take(5).Select(f => f[..8]))})");
                 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Repro.Interop.Tracking;
 using Repro.Server;
-using Repro.Tracking;
 
 namespace Repro.Cli.Commands;
 

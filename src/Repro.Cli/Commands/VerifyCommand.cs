@@ -1,15 +1,13 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Repro.Blobs.Data;
+using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Comparison;
-using Repro.Data;
-using Repro.Diagnostics;
-using Repro.Execution;
-using Repro.Remotes;
-using Repro.Runs;
-using Repro.Serialization;
-using Repro.Storage;
-using Repro.Verification;
+using Repro.Judging.Verification;
+using Repro.Model.Serialization;
+using Repro.Model.Verdicts;
+using Repro.Platform.Diagnostics;
+using Repro.Recording;
 
 namespace Repro.Cli.Commands;
 
@@ -48,12 +46,12 @@ public static class VerifyCommand
             var executorOptions = executor.ToOptions(parse);
 
             // Reading the recorded manifest needs its serializer metadata: built while the store opens.
-            _ = CanonicalJson.PrepareInBackground(typeof(Domain.RunManifest));
+            _ = CanonicalJson.PrepareInBackground(typeof(Repro.Model.RunManifest));
             await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
             StudyTolerance? fromStudy = null;
             if (parse.GetValue(toleranceFrom) is { } studyText)
             {
-                var study = await Studies.StudyResolver.ResolveAsync(session.Store, studyText, cancellationToken);
+                var study = await Repro.Judging.Studies.StudyResolver.ResolveAsync(session.Store, studyText, cancellationToken);
                 fromStudy = StudyTolerance.From(study.Manifest, parse.GetValue(k) ?? StudyTolerance.DefaultK);
             }
 

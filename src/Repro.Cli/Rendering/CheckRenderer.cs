@@ -1,5 +1,5 @@
-using Repro.Checks;
-using Repro.Domain;
+using Repro.Checks.Checklist;
+using Repro.Model;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Repro.Studies;
+using Repro.Judging.Studies;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Repro.Comparison;
-using Repro.Diffing;
+using Repro.Judging.Diffing;
+using Repro.Model.Verdicts;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Repro.Hashing;
+using Repro.Blobs.Hashing;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Repro.Findings;
-using Repro.Leakage;
+using Repro.Checks.Leakage;
+using Repro.Model.Findings;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Repro.Domain;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Model;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Repro.Slurm;
+using Repro.Execution;
+using Repro.Judging.Studies.Slurm;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Repro.Domain;
-using Repro.Statistics;
+using Repro.Model;
+using Repro.Platform.Statistics;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Repro.Comparison;
-using Repro.Verification;
+using Repro.Judging.Comparison;
+using Repro.Model.Verdicts;
 
 namespace Repro.Cli.Rendering;
 

@@ -1,4 +1,4 @@
-using Repro.Audit;
+using Repro.Checks.Audit;
 
 namespace Repro.Server.Ui;
 

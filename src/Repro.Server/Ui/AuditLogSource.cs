@@ -1,7 +1,7 @@
 using System.Globalization;
-using Repro.Audit;
-using Repro.Storage;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model;
 
 namespace Repro.Server.Ui;
 

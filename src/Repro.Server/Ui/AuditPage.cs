@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Repro.Audit;
+using Repro.Blobs.Storage;
+using Repro.Model;
 using static Repro.Server.Ui.Html;
 
 namespace Repro.Server.Ui;

@@ -1,5 +1,5 @@
 using System.Text;
-using Repro.Storage;
+using Repro.Blobs.Storage;
 
 namespace Repro.Server.Ui;
 

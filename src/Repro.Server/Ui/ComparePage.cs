@@ -1,6 +1,6 @@
 using System.Text;
-using Repro.Diffing;
-using Repro.Domain;
+using Repro.Judging.Diffing;
+using Repro.Model;
 using static Repro.Server.Ui.Html;
 
 namespace Repro.Server.Ui;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Repro.Comparison;
-using Repro.Domain;
+using Repro.Model;
+using Repro.Model.Verdicts;
 
 namespace Repro.Server.Ui;
 

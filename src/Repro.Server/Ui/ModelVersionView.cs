@@ -1,4 +1,4 @@
-using Repro.Models;
+using Repro.Interop.Models;
 
 namespace Repro.Server.Ui;
 

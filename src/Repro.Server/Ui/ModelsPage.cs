@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Repro.Models;
+using Repro.Interop.Models;
 using static Repro.Server.Ui.Html;
 
 namespace Repro.Server.Ui;
@@ -71,7 +71,7 @@ internal static class ModelsPage
                 ? "<span class=\"ok\">unchanged since registration</span>"
                 : $"<span class=\"failed\">CHANGED since registration</span> (now {Hash(view.RunDigestNow)})";
         var file = $"<code>{E(v.Output.Path)}</code> {E(v.Output.Kind.ToString().ToLowerInvariant())}, {E(Bytes(v.Output.Size))}, sha256 <code class=\"sha\">{E(v.Output.Sha256)}</code>";
-        if (v.Output.Kind == Domain.ArtifactKind.File && v.Output.Sha256 is not null)
+        if (v.Output.Kind == Repro.Model.ArtifactKind.File && v.Output.Sha256 is not null)
         {
             file += $" · <a class=\"download\" href=\"{OutputUrl(v.Run.Id, v.Output.Path)}\">download</a>";
         }

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
-using Repro.Domain;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Model;
 
 namespace Repro.Server.Ui;
 

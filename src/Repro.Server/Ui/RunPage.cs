@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Repro.Domain;
-using Repro.Reports;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Evidence.Reports;
+using Repro.Model;
 using static Repro.Server.Ui.Html;
 
 namespace Repro.Server.Ui;
@@ -363,7 +363,7 @@ internal static class RunPage
                     $"<code>{E(p.Stream)}</code>",
                     Verdict(p.Verdict),
                     E(p.Comparer),
-                    E(p.Verdict == Comparison.Verdict.Identical ? "–" : p.Tolerance ?? "–"),
+                    E(p.Verdict == Repro.Model.Verdicts.Verdict.Identical ? "–" : p.Tolerance ?? "–"),
                     p.OriginalLines is { } lines ? E(string.Create(CultureInfo.InvariantCulture, $"{lines} → {p.ReproducedLines}")) : "–",
                     p.Masked.Count == 0 ? "–" : E(string.Join(", ", p.Masked.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} ×{m.Value}")))),
                     E(p.Detail),
@@ -398,7 +398,7 @@ internal static class RunPage
         }
     }
 
-    public static void Causes(StringBuilder html, IReadOnlyList<Repro.Diffing.Cause> causes)
+    public static void Causes(StringBuilder html, IReadOnlyList<Repro.Model.Verdicts.Cause> causes)
     {
         if (causes.Count == 0)
         {

@@ -1,5 +1,5 @@
-using Repro.Storage.Search;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage.Search;
+using Repro.Blobs.Storage.Sql;
 
 namespace Repro.Server.Ui;
 

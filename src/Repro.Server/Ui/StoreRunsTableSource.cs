@@ -1,4 +1,4 @@
-using Repro.Storage;
+using Repro.Blobs.Storage;
 
 namespace Repro.Server.Ui;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Repro.Domain;
-using Repro.Reports;
-using Repro.Statistics;
+using Repro.Evidence.Reports;
+using Repro.Model;
+using Repro.Platform.Statistics;
 using static Repro.Server.Ui.Html;
 
 namespace Repro.Server.Ui;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Repro.Metrics;
-using Repro.Serialization;
+using Repro.Capture.Metrics;
+using Repro.Model.Serialization;
 
 namespace Repro.Capture;
 

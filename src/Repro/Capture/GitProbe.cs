@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Repro.Domain;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Model;
 
 namespace Repro.Capture;
 

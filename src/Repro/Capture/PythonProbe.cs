@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Repro.Domain;
+using Repro.Model;
 
 namespace Repro.Capture;
 

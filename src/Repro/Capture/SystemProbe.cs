@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using Repro.Domain;
+using Repro.Model;
 
 namespace Repro.Capture;
 

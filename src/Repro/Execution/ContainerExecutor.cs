@@ -1,6 +1,6 @@
 using System.Globalization;
 using Repro.Capture;
-using Repro.Domain;
+using Repro.Model;
 
 namespace Repro.Execution;
 

@@ -24,7 +24,7 @@ public static class ExecutorFactory
                 Network = options.Network ?? ContainerSettings.NoNetwork,
                 RecordedAs = options.RecordedImage,
             }),
-            "slurm" => new Slurm.SlurmExecutor(Slurm.SlurmOptions.From(options), Slurm.ReproLauncher.Current()),
+            "slurm" => new Repro.Execution.SlurmExecutor(Repro.Execution.SlurmOptions.From(options), Repro.Execution.ReproLauncher.Current()),
             _ => throw ReproException.Usage($"unknown executor '{options.Name}'"),
         };
     }

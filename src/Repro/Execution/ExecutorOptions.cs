@@ -45,7 +45,7 @@ public sealed record ExecutorOptions
     /// Where a re-run of <paramref name="run"/> goes: a run recorded in a container re-runs in
     /// the same image by id (and on its network) unless <c>--executor</c> or <c>--image</c> says otherwise.
     /// </summary>
-    public ExecutorOptions ForReplayOf(Domain.RunManifest run)
+    public ExecutorOptions ForReplayOf(Repro.Model.RunManifest run)
     {
         if (run.Environment.Executor is not { Name: "container" } recorded || !recorded.Details.TryGetValue("imageId", out var imageId)
             || Image is not null || (Chosen && Name != "container") || (!Chosen && Name != "local"))

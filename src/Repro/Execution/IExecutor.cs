@@ -1,4 +1,4 @@
-using Repro.Domain;
+using Repro.Model;
 
 namespace Repro.Execution;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Repro.Interop;
+using Repro.Platform;
 
 namespace Repro.Execution;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Repro.Domain;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Model;
 
 namespace Repro.Cli.Tests.Mlflow;
 

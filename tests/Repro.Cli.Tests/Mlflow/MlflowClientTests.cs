@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Repro.Domain;
+using Repro.Model;
 
 namespace Repro.Cli.Tests.Mlflow;
 

@@ -1,12 +1,12 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Interop.Tracking;
+using Repro.Model.Workspaces;
 using Repro.Server;
-using Repro.Storage;
-using Repro.Storage.Sql;
 using Repro.Tests.Shared;
-using Repro.Tracking;
-using Repro.Workspaces;
 
 namespace Repro.Cli.Tests.Mlflow;
 

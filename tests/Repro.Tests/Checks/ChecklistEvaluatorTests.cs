@@ -1,10 +1,10 @@
-using Repro.Checks;
-using Repro.Comparison;
-using Repro.Domain;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Verification;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Checks.Checklist;
+using Repro.Judging.Comparison;
+using Repro.Model;
+using Repro.Model.Verdicts;
+using Repro.Model.Workspaces;
+using Repro.Recording;
 
 namespace Repro.Tests.Checks;
 
@@ -188,7 +188,7 @@ public sealed class ChecklistEvaluatorTests : IAsyncLifetime, IDisposable
         var study = RunStoreContract.Manifest("rf-study") with
         {
             Kind = "study",
-            Study = new StudyRecord { SourceRun = run.Id, Seeds = [1, 2, 3, 4, 5], Mode = "scratch", Children = children, Statistics = new Dictionary<string, Repro.Statistics.SampleSummary>(), Bootstrap = "b" },
+            Study = new StudyRecord { SourceRun = run.Id, Seeds = [1, 2, 3, 4, 5], Mode = "scratch", Children = children, Statistics = new Dictionary<string, Repro.Platform.Statistics.SampleSummary>(), Bootstrap = "b" },
         };
         await _store.SaveAsync(study, CancellationToken.None);
 

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
-using Repro.Comparison;
+using Repro.Judging.Comparison;
+using Repro.Model.Verdicts;
 
 namespace Repro.Tests.Comparison;
 

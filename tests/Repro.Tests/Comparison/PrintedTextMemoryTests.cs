@@ -1,5 +1,6 @@
 using System.Text;
-using Repro.Comparison;
+using Repro.Judging.Comparison;
+using Repro.Model.Verdicts;
 
 namespace Repro.Tests.Comparison;
 

@@ -1,4 +1,4 @@
-using Repro.Data;
+using Repro.Blobs.Data;
 
 namespace Repro.Tests.Data;
 

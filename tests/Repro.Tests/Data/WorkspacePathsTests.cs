@@ -1,5 +1,5 @@
-using Repro.Data;
-using Repro.Workspaces;
+using Repro.Blobs.Data;
+using Repro.Model.Workspaces;
 
 namespace Repro.Tests.Data;
 

@@ -1,5 +1,5 @@
-using Repro.Domain;
-using Repro.Environments;
+using Repro.Capture.Environments;
+using Repro.Model;
 
 namespace Repro.Tests.Environments;
 

@@ -1,5 +1,5 @@
-using Repro.Domain;
-using Repro.Serialization;
+using Repro.Model;
+using Repro.Model.Serialization;
 
 namespace Repro.Tests.Execution;
 
@@ -41,7 +41,7 @@ public sealed class ExecutorRecordTests
         var a = RunStoreContract.Manifest("a");
         var b = a with { Environment = new EnvironmentSnapshot { Executor = new ExecutorInfo { Name = "sandbox" } } };
         var same = a with { Environment = new EnvironmentSnapshot { Executor = new ExecutorInfo { Name = "local" } } };
-        var differ = new Diffing.RunDiffer(null);
+        var differ = new Repro.Judging.Diffing.RunDiffer(null);
         var diff = await differ.DiffAsync(a, b, CancellationToken.None);
         Assert.Contains(diff.Hardware, d => d.Key == "executor" && d.A == "local" && d.B == "sandbox");
         Assert.DoesNotContain((await differ.DiffAsync(a, same, CancellationToken.None)).Hardware, d => d.Key == "executor");

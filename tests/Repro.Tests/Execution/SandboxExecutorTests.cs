@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Repro.Domain;
 using Repro.Execution;
+using Repro.Model;
 
 namespace Repro.Tests.Execution;
 

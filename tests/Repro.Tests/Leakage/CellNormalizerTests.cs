@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Repro.Leakage;
+using Repro.Checks.Leakage;
 
 namespace Repro.Tests.Leakage;
 

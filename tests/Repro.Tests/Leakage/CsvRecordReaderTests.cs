@@ -1,5 +1,5 @@
 using System.Text;
-using Repro.Leakage;
+using Repro.Checks.Leakage;
 
 namespace Repro.Tests.Leakage;
 

@@ -1,5 +1,5 @@
-using Repro.Findings;
-using Repro.Leakage;
+using Repro.Checks.Leakage;
+using Repro.Model.Findings;
 
 namespace Repro.Tests.Leakage;
 

@@ -1,4 +1,4 @@
-using Repro.Leakage;
+using Repro.Checks.Leakage;
 
 namespace Repro.Tests.Leakage;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Repro.Leakage;
+using Repro.Checks.Leakage;
 
 namespace Repro.Tests.Leakage;
 

@@ -1,5 +1,5 @@
-using Repro.Findings;
-using Repro.Lint;
+using Repro.Checks.Lint;
+using Repro.Model.Findings;
 
 namespace Repro.Tests.Lint;
 

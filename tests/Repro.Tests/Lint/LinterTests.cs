@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Repro.Findings;
-using Repro.Lint;
+using Repro.Checks.Lint;
+using Repro.Model.Findings;
 
 namespace Repro.Tests.Lint;
 

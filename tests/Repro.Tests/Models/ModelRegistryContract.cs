@@ -1,8 +1,9 @@
-using Repro.Comparison;
-using Repro.Domain;
-using Repro.Models;
-using Repro.Storage;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Interop.Models;
+using Repro.Judging.Comparison;
+using Repro.Model;
+using Repro.Model.Verdicts;
 
 namespace Repro.Tests.Models;
 
@@ -87,7 +88,7 @@ public abstract class ModelRegistryContract : IAsyncLifetime
         var champion = await _registry.GetAsync(ModelReference.Parse("fraud@champion"), CancellationToken.None);
         Assert.Equal(1, champion.Version.Version);
         Assert.Equal(first.Digest, champion.Digest);
-        Assert.Equal(Serialization.CanonicalJson.Serialize(first.Version), Serialization.CanonicalJson.Serialize(champion.Version));
+        Assert.Equal(Repro.Model.Serialization.CanonicalJson.Serialize(first.Version), Repro.Model.Serialization.CanonicalJson.Serialize(champion.Version));
     }
 
     [Fact]
@@ -211,12 +212,12 @@ public abstract class ModelRegistryContract : IAsyncLifetime
         Assert.Equal("fraud/1", entries[1].Subject);
         Assert.Equal(registered.Digest, entries[1].Digest);
         Assert.Equal("fraud@champion", entries[2].Subject);
-        Assert.True((await Repro.Audit.AuditVerifier.VerifyAsync(_store, CancellationToken.None)).Intact);
+        Assert.True((await Repro.Checks.Audit.AuditVerifier.VerifyAsync(_store, CancellationToken.None)).Intact);
     }
 
-    private static Repro.Verification.VerificationReport Verification(string runId, Verdict verdict) => new()
+    private static Repro.Model.Verdicts.VerificationReport Verification(string runId, Verdict verdict) => new()
     {
-        Id = Repro.Runs.RunId.New(),
+        Id = Repro.Recording.RunId.New(),
         Verdict = verdict,
         Run = runId,
         RunDigest = "x",
@@ -225,7 +226,7 @@ public abstract class ModelRegistryContract : IAsyncLifetime
         VerifiedAt = DateTimeOffset.UtcNow,
         Tolerance = "exact",
         ToleranceSource = "default",
-        Execution = new Repro.Verification.ExecutionJudgement(0, [0], Verdict.Identical, "exit 0 both times"),
+        Execution = new Repro.Model.Verdicts.ExecutionJudgement(0, [0], Verdict.Identical, "exit 0 both times"),
         Outputs = [],
         Metrics = [],
         Causes = [],

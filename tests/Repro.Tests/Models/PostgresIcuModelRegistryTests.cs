@@ -1,4 +1,4 @@
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage.Sql;
 using Repro.Tests.Shared;
 
 namespace Repro.Tests.Models;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using Repro.Metrics;
-using Repro.Serialization;
+using Repro.Capture.Metrics;
+using Repro.Model.Serialization;
 
 namespace Repro.Tests.Parsing;
 

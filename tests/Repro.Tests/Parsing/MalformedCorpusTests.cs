@@ -1,9 +1,10 @@
-using Repro.Comparison;
-using Repro.Data;
-using Repro.Leakage;
-using Repro.Lint;
-using Repro.Metrics;
-using Repro.Serialization;
+using Repro.Blobs.Data;
+using Repro.Capture.Metrics;
+using Repro.Checks.Leakage;
+using Repro.Checks.Lint;
+using Repro.Judging.Comparison;
+using Repro.Model.Serialization;
+using Repro.Model.Verdicts;
 
 namespace Repro.Tests.Parsing;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Repro.Comparison;
-using Repro.Data;
-using Repro.Leakage;
-using Repro.Lint;
-using Repro.Metrics;
-using Repro.Serialization;
+using Repro.Blobs.Data;
+using Repro.Capture.Metrics;
+using Repro.Checks.Leakage;
+using Repro.Checks.Lint;
+using Repro.Judging.Comparison;
+using Repro.Model.Serialization;
 
 namespace Repro.Tests.Parsing;
 

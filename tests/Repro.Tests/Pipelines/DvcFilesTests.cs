@@ -1,5 +1,5 @@
 using Repro.Interop.Dvc;
-using Repro.Pipelines;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Tests.Pipelines;
 
@@ -76,7 +76,7 @@ public sealed class DvcFilesTests
     {
         using var dir = new TempDirectory();
         DvcFixtures.CopyTo(DvcFixtures.Dvc2, dir.Path);
-        var hasher = new DvcHasher(dir.Path, Repro.Hashing.NullStatCache.Instance, Repro.Hashing.NullStatCache.Instance, TimeProvider.System);
+        var hasher = new DvcHasher(dir.Path, Repro.Blobs.Hashing.NullStatCache.Instance, Repro.Blobs.Hashing.NullStatCache.Instance, TimeProvider.System);
         var status = await DvcProject.CheckWorkspaceAsync(dir.Path, hasher, CancellationToken.None);
         Assert.False(status.Matches);
         Assert.Equal(DvcEntryState.Unchanged, status.Entries.Single(e => e.Path == "eval/prc").State);

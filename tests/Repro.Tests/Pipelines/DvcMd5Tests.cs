@@ -3,7 +3,7 @@
 
 using System.Security.Cryptography;
 using System.Text;
-using Repro.Hashing;
+using Repro.Blobs.Hashing;
 using Repro.Interop.Dvc;
 
 namespace Repro.Tests.Pipelines;

@@ -1,6 +1,6 @@
-using Repro.Hashing;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
 using Repro.Interop.Dvc;
-using Repro.Storage;
 
 namespace Repro.Tests.Pipelines;
 

@@ -1,4 +1,5 @@
-using Repro.Pipelines;
+using Repro.Interop.Dvc;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Tests.Pipelines;
 
@@ -43,7 +44,7 @@ public sealed class PipelineFilesTests
     {
         using var dir = new TempDirectory();
         dir.Write("repro.yaml", "stages:\n  notify:\n    cmd: echo done\n");
-        var format = new ReproPipelineFormat(ReproPipelineFile.Load(dir.Path), new Sha256PipelineHasher(new Repro.Storage.ContentCache(dir.Combine("cache")), Repro.Hashing.NullStatCache.Instance, TimeProvider.System));
+        var format = new ReproPipelineFormat(ReproPipelineFile.Load(dir.Path), new Sha256PipelineHasher(new Repro.Blobs.Storage.ContentCache(dir.Combine("cache")), Repro.Blobs.Hashing.NullStatCache.Instance, TimeProvider.System));
         var status = await new StageChecker(format).CheckAsync(format.Definition.Stages[0], new LockedStage { Name = "notify", Commands = ["echo done"] }, CancellationToken.None);
         Assert.Equal(["always changed (no deps, params or outs)"], status.Changes);
         Assert.Equal(["notify"], StageGraph.Order(format.Definition, ["repro.yaml:notify"]).Select(s => s.Name));
@@ -55,7 +56,7 @@ public sealed class PipelineFilesTests
         using var dir = new TempDirectory();
         dir.Write("dvc.yaml", "stages:\n  d:\n    cmd: echo d\n");
         dir.Write("repro.yaml", "verify:\n  rtol: 1e-3\n");
-        var cache = new Repro.Storage.ContentCache(dir.Combine("cache"));
+        var cache = new Repro.Blobs.Storage.ContentCache(dir.Combine("cache"));
         Assert.Equal(PipelineKind.Dvc, PipelineProject.Open(dir.Path, cache, null, TimeProvider.System).Definition.Kind);
         dir.Write("repro.yaml", "verify:\n  rtol: 1e-3\nstages:\n  r:\n    cmd: echo r\n");
         Assert.Equal(PipelineKind.Repro, PipelineProject.Open(dir.Path, cache, null, TimeProvider.System).Definition.Kind);
@@ -102,7 +103,7 @@ public sealed class PipelineFilesTests
         var secret = outside.Write("secret.txt", "s\n");
         File.CreateSymbolicLink(dir.Combine("data.txt"), secret);
         dir.Write("repro.yaml", "stages:\n  train:\n    cmd: cat data.txt\n    deps: [data.txt]\n");
-        var format = new ReproPipelineFormat(ReproPipelineFile.Load(dir.Path), new Sha256PipelineHasher(new Repro.Storage.ContentCache(dir.Combine("cache")), Repro.Hashing.NullStatCache.Instance, TimeProvider.System));
+        var format = new ReproPipelineFormat(ReproPipelineFile.Load(dir.Path), new Sha256PipelineHasher(new Repro.Blobs.Storage.ContentCache(dir.Combine("cache")), Repro.Blobs.Hashing.NullStatCache.Instance, TimeProvider.System));
         var error = await Assert.ThrowsAsync<ReproException>(() => PipelineProject.StatusAsync(format, CancellationToken.None));
         Assert.Contains("dep 'data.txt' is a symlink to", error.Message, StringComparison.Ordinal);
         Assert.Contains("outside the workspace", error.Message, StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using System.Text;
-using Repro.Domain;
 using Repro.Execution;
+using Repro.Model;
 
 namespace Repro.Tests.Recording;
 

@@ -1,12 +1,12 @@
 using System.Globalization;
-using Repro.Comparison;
-using Repro.Domain;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
 using Repro.Execution;
-using Repro.Hashing;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Verification;
-using Repro.Workspaces;
+using Repro.Judging.Verification;
+using Repro.Model;
+using Repro.Model.Verdicts;
+using Repro.Model.Workspaces;
+using Repro.Recording;
 
 namespace Repro.Tests.Recording;
 

@@ -1,4 +1,4 @@
-using Repro.Remotes;
+using Repro.Blobs.Remotes;
 
 namespace Repro.Tests.Remotes;
 

@@ -1,5 +1,5 @@
-using Repro.Remotes;
-using Repro.Workspaces;
+using Repro.Blobs.Remotes;
+using Repro.Model.Workspaces;
 
 namespace Repro.Tests.Remotes;
 

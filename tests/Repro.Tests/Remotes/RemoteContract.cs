@@ -1,8 +1,8 @@
-using Repro.Data;
-using Repro.Hashing;
-using Repro.Remotes;
-using Repro.Storage;
-using Repro.Workspaces;
+using Repro.Blobs.Data;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Remotes;
+using Repro.Blobs.Storage;
+using Repro.Model.Workspaces;
 
 namespace Repro.Tests.Remotes;
 

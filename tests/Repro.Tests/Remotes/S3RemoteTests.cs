@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using Repro.Remotes;
+using Repro.Blobs.Remotes;
 
 namespace Repro.Tests.Remotes;
 

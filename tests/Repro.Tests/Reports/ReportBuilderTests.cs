@@ -1,9 +1,8 @@
-using Repro.Comparison;
-using Repro.Reports;
-using Repro.Runs;
-using Repro.Storage;
-using Repro.Verification;
-using Repro.Workspaces;
+using Repro.Blobs.Storage;
+using Repro.Evidence.Reports;
+using Repro.Model.Verdicts;
+using Repro.Model.Workspaces;
+using Repro.Recording;
 
 namespace Repro.Tests.Reports;
 

@@ -1,10 +1,9 @@
-using Repro.Checks;
-using Repro.Comparison;
-using Repro.Diffing;
-using Repro.Domain;
-using Repro.Reports;
-using Repro.Statistics;
-using Repro.Verification;
+using Repro.Checks.Checklist;
+using Repro.Evidence.Reports;
+using Repro.Judging.Comparison;
+using Repro.Model;
+using Repro.Model.Verdicts;
+using Repro.Platform.Statistics;
 
 namespace Repro.Tests.Reports;
 

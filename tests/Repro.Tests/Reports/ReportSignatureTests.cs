@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Repro.Reports;
+using Repro.Evidence.Reports;
 
 namespace Repro.Tests.Reports;
 

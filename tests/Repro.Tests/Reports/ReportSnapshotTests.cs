@@ -1,5 +1,5 @@
 using System.Globalization;
-using Repro.Reports;
+using Repro.Evidence.Reports;
 using Repro.Tests.Shared;
 
 namespace Repro.Tests.Reports;

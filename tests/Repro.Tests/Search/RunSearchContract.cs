@@ -1,7 +1,7 @@
-using Repro.Domain;
-using Repro.Storage;
-using Repro.Storage.Search;
-using Repro.Storage.Sql;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Search;
+using Repro.Blobs.Storage.Sql;
+using Repro.Model;
 
 namespace Repro.Tests.Search;
 

@@ -1,4 +1,4 @@
-using Repro.Storage.Search;
+using Repro.Blobs.Storage.Search;
 
 namespace Repro.Tests.Search;
 

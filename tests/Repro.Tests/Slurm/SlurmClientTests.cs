@@ -1,4 +1,4 @@
-using Repro.Slurm;
+using Repro.Execution;
 
 namespace Repro.Tests.Slurm;
 

@@ -1,5 +1,4 @@
 using Repro.Execution;
-using Repro.Slurm;
 using Repro.Tests.Execution;
 
 namespace Repro.Tests.Slurm;

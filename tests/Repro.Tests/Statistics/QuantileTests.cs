@@ -1,4 +1,4 @@
-using Repro.Statistics;
+using Repro.Platform.Statistics;
 
 namespace Repro.Tests.Statistics;
 

@@ -1,8 +1,8 @@
-using Repro.Domain;
-using Repro.Statistics;
-using Repro.Storage;
-using Repro.Studies;
-using Repro.Verification;
+using Repro.Blobs.Storage;
+using Repro.Judging.Studies;
+using Repro.Judging.Verification;
+using Repro.Model;
+using Repro.Platform.Statistics;
 
 namespace Repro.Tests.Studies;
 
@@ -12,7 +12,7 @@ public sealed class StudyTests
     {
         var children = acc.Select((v, i) => new StudyChild
         {
-            RunId = Runs.RunId.New(),
+            RunId = Repro.Recording.RunId.New(),
             Seed = i + 1,
             Status = double.IsNaN(v) ? RunStatus.Failed : RunStatus.Ok,
             ExitCode = double.IsNaN(v) ? 1 : 0,
@@ -180,7 +180,7 @@ public sealed class StudyTests
         var read = await store.GetAsync(study.Id, CancellationToken.None);
         Assert.NotNull(read);
         Assert.Equal(saved.Digest, read.Digest);
-        Assert.Equal(read.Json, System.Text.Encoding.UTF8.GetString(Serialization.CanonicalJson.Serialize(read.Manifest)));
+        Assert.Equal(read.Json, System.Text.Encoding.UTF8.GetString(Repro.Model.Serialization.CanonicalJson.Serialize(read.Manifest)));
         var before = study.Study!.Statistics["acc"];
         var after = read.Manifest.Study!.Statistics["acc"];
         Assert.Equal((before.N, before.Mean, before.StdDev, before.TInterval, before.BootstrapInterval), (after.N, after.Mean, after.StdDev, after.TInterval, after.BootstrapInterval));
@@ -188,7 +188,7 @@ public sealed class StudyTests
         Assert.Equal(4, read.Manifest.Study.Children.Count);
 
         // A plain run's manifest carries no study field at all.
-        Assert.DoesNotContain("\"study\"", System.Text.Encoding.UTF8.GetString(Serialization.CanonicalJson.Serialize(RunStoreContract.Manifest("plain"))), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"study\"", System.Text.Encoding.UTF8.GetString(Repro.Model.Serialization.CanonicalJson.Serialize(RunStoreContract.Manifest("plain"))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -200,11 +200,11 @@ public sealed class StudyTests
         var study = Study("baseline", 0.8, 0.9).Manifest with { CreatedAt = DateTimeOffset.UtcNow };
         await store.SaveAsync(run, CancellationToken.None);
         await store.SaveAsync(study, CancellationToken.None);
-        Assert.Equal(run.Id, await Runs.RunResolver.ResolveAsync(store, "baseline", CancellationToken.None));
+        Assert.Equal(run.Id, await Repro.Recording.RunResolver.ResolveAsync(store, "baseline", CancellationToken.None));
         Assert.Equal(study.Id, (await StudyResolver.ResolveAsync(store, "baseline", CancellationToken.None)).Manifest.Id);
 
         var onlyStudy = Study("lonely", 0.8, 0.9).Manifest;
         await store.SaveAsync(onlyStudy, CancellationToken.None);
-        Assert.Equal(onlyStudy.Id, await Runs.RunResolver.ResolveAsync(store, "lonely", CancellationToken.None));
+        Assert.Equal(onlyStudy.Id, await Repro.Recording.RunResolver.ResolveAsync(store, "lonely", CancellationToken.None));
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Repro.Domain;
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Tracking;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Interop.Tracking;
+using Repro.Model;
 
 namespace Repro.Tests.Tracking;
 

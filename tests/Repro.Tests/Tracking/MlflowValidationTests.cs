@@ -1,4 +1,4 @@
-using Repro.Tracking;
+using Repro.Interop.Tracking;
 
 namespace Repro.Tests.Tracking;
 

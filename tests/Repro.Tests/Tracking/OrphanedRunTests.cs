@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Repro.Audit;
-using Repro.Domain;
-using Repro.Storage;
-using Repro.Storage.Sql;
-using Repro.Tracking;
+using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Sql;
+using Repro.Checks.Audit;
+using Repro.Interop.Tracking;
+using Repro.Model;
 
 namespace Repro.Tests.Tracking;
 
@@ -93,7 +93,7 @@ public sealed class OrphanedRunTests : IAsyncLifetime, IDisposable
 
     private async Task<string> LinkedAsync(RunOwner owner)
     {
-        var id = Repro.Runs.RunId.New();
+        var id = Repro.Recording.RunId.New();
         await _tracking.CreateLinkedRunAsync(id, null, null, "train", "tester", owner, CancellationToken.None);
         return id;
     }

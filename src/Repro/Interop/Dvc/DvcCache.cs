@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Repro.Pipelines;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Interop.Dvc;
 

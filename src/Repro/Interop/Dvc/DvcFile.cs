@@ -1,4 +1,4 @@
-using Repro.Pipelines;
+using Repro.Recording.Pipelines;
 using YamlDotNet.RepresentationModel;
 
 namespace Repro.Interop.Dvc;
@@ -54,7 +54,7 @@ public static class DvcFile
 
     /// <summary>As <see cref="FindAll(string)"/>, not descending into the paths <paramref name="alsoSkip"/> names ('/'-separated, relative to the root).</summary>
     public static IReadOnlyList<string> FindAll(string root, IReadOnlySet<string>? alsoSkip) =>
-        Repro.Hashing.ArtifactHasher.Enumerate(root, relative => DvcHasher.IsIgnored(relative) || relative.EndsWith("/.repro", StringComparison.Ordinal) || relative == ".repro" || alsoSkip?.Contains(relative) == true, stat: false)
+        Repro.Blobs.Storage.ArtifactHasher.Enumerate(root, relative => DvcHasher.IsIgnored(relative) || relative.EndsWith("/.repro", StringComparison.Ordinal) || relative == ".repro" || alsoSkip?.Contains(relative) == true, stat: false)
             .Where(f => f.Relative.EndsWith(".dvc", StringComparison.Ordinal) && !f.Relative.EndsWith("/.dvc", StringComparison.Ordinal))
             .Select(f => f.Full)
             .Order(StringComparer.Ordinal)

@@ -1,4 +1,4 @@
-using Repro.Pipelines;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Interop.Dvc;
 

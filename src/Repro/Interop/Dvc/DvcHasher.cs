@@ -1,5 +1,6 @@
-using Repro.Hashing;
-using Repro.Pipelines;
+using Repro.Blobs.Hashing;
+using Repro.Blobs.Storage;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Interop.Dvc;
 

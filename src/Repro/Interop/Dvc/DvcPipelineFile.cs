@@ -1,4 +1,4 @@
-using Repro.Pipelines;
+using Repro.Recording.Pipelines;
 using YamlDotNet.RepresentationModel;
 
 namespace Repro.Interop.Dvc;

@@ -1,5 +1,5 @@
-using Repro.Pipelines;
-using Repro.Storage;
+using Repro.Blobs.Storage;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Interop.Dvc;
 

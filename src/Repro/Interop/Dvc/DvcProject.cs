@@ -1,5 +1,5 @@
-using Repro.Hashing;
-using Repro.Pipelines;
+using Repro.Blobs.Hashing;
+using Repro.Recording.Pipelines;
 
 namespace Repro.Interop.Dvc;
 
@@ -71,5 +71,5 @@ public static class DvcProject
     /// <summary>A hasher whose md5s are remembered in the workspace's state database.</summary>
     public static DvcHasher Hasher(string root, string? stateDatabase, TimeProvider time) => stateDatabase is null
         ? new DvcHasher(root, NullStatCache.Instance, NullStatCache.Instance, time)
-        : new DvcHasher(root, new Storage.SqliteStatCache(stateDatabase, DvcHasher.Md5), new Storage.SqliteStatCache(stateDatabase, DvcHasher.Md5Dos2Unix), time);
+        : new DvcHasher(root, new Repro.Blobs.Storage.SqliteStatCache(stateDatabase, DvcHasher.Md5), new Repro.Blobs.Storage.SqliteStatCache(stateDatabase, DvcHasher.Md5Dos2Unix), time);
 }

@@ -1,9 +1,0 @@
-namespace Repro.Checks;
-
-/// <summary>How far the recorded evidence meets one checklist item.</summary>
-public enum CheckStatus
-{
-    Yes,
-    Partial,
-    No,
-}

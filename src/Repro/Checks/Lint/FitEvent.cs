@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+
+namespace Repro.Checks.Lint;
+
+/// <summary>A preprocessing, selection or over-sampling step fitted on data not yet split.</summary>
+public sealed record FitEvent
+{
+    public required int Id { get; init; }
+
+    public required LeakKind Kind { get; init; }
+
+    /// <summary>What was fitted, as the message names it: "StandardScaler", "df.mean()".</summary>
+    public required string What { get; init; }
+
+    public required PyNode Node { get; init; }
+
+    public required ImmutableHashSet<int> Atoms { get; init; }
+
+    public required int Order { get; init; }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+
+namespace Repro.Checks.Lint;
+
+/// <summary>
+/// What the leakage analysis knows about a value: which data it derives from (atoms: one per data
+/// source or split output), which fitted preprocessing it carries (taints: fit events), which side
+/// of a split it is on, and, for an object such as an estimator, its identity and class.
+/// </summary>
+public sealed record FlowValue
+{
+    public static FlowValue Empty { get; } = new();
+
+    public ImmutableHashSet<int> Atoms { get; init; } = [];
+
+    public ImmutableHashSet<int> Taints { get; init; } = [];
+
+    public DataPart Parts { get; init; }
+
+    /// <summary>Models whose predictions this value holds ("*" in front: several models, built in a loop).</summary>
+    public ImmutableHashSet<string> PredictedBy { get; init; } = [];
+
+    public int? ObjectId { get; init; }
+
+    /// <summary>Qualified class of an object built by a constructor call, e.g. "sklearn.preprocessing.StandardScaler".</summary>
+    public string? Class { get; init; }
+
+    /// <summary>Stands for several objects (an element of a list of models, or built anew in a loop).</summary>
+    public bool Many { get; init; }
+
+    /// <summary>Elements of a tuple or list, for unpacking.</summary>
+    public IReadOnlyList<FlowValue>? Elements { get; init; }
+
+    /// <summary>Read from a file or a dataset loader: unpacking it gives separate data ((x_train, y_train), (x_test, y_test) = load_data()).</summary>
+    public bool IsSource { get; init; }
+
+    /// <summary>Iterating yields <see cref="Elements"/> as one tuple per step (a CV splitter's folds).</summary>
+    public bool Pairs { get; init; }
+
+    public static FlowValue Union(IEnumerable<FlowValue> values)
+    {
+        var atoms = ImmutableHashSet.CreateBuilder<int>();
+        var taints = ImmutableHashSet.CreateBuilder<int>();
+        var predicted = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var parts = DataPart.None;
+        var many = false;
+        foreach (var value in values)
+        {
+            atoms.UnionWith(value.Atoms);
+            taints.UnionWith(value.Taints);
+            predicted.UnionWith(value.PredictedBy);
+            parts |= value.Parts;
+            many |= value.Many || value.Elements is { Count: > 1 };
+        }
+
+        return new FlowValue { Atoms = atoms.ToImmutable(), Taints = taints.ToImmutable(), PredictedBy = predicted.ToImmutable(), Parts = parts, Many = many };
+    }
+
+    public static FlowValue Union(params FlowValue[] values) => Union((IEnumerable<FlowValue>)values);
+}

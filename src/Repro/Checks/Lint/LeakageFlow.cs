@@ -1,0 +1,630 @@
+using System.Collections.Immutable;
+
+namespace Repro.Checks.Lint;
+
+/// <summary>
+/// Walks statements in order (a notebook's cells one after another; each function body on its own)
+/// and follows data through variables: where it is split, which preprocessing saw it before the
+/// split, which models were fitted and scored on what. Branches and loop bodies are taken once, in
+/// order. What it cannot follow (a manual slice, a helper in another file) it leaves alone.
+/// </summary>
+public sealed class LeakageFlow
+{
+    private static readonly HashSet<string> Preprocessors = new(StringComparer.Ordinal)
+    {
+        "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "QuantileTransformer", "PowerTransformer",
+        "KBinsDiscretizer", "SimpleImputer", "KNNImputer", "IterativeImputer", "OneHotEncoder", "OrdinalEncoder", "TargetEncoder",
+        "PCA", "KernelPCA", "IncrementalPCA", "TruncatedSVD", "FactorAnalysis", "FastICA", "NMF", "CountVectorizer",
+        "TfidfVectorizer", "TfidfTransformer", "DictVectorizer", "SplineTransformer", "ColumnTransformer", "FeatureUnion",
+    };
+
+    private static readonly HashSet<string> Selectors = new(StringComparer.Ordinal)
+    {
+        "SelectKBest", "SelectPercentile", "SelectFpr", "SelectFdr", "SelectFwe", "GenericUnivariateSelect", "RFE", "RFECV",
+        "SelectFromModel", "VarianceThreshold", "SequentialFeatureSelector",
+    };
+
+    private static readonly HashSet<string> Oversamplers = new(StringComparer.Ordinal)
+    {
+        "SMOTE", "ADASYN", "BorderlineSMOTE", "SVMSMOTE", "KMeansSMOTE", "SMOTENC", "SMOTEN", "RandomOverSampler", "SMOTETomek", "SMOTEENN",
+    };
+
+    private static readonly HashSet<string> Splitters = new(StringComparer.Ordinal)
+    {
+        "KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit",
+        "RepeatedKFold", "RepeatedStratifiedKFold", "LeaveOneOut", "LeavePOut", "LeaveOneGroupOut", "LeavePGroupsOut", "TimeSeriesSplit",
+        "PredefinedSplit",
+    };
+
+    private static readonly HashSet<string> Searches = new(StringComparer.Ordinal)
+    {
+        "GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "BayesSearchCV",
+    };
+
+    private static readonly HashSet<string> CrossValidation = new(StringComparer.Ordinal)
+    {
+        "cross_val_score", "cross_validate", "cross_val_predict", "learning_curve", "validation_curve", "permutation_test_score",
+    };
+
+    private static readonly HashSet<string> Reductions = new(StringComparer.Ordinal) { "mean", "median", "std", "var", "mode", "quantile", "min", "max" };
+
+    private static readonly HashSet<string> NumpyReductions = new(StringComparer.Ordinal)
+    {
+        "numpy.mean", "numpy.median", "numpy.std", "numpy.var", "numpy.nanmean", "numpy.nanmedian", "numpy.nanstd", "numpy.nanvar",
+        "numpy.percentile", "numpy.quantile", "numpy.nanpercentile", "numpy.min", "numpy.max", "numpy.amin", "numpy.amax",
+    };
+
+    private static readonly HashSet<string> Predictions = new(StringComparer.Ordinal) { "predict", "predict_proba", "predict_log_proba", "decision_function" };
+
+    private readonly NameResolver _names;
+    private readonly Dictionary<int, int> _fitted = [];
+    private readonly List<FitEvent> _fits = [];
+    private readonly List<SplitEvent> _splits = [];
+    private readonly List<(int Fit, int Order)> _transforms = [];
+    private readonly List<ScoreEvent> _scores = [];
+    private readonly List<(ImmutableHashSet<int> Atoms, PyNode Node)> _modelFits = [];
+    private readonly List<PyNode> _searchesOnTest = [];
+    private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
+    private Dictionary<string, FlowValue> _env = new(StringComparer.Ordinal);
+    private Dictionary<string, FlowValue> _globals = new(StringComparer.Ordinal);
+    private int _nextAtom;
+    private int _order;
+    private int _loopDepth;
+
+    public LeakageFlow(NameResolver names) => _names = names;
+
+    public IReadOnlyList<FitEvent> Fits => _fits;
+
+    public IReadOnlyList<SplitEvent> Splits => _splits;
+
+    public IReadOnlyList<(int Fit, int Order)> Transforms => _transforms;
+
+    public IReadOnlyList<ScoreEvent> Scores => _scores;
+
+    public IReadOnlyList<(ImmutableHashSet<int> Atoms, PyNode Node)> ModelFits => _modelFits;
+
+    /// <summary>Searches (GridSearchCV…) whose fit was given test data.</summary>
+    public IReadOnlyList<PyNode> SearchesOnTest => _searchesOnTest;
+
+    /// <summary>Fits that watch the test split while training (eval_set=, validation_data=).</summary>
+    public IReadOnlyList<(PyNode Call, string Keyword)> MonitoredOnTest => _monitoredOnTest;
+
+    /// <summary>Whether cross-validation evaluates somewhere (held-out folds are scored).</summary>
+    public bool CrossValidates { get; private set; }
+
+    /// <summary>Runs one scope (the module, or a function body) with fresh variables.</summary>
+    /// <summary>Runs the module's statements; its variables are then what function bodies see as globals.</summary>
+    public void RunModule(IEnumerable<PyNode> statements)
+    {
+        _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        Block(statements);
+        _globals = _env;
+    }
+
+    /// <summary>Runs one function body with fresh locals; each parameter is data of its own.</summary>
+    public void RunFunction(IEnumerable<PyNode> statements, IEnumerable<string> parameters)
+    {
+        _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            _env[parameter] = Fresh();
+        }
+
+        Block(statements);
+    }
+
+    private void Block(IEnumerable<PyNode> statements)
+    {
+        foreach (var statement in statements)
+        {
+            Statement(statement);
+        }
+    }
+
+    private void Statement(PyNode statement)
+    {
+        _order++;
+        switch (statement.Type)
+        {
+            case "Assign":
+                var value = Eval(statement.Node("value"));
+                foreach (var target in statement.Nodes("targets"))
+                {
+                    Bind(target, value);
+                }
+
+                break;
+            case "AnnAssign":
+                if (statement.Node("value") is { } annotated)
+                {
+                    Bind(statement.Node("target")!, Eval(annotated));
+                }
+
+                break;
+            case "AugAssign":
+                Bind(statement.Node("target")!, FlowValue.Union(Eval(statement.Node("target")), Eval(statement.Node("value"))), merge: true);
+                break;
+            case "Expr":
+            case "Return":
+                Eval(statement.Node("value"));
+                break;
+            case "For":
+            case "AsyncFor":
+                var iterated = Eval(statement.Node("iter"));
+                var each = iterated.Pairs ? iterated
+                    : iterated.Elements is { } elements ? FlowValue.Union(elements) with { Many = elements.Count > 1 }
+                    : iterated with { ObjectId = null, Elements = null };
+                _loopDepth++;
+                Bind(statement.Node("target")!, each);
+                Block(statement.Nodes("body"));
+                _loopDepth--;
+                Block(statement.Nodes("orelse"));
+                break;
+            case "While":
+                Eval(statement.Node("test"));
+                _loopDepth++;
+                Block(statement.Nodes("body"));
+                _loopDepth--;
+                Block(statement.Nodes("orelse"));
+                break;
+            case "If":
+                Eval(statement.Node("test"));
+                Block(statement.Nodes("body"));
+                Block(statement.Nodes("orelse"));
+                break;
+            case "With":
+            case "AsyncWith":
+                foreach (var item in statement.Nodes("items"))
+                {
+                    var context = Eval(item.Node("context_expr"));
+                    if (item.Node("optional_vars") is { } name)
+                    {
+                        Bind(name, context);
+                    }
+                }
+
+                Block(statement.Nodes("body"));
+                break;
+            case "Try":
+            case "TryStar":
+                Block(statement.Nodes("body"));
+                foreach (var handler in statement.Nodes("handlers"))
+                {
+                    Block(handler.Nodes("body"));
+                }
+
+                Block(statement.Nodes("orelse"));
+                Block(statement.Nodes("finalbody"));
+                break;
+            default:
+                // def/class bodies are their own scopes; imports, pass, etc. carry no data.
+                break;
+        }
+    }
+
+    private void Bind(PyNode target, FlowValue value, bool merge = false)
+    {
+        switch (target.Type)
+        {
+            case "Name":
+                var id = target.Text("id")!;
+                if (value.Parts.HasFlag(DataPart.Test) && LooksLikeValidation(id))
+                {
+                    value = value with { Parts = (value.Parts & ~DataPart.Test) | DataPart.Validation };
+                }
+
+                _env[id] = value;
+                break;
+            case "Tuple":
+            case "List":
+                var targets = target.Nodes("elts");
+                if (value.Elements is { } elements && elements.Count == targets.Count && !targets.Any(t => t.Is("Starred")))
+                {
+                    for (var i = 0; i < targets.Count; i++)
+                    {
+                        Bind(targets[i], elements[i]);
+                    }
+                }
+                else if (value.IsSource)
+                {
+                    foreach (var element in targets)
+                    {
+                        Bind(element, Fresh() with { IsSource = true });
+                    }
+                }
+                else
+                {
+                    var whole = value.Elements is { } all ? FlowValue.Union(all) with { ObjectId = null } : value with { Elements = null, Pairs = false };
+                    foreach (var element in targets)
+                    {
+                        Bind(element, whole);
+                    }
+                }
+
+                break;
+            case "Starred":
+                Bind(target.Node("value")!, value);
+                break;
+            case "Subscript":
+            case "Attribute":
+                // df["col"] = …, self.x = …: the container now also holds the value.
+                var root = target;
+                while (root is not null && (root.Is("Subscript") || root.Is("Attribute")))
+                {
+                    root = root.Node("value");
+                }
+
+                if (root is not null && root.Is("Name"))
+                {
+                    var name = root.Text("id")!;
+                    var old = Eval(root);
+                    var slice = target.Is("Subscript") ? Eval(target.Node("slice")) : FlowValue.Empty;
+                    _env[name] = old with
+                    {
+                        Atoms = old.Atoms.Union(value.Atoms).Union(slice.Atoms),
+                        Taints = old.Taints.Union(value.Taints).Union(slice.Taints),
+                        Parts = old.Parts | value.Parts,
+                    };
+                }
+
+                break;
+            default:
+                if (merge)
+                {
+                    Eval(target);
+                }
+
+                break;
+        }
+    }
+
+    private static bool LooksLikeValidation(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return lower.Contains("val", StringComparison.Ordinal) || lower.Contains("dev", StringComparison.Ordinal);
+    }
+
+    private FlowValue Fresh() => new() { Atoms = [_nextAtom++] };
+
+    private FlowValue Eval(PyNode? node)
+    {
+        if (node is null)
+        {
+            return FlowValue.Empty;
+        }
+
+        switch (node.Type)
+        {
+            case "Name":
+                var id = node.Text("id")!;
+                // Unknown names (builtins, names from elsewhere) carry no data: nothing to follow.
+                return _env.TryGetValue(id, out var known) ? known : _globals.GetValueOrDefault(id, FlowValue.Empty);
+            case "Constant":
+                return FlowValue.Empty;
+            case "Attribute":
+                return Eval(node.Node("value")) with { Elements = null, Pairs = false };
+            case "Subscript":
+                var container = Eval(node.Node("value"));
+                var sliceNode = node.Node("slice");
+                if (sliceNode is not null && sliceNode.Is("Index"))
+                {
+                    sliceNode = sliceNode.Node("value");
+                }
+
+                if (container.Elements is { } items && Py.Number(sliceNode) is { } index && index >= 0 && index < items.Count && index == Math.Floor(index))
+                {
+                    return items[(int)index];
+                }
+
+                return FlowValue.Union(container with { Elements = null }, Eval(sliceNode));
+            case "Call":
+                return Call(node);
+            case "Tuple":
+            case "List":
+            case "Set":
+                var elements = node.Nodes("elts").Select(Eval).ToList();
+                return FlowValue.Union(elements) with { Elements = elements, Many = false };
+            case "Dict":
+                var values = node.Nodes("values").Select(Eval).ToList();
+                node.Nodes("keys").ToList().ForEach(k => Eval(k));
+                return FlowValue.Union(values) with { Elements = values, Many = false };
+            case "BinOp":
+                var left = Eval(node.Node("left"));
+                var right = Eval(node.Node("right"));
+                return FlowValue.Union(left, right);
+            case "NamedExpr":
+                var assigned = Eval(node.Node("value"));
+                Bind(node.Node("target")!, assigned);
+                return assigned;
+            default:
+                return FlowValue.Union(node.Children().Select(Eval).ToList());
+        }
+    }
+
+    private FlowValue Call(PyNode call)
+    {
+        var callee = _names.Callee(call);
+        var method = Py.Method(call);
+        var receiver = method is not null && !IsModule(Py.Receiver(call)) ? Eval(Py.Receiver(call)) : null;
+        var args = Py.Args(call).Select(Eval).ToList();
+        // Every `**mapping` unpacking has no name: they are one "**" entry, their flows joined.
+        var keywords = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        foreach (var keyword in call.Nodes("keywords"))
+        {
+            var key = keyword.Text("arg") ?? "**";
+            var value = Eval(keyword.Node("value"));
+            keywords[key] = keywords.TryGetValue(key, out var earlier) ? FlowValue.Union([earlier, value]) : value;
+        }
+
+        var all = FlowValue.Union(args.Concat(keywords.Values));
+        var name = callee is null ? null : Py.Last(callee);
+        var library = callee is not null && (callee.StartsWith("sklearn.", StringComparison.Ordinal) || callee.StartsWith("imblearn.", StringComparison.Ordinal));
+
+        if (library && name == "train_test_split")
+        {
+            return TrainTestSplit(call, args);
+        }
+
+        if (library && name is not null && CrossValidation.Contains(name))
+        {
+            var inputs = args.Skip(1).Concat(keywords.Where(k => k.Key is "X" or "y").Select(k => k.Value)).ToList();
+            Split(call, name, FlowValue.Union(inputs));
+            CrossValidates = true;
+            return all with { Parts = DataPart.None, Elements = null };
+        }
+
+        if (callee is not null && NumpyReductions.Contains(callee) && args.Count > 0 && !RowWise(call))
+        {
+            return Reduction(call, $"{Py.Render(call.Node("func"))}({Py.Render(Py.FirstArg(call))})", args[0], all);
+        }
+
+        if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
+            && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
+        {
+            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy });
+            return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
+        }
+
+        // Reading a file makes new data, whatever the arguments (paths, often from one config object).
+        if (receiver is null && callee is not null && name is not null && IsDataSource(callee, name))
+        {
+            return Fresh() with { IsSource = true };
+        }
+
+        // enumerate(kf.split(X)) still yields the folds, behind an index.
+        if (callee == "builtins.enumerate" && args.Count == 1 && args[0].Pairs)
+        {
+            return new FlowValue { Elements = [FlowValue.Empty, args[0]], Pairs = true };
+        }
+
+        if (receiver is not null && method is not null)
+        {
+            return Method(call, method, receiver, args, keywords, all);
+        }
+
+        // make_pipeline(...) and friends build the same objects as their classes.
+        if (callee is "sklearn.pipeline.make_pipeline" or "sklearn.compose.make_column_transformer" or "sklearn.pipeline.make_union" or "imblearn.pipeline.make_pipeline")
+        {
+            var built = callee switch
+            {
+                "sklearn.compose.make_column_transformer" => "sklearn.compose.ColumnTransformer",
+                "sklearn.pipeline.make_union" => "sklearn.pipeline.FeatureUnion",
+                _ => "sklearn.pipeline.Pipeline",
+            };
+            return Fresh() with { ObjectId = _nextAtom++, Class = built, Many = _loopDepth > 0 };
+        }
+
+        // A constructor (a resolved name that starts with a capital) makes a new object.
+        if (callee is not null && name is { Length: > 0 } && char.IsUpper(name[0]))
+        {
+            var data = all.Atoms.IsEmpty ? Fresh() : all;
+            return data with { ObjectId = _nextAtom++, Class = callee, Many = _loopDepth > 0, Elements = null, Pairs = false };
+        }
+
+        var result = FlowValue.Union(all, receiver ?? FlowValue.Empty);
+        return result.Atoms.IsEmpty ? Fresh() with { Taints = result.Taints, Parts = result.Parts } : result with { Elements = null };
+    }
+
+    private FlowValue Method(PyNode call, string method, FlowValue receiver, List<FlowValue> args, Dictionary<string, FlowValue> keywords, FlowValue all)
+    {
+        var kind = receiver.Class is { } cls ? Category(cls) : null;
+
+        // A Pipeline is a model when fitted, a preprocessing step when it transforms.
+        if (receiver.Class is { } pipeline && Py.Last(pipeline) == "Pipeline" && method is "fit_transform" or "transform")
+        {
+            kind = LeakKind.Preprocessing;
+        }
+        var first = (args.Count > 0 ? args[0] : null) ?? keywords.GetValueOrDefault("X") ?? FlowValue.Empty;
+
+        if (kind is { } leak)
+        {
+            if (method is "fit" or "fit_transform" or "fit_resample" or "fit_sample" && receiver.ObjectId is { } objectId)
+            {
+                var taints = ImmutableHashSet<int>.Empty;
+                if (first.Parts == DataPart.None && !first.Atoms.IsEmpty)
+                {
+                    var fit = new FitEvent { Id = _fits.Count, Kind = leak, What = Py.Last(receiver.Class!), Node = call, Atoms = first.Atoms, Order = _order };
+                    _fits.Add(fit);
+                    _fitted[objectId] = fit.Id;
+                    taints = [fit.Id];
+                }
+                else
+                {
+                    _fitted.Remove(objectId);
+                }
+
+                var output = all with { Taints = all.Taints.Union(taints), Elements = null, ObjectId = null, Class = null };
+                return method switch
+                {
+                    "fit" => receiver,
+                    "fit_transform" => output,
+                    _ => output with { Elements = [output, output] },
+                };
+            }
+
+            if (method is "transform" or "inverse_transform" or "resample" && receiver.ObjectId is { } used)
+            {
+                if (_fitted.TryGetValue(used, out var fitId))
+                {
+                    _transforms.Add((fitId, _order));
+                    return all with { Taints = all.Taints.Add(fitId), Elements = null };
+                }
+
+                return all with { Elements = null };
+            }
+        }
+
+        if (receiver.Class is { } splitter && Splitters.Contains(Py.Last(splitter)) && method == "split")
+        {
+            Split(call, $"{Py.Last(splitter)}.split", all);
+            CrossValidates = true;
+            return new FlowValue
+            {
+                Elements = [Fresh() with { Parts = DataPart.Train }, Fresh() with { Parts = DataPart.Validation }],
+                Pairs = true,
+            };
+        }
+
+        if (receiver.Class is { } search && Searches.Contains(Py.Last(search)) && method == "fit")
+        {
+            Split(call, $"{Py.Last(search)}.fit", all);
+            CrossValidates = true;
+            if (all.Parts.HasFlag(DataPart.Test))
+            {
+                _searchesOnTest.Add(call);
+            }
+
+            return receiver;
+        }
+
+        if (method is "fit" or "fit_predict" && receiver.ObjectId is not null)
+        {
+            // eval_set=[(X_test, y_test)] / validation_data=(X_test, y_test): early stopping and
+            // checkpoint choice on the test split.
+            foreach (var key in new[] { "eval_set", "validation_data", "valid_sets" })
+            {
+                if (keywords.TryGetValue(key, out var monitored) && monitored.Parts.HasFlag(DataPart.Test))
+                {
+                    _monitoredOnTest.Add((call, key));
+                }
+            }
+
+            _modelFits.Add((Positional(args, keywords).Atoms, call));
+            return method == "fit" ? receiver : all with { Elements = null };
+        }
+
+        if (method is "score" or "evaluate" || Predictions.Contains(method))
+        {
+            var model = receiver.ObjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                ?? (Py.Receiver(call) is { } r && r.Is("Name") ? r.Text("id") : null);
+            _scores.Add(new ScoreEvent
+            {
+                Node = call,
+                IsScore = method is "score" or "evaluate",
+                Model = model,
+                ManyModels = receiver.Many,
+                Parts = all.Parts,
+                Atoms = all.Atoms,
+            });
+            var predictor = model is null ? null : (receiver.Many ? "*" : string.Empty) + model;
+            return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };
+        }
+
+        if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))
+        {
+            var what = $"{Py.Render(Py.Receiver(call))}.{method}()";
+            return Reduction(call, what, receiver, all);
+        }
+
+        var result = FlowValue.Union(receiver with { Elements = null }, all);
+        if (keywords.TryGetValue("inplace", out _) && Py.IsTrue(Py.Keyword(call, "inplace")) && Py.Receiver(call) is { } target)
+        {
+            Bind(target, result, merge: true);
+        }
+
+        return result with { ObjectId = receiver.ObjectId, Class = receiver.Class };
+    }
+
+    /// <summary>A statistic over rows (df.mean(), np.std(X, axis=0)) of data not yet split: it leaks if its use is split later.</summary>
+    private FlowValue Reduction(PyNode call, string what, FlowValue data, FlowValue all)
+    {
+        var result = FlowValue.Union(data with { Elements = null }, all);
+        if (data.Parts != DataPart.None || data.Atoms.IsEmpty)
+        {
+            return result with { ObjectId = null, Class = null };
+        }
+
+        var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Preprocessing, What = what, Node = call, Atoms = data.Atoms, Order = _order };
+        _fits.Add(fit);
+        return result with { Taints = result.Taints.Add(fit.Id), ObjectId = null, Class = null };
+    }
+
+    // pd.read_csv(...), np.random.rand(...): a function of an imported module, not a method of data.
+    private bool IsModule(PyNode? node)
+    {
+        var root = node;
+        while (root is not null && root.Is("Attribute"))
+        {
+            root = root.Node("value");
+        }
+
+        return root is not null && root.Is("Name") && !_env.ContainsKey(root.Text("id")!) && _names.Qualify(root) is { } q && !q.Contains('(', StringComparison.Ordinal);
+    }
+
+    // What a fit learns from: its positional arguments and X/y, not eval_set or callbacks.
+    private static FlowValue Positional(List<FlowValue> args, Dictionary<string, FlowValue> keywords) =>
+        FlowValue.Union(args.Concat(keywords.Where(k => k.Key is "X" or "y" or "x").Select(k => k.Value)));
+
+    private static bool IsDataSource(string callee, string name) =>
+        name.StartsWith("read_", StringComparison.Ordinal) || name.StartsWith("load", StringComparison.Ordinal)
+        || name.StartsWith("fetch_", StringComparison.Ordinal) || callee.StartsWith("sklearn.datasets.make_", StringComparison.Ordinal)
+        || name is "open" or "genfromtxt" or "fromfile" or "read_table";
+
+    private static bool IsModel(string? qualified) => qualified is not null
+        && (qualified.StartsWith("sklearn.", StringComparison.Ordinal) || qualified.StartsWith("imblearn.", StringComparison.Ordinal)
+            || qualified.StartsWith("xgboost.", StringComparison.Ordinal) || qualified.StartsWith("lightgbm.", StringComparison.Ordinal)
+            || qualified.StartsWith("catboost.", StringComparison.Ordinal) || qualified.StartsWith("torch.", StringComparison.Ordinal)
+            || qualified.StartsWith("keras.", StringComparison.Ordinal) || qualified.StartsWith("tensorflow.", StringComparison.Ordinal));
+
+    private static bool RowWise(PyNode call) =>
+        Py.Keyword(call, "axis") is { } axis && (Py.Number(axis) is 1 || Py.String(axis) == "columns");
+
+    private FlowValue TrainTestSplit(PyNode call, List<FlowValue> arrays)
+    {
+        var inputs = FlowValue.Union(arrays);
+        Split(call, "train_test_split", inputs);
+
+        // Splitting a training part again makes a validation part, not a test set.
+        var heldOut = inputs.Parts.HasFlag(DataPart.Train) ? DataPart.Validation : DataPart.Test;
+        var parts = new List<FlowValue>();
+        foreach (var array in arrays)
+        {
+            parts.Add(Fresh() with { Parts = DataPart.Train, Taints = array.Taints });
+            parts.Add(Fresh() with { Parts = heldOut, Taints = array.Taints });
+        }
+
+        return new FlowValue { Elements = parts, Atoms = parts.SelectMany(p => p.Atoms).ToImmutableHashSet() };
+    }
+
+    private void Split(PyNode call, string what, FlowValue inputs) =>
+        _splits.Add(new SplitEvent { Node = call, What = what, Order = _order, Atoms = inputs.Atoms, Taints = inputs.Taints });
+
+    private static LeakKind? Category(string qualified)
+    {
+        var name = Py.Last(qualified);
+        if (qualified.StartsWith("category_encoders.", StringComparison.Ordinal))
+        {
+            return LeakKind.Preprocessing;
+        }
+
+        if (!qualified.StartsWith("sklearn.", StringComparison.Ordinal) && !qualified.StartsWith("imblearn.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return Preprocessors.Contains(name) ? LeakKind.Preprocessing
+            : Selectors.Contains(name) ? LeakKind.FeatureSelection
+            : Oversamplers.Contains(name) ? LeakKind.Oversampling
+            : null;
+    }
+}

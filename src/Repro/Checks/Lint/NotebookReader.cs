@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using Repro.Model.Serialization;
+
+namespace Repro.Checks.Lint;
+
+/// <summary>
+/// The code cells of a Jupyter notebook (.ipynb, nbformat 4), in order. IPython syntax that is not
+/// Python (<c>%magic</c>, <c>!shell</c>, <c>%%cell magics</c>) becomes <c>pass</c> so line numbers stay.
+/// </summary>
+public static class NotebookReader
+{
+    // Cell magics whose body is still Python (the rest, %%bash, %%html…, are blanked whole).
+    private static readonly HashSet<string> PythonCellMagics = new(StringComparer.Ordinal) { "time", "timeit", "capture", "prun" };
+
+    public static IReadOnlyList<SourceUnit> Read(string displayPath, string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = BoundedJson.Parse(json, displayPath, maxBytes: NotebookLimits.MaxBytes);
+        }
+        catch (JsonException ex)
+        {
+            throw ReproException.Usage($"{displayPath}: not a notebook (invalid JSON: {ex.Message})");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
+            {
+                throw ReproException.Usage($"{displayPath}: not a notebook (no \"cells\" list)");
+            }
+
+            var maxCells = NotebookLimits.MaxCells;
+            if (cells.GetArrayLength() > maxCells.Value)
+            {
+                throw new InputLimitException(displayPath, string.Create(CultureInfo.InvariantCulture, $"{cells.GetArrayLength()} cells"), maxCells);
+            }
+
+            var units = new List<SourceUnit>();
+            var number = 0;
+            foreach (var cell in cells.EnumerateArray())
+            {
+                if (cell.ValueKind != JsonValueKind.Object || !cell.TryGetProperty("cell_type", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != "code")
+                {
+                    continue;
+                }
+
+                number++;
+                var text = cell.TryGetProperty("source", out var source) ? Source(source) : string.Empty;
+                var lines = text.Split('\n');
+                var cellMagic = lines[0].TrimStart().StartsWith("%%", StringComparison.Ordinal);
+                var pythonBody = cellMagic && PythonCellMagics.Contains(lines[0].TrimStart()[2..].Split(' ')[0].Trim());
+                var python = lines.Select((line, i) => (cellMagic && (i == 0 || !pythonBody)) || IsMagic(line) ? Blank(line) : line);
+                units.Add(new SourceUnit { Path = displayPath, Cell = number, Text = string.Join('\n', python) });
+            }
+
+            return units;
+        }
+    }
+
+    private static string Source(JsonElement source) => source.ValueKind switch
+    {
+        JsonValueKind.String => source.GetString() ?? string.Empty,
+        JsonValueKind.Array => string.Concat(source.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString() : null)),
+        _ => string.Empty,
+    };
+
+    private static bool IsMagic(string line)
+    {
+        var trimmed = line.TrimStart();
+        return trimmed.StartsWith('%') || trimmed.StartsWith('!');
+    }
+
+    private static string Blank(string line)
+    {
+        var indent = line.Length - line.TrimStart().Length;
+        return line.TrimStart().Length == 0 ? line : line[..indent] + "pass";
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace Repro.Checks.Lint;
+
+/// <summary>A model scored or asked to predict (<c>score</c>, <c>predict</c>…) or a metric computed.</summary>
+public sealed record ScoreEvent
+{
+    public required PyNode Node { get; init; }
+
+    /// <summary>True for a score or metric, false for a bare prediction.</summary>
+    public required bool IsScore { get; init; }
+
+    /// <summary>Who was scored: an object id, a variable name, or null for a metric function.</summary>
+    public string? Model { get; init; }
+
+    public bool ManyModels { get; init; }
+
+    /// <summary>For a metric: the models whose predictions it scores (see <see cref="FlowValue.PredictedBy"/>).</summary>
+    public ImmutableHashSet<string> Predictions { get; init; } = [];
+
+    public required DataPart Parts { get; init; }
+
+    public required ImmutableHashSet<int> Atoms { get; init; }
+}

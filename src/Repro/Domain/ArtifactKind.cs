@@ -1,8 +1,0 @@
-namespace Repro.Domain;
-
-public enum ArtifactKind
-{
-    File,
-    Dir,
-    Missing,
-}

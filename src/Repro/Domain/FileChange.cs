@@ -1,4 +1,0 @@
-namespace Repro.Domain;
-
-/// <summary>A path and what happened to it (git status letters, or a reason).</summary>
-public sealed record FileChange(string Path, string Status);

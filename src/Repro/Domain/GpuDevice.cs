@@ -1,3 +1,0 @@
-namespace Repro.Domain;
-
-public sealed record GpuDevice(string Name, string? MemoryTotal);

@@ -1,3 +1,0 @@
-namespace Repro.Domain;
-
-public sealed record MetricStep(long Step, double Value);

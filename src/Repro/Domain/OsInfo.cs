@@ -1,3 +1,0 @@
-namespace Repro.Domain;
-
-public sealed record OsInfo(string Name, string? Version, string? Id);

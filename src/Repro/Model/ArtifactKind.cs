@@ -1,0 +1,8 @@
+namespace Repro.Model;
+
+public enum ArtifactKind
+{
+    File,
+    Dir,
+    Missing,
+}

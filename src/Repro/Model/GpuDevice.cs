@@ -1,0 +1,3 @@
+namespace Repro.Model;
+
+public sealed record GpuDevice(string Name, string? MemoryTotal);

@@ -1,0 +1,3 @@
+namespace Repro.Model;
+
+public sealed record MetricStep(long Step, double Value);

@@ -1,0 +1,3 @@
+namespace Repro.Model;
+
+public sealed record OsInfo(string Name, string? Version, string? Id);

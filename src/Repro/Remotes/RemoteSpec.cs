@@ -1,4 +1,0 @@
-namespace Repro.Remotes;
-
-/// <summary>A named remote as stored in <c>.repro/config.yaml</c>: a name and a URL, nothing secret.</summary>
-public sealed record RemoteSpec(string Name, string Url);

@@ -1,4 +1,0 @@
-namespace Repro.Runs;
-
-/// <summary>A path of a run plan: as the user (or the record) gave it, and resolved against the working folder.</summary>
-public sealed record PlannedPath(string Given, string Full);

@@ -1,6 +1,0 @@
-using Repro.Domain;
-
-namespace Repro.Storage;
-
-/// <summary>A manifest as stored: its canonical JSON and the SHA-256 digest of those bytes.</summary>
-public sealed record StoredRun(RunManifest Manifest, string Json, string Digest);

@@ -1,6 +1,0 @@
-using Repro.Comparison;
-
-namespace Repro.Verification;
-
-/// <summary>Whether the re-runs ran and exited as the original did.</summary>
-public sealed record ExecutionJudgement(int OriginalExitCode, IReadOnlyList<int> ReproducedExitCodes, Verdict Verdict, string Detail);
