@@ -11,6 +11,7 @@ namespace Repro.Bench;
 public static class LintBench
 {
     private const double TargetSeconds = 2.0;
+    private const double NotebookTargetSeconds = 1.0;
     private const int Lines = 5_000;
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, string temp, TextWriter log, CancellationToken cancellationToken)
@@ -40,6 +41,21 @@ public static class LintBench
 
         var repro = Measure.Median(lints);
         var peer = Measure.Median(parses);
+
+        // The same code as a notebook, one cell per block: every cell parsed, then followed as one
+        // program, the helpers it calls followed into their bodies at each call.
+        var notebook = Path.Combine(work, "explore.ipynb");
+        await File.WriteAllTextAsync(notebook, Notebook(text), cancellationToken);
+        string[] lintNotebook = [.. options.ReproPrefix, "lint", "explore.ipynb", "--python", options.Python];
+        await Measure.RunAsync(options.Repro, lintNotebook, work, cancellationToken);
+        var notebookLints = new List<double>();
+        log.WriteLine($"[lint] {options.ProcessRuns} x `repro lint` of the same {lineCount} lines as a notebook");
+        for (var i = 0; i < options.ProcessRuns; i++)
+        {
+            notebookLints.Add((await Measure.RunAsync(options.Repro, lintNotebook, work, cancellationToken)).Seconds);
+        }
+
+        var notebookRepro = Measure.Median(notebookLints);
         return
         [
             new ResultRow(
@@ -49,7 +65,43 @@ public static class LintBench
                 peer / repro,
                 string.Create(CultureInfo.InvariantCulture, $"< {TargetSeconds:0} s"),
                 repro < TargetSeconds),
+            new ResultRow(
+                string.Create(CultureInfo.InvariantCulture, $"`repro lint` of a notebook of {Measure.Count(lineCount)} code lines (median of {options.ProcessRuns}, interpreter start included)"),
+                Measure.Seconds(notebookRepro),
+                $"python3 ast.parse of the same code (start included): {Measure.Seconds(peer)}",
+                peer / notebookRepro,
+                string.Create(CultureInfo.InvariantCulture, $"< {NotebookTargetSeconds:0} s"),
+                notebookRepro < NotebookTargetSeconds),
         ];
+    }
+
+    // A cell's source as notebooks store it: lines, each but the last ending in "\n".
+    private static List<string> SourceLines(string block)
+    {
+        var lines = block.Split('\n');
+        return lines.Select((line, i) => i < lines.Length - 1 ? line + "\n" : line).ToList();
+    }
+
+    /// <summary>The script as an nbformat 4 notebook: one code cell per block (blocks end at two blank lines), a magic in the first.</summary>
+    public static string Notebook(string script)
+    {
+        var cells = script.Split("\n\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select((block, i) => i == 0 ? "%matplotlib inline\n" + block : block)
+            .Select(block => new Dictionary<string, object>
+            {
+                ["cell_type"] = "code",
+                ["metadata"] = new Dictionary<string, object>(),
+                ["execution_count"] = 1,
+                ["outputs"] = Array.Empty<object>(),
+                ["source"] = SourceLines(block),
+            });
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+            ["metadata"] = new Dictionary<string, object>(),
+            ["cells"] = cells.ToList(),
+        });
     }
 
     /// <summary>A clean script (no findings) of about <paramref name="lines"/> lines: every rule still runs over all of it.</summary>

@@ -5,7 +5,7 @@ using Repro.Platform.Diagnostics;
 namespace Repro.Cli;
 
 /// <summary>
-/// The workspace around the current folder and its cache, for the data commands that never read
+/// The workspace around the command's working folder and its cache, for the data commands that never read
 /// or write runs (add, status, checkout, push and pull of tracked data): they skip opening the run
 /// store, which costs a tenth of a second or more, and also work while the store cannot be reached.
 /// </summary>
@@ -21,9 +21,9 @@ public sealed class DataSession
 
     public ContentCache Cache { get; }
 
-    public static DataSession Open()
+    public static DataSession Open(CliContext context)
     {
-        var session = new DataSession(Workspace.Require(Environment.CurrentDirectory));
+        var session = new DataSession(context.RequireWorkspace());
         PhaseTimings.Mark("workspace found");
         return session;
     }

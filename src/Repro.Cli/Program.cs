@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Repro.Cli;
 using Repro.Platform.Diagnostics;
 
@@ -9,4 +10,21 @@ if (Environment.GetEnvironmentVariable("REPRO_TIMINGS") is "1")
 }
 
 StartupProfile.Start(args);
-return await ReproApp.RunAsync(args, Console.Out, Console.Error);
+
+// The one place that reads the process: every command sees it through the context.
+using var interrupts = new Interrupts();
+
+// An interrupt while a command holds them keeps repro alive (the child gets the signal, stops,
+// and its run is still recorded); otherwise the process ends as usual.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => signal.Cancel = interrupts.Interrupt());
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => signal.Cancel = interrupts.Interrupt());
+var host = new CliContext(Console.Out, Console.Error, ProcessEnvironment.Variables(), Environment.CurrentDirectory)
+{
+    In = Console.In,
+    OutStream = Console.OpenStandardOutput(),
+    ErrorStream = Console.OpenStandardError(),
+    OutIsTerminal = !Console.IsOutputRedirected,
+    ErrorIsTerminal = !Console.IsErrorRedirected,
+    Interrupts = interrupts,
+};
+return await ReproApp.RunAsync(args, host);

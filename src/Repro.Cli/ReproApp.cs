@@ -1,21 +1,17 @@
 using System.CommandLine;
 using Repro.Cli.Commands;
 using Repro.Cli.Rendering;
-using Repro.Model.Serialization;
 using Repro.Platform.Diagnostics;
 
 namespace Repro.Cli;
 
 /// <summary>
-/// Wires the commands and owns the one top-level catch: a <see cref="ReproException"/> is one red
-/// line and its exit code; anything else is an internal error (stack trace with --verbose).
+/// Wires the commands and owns the one top-level catch, which hands every error to
+/// <see cref="ErrorReport"/>: a <see cref="ReproException"/> is one red line and the exit code of
+/// its kind; anything else is an internal error (stack trace with --verbose).
 /// </summary>
 public static class ReproApp
 {
-    /// <summary>ENOSPC as .NET reports it on Unix, and ERROR_DISK_FULL's HRESULT on Windows.</summary>
-    private const int NoSpaceLeft = 28;
-    private const int DiskFull = unchecked((int)0x80070070);
-
     /// <summary>Every command, by the name it answers to, in the order help lists them.</summary>
     public static IReadOnlyList<(string Name, Func<CliContext, Command> Create)> Commands { get; } =
     [
@@ -42,17 +38,19 @@ public static class ReproApp
         ("key", KeyCommand.Create),
         ("ui", UiCommand.Create),
         ("model", ModelCommand.Create),
-        (Repro.Judging.Studies.Slurm.SlurmStudyRunner.TaskCommand, SlurmTaskCommand.Create),
+        (Repro.Execution.SlurmJobScript.TaskCommand, SlurmTaskCommand.Create),
     ];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs one command line in <paramref name="host"/> (the process, or a test's in-process host) and returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext host, CancellationToken cancellationToken = default)
     {
         // Everything after the first "--" is the user's command, never parsed as repro options.
         var split = Array.IndexOf(args, "--");
         var own = split < 0 ? args : args[..split];
         var trailing = split < 0 ? [] : args[(split + 1)..];
 
-        var context = new CliContext(stdout, stderr, trailing);
+        var context = host with { Trailing = trailing };
+        var stdout = context.Out;
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces for internal errors.", Recursive = true };
         var root = new RootCommand("repro: record machine-learning runs (code, data, environment) and prove they reproduce. Reference: docs/index.md");
 
@@ -75,7 +73,7 @@ public static class ReproApp
         {
             foreach (var error in parse.Errors)
             {
-                Terminal.Error(stderr, error.Message);
+                Terminal.Error(context, error.Message);
             }
 
             return (int)ExitCode.Usage;
@@ -83,49 +81,17 @@ public static class ReproApp
 
         if (trailing.Length > 0 && !CliContext.AcceptsTrailing(parse.CommandResult.Command.Name))
         {
-            Terminal.Error(stderr, $"'{parse.CommandResult.Command.Name}' takes no command after '--'");
+            Terminal.Error(context, $"'{parse.CommandResult.Command.Name}' takes no command after '--'");
             return (int)ExitCode.Usage;
         }
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
-        }
-        catch (ReproException ex)
-        {
-            Terminal.Error(stderr, ex.Message);
-            return (int)ex.Code;
-        }
-        catch (BadInputException ex)
-        {
-            // A file that is not text, or over one of the input limits (named with how to raise it).
-            Terminal.Error(stderr, ex.Message);
-            return (int)ExitCode.Usage;
-        }
-        catch (IOException ex) when (ex.HResult == NoSpaceLeft || ex.HResult == DiskFull)
-        {
-            // Blobs and pointer files are written through temp files: nothing half-written is left.
-            Terminal.Error(stderr, $"no space left on the device ({ex.Message}); nothing was left half-written — free some space and run the command again");
-            return (int)ExitCode.CannotExecute;
-        }
-        catch (OperationCanceledException)
-        {
-            Terminal.Error(stderr, "cancelled");
-            return (int)ExitCode.Cancelled;
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = stdout, Error = context.Error }, cancellationToken);
         }
         catch (Exception ex)
         {
-            Terminal.Error(stderr, $"unexpected error: {ex.Message}");
-            if (parse.GetValue(verbose))
-            {
-                stderr.WriteLine(ex.ToString());
-            }
-            else
-            {
-                stderr.WriteLine("(run again with --verbose for details; this is a bug in repro, please report it)");
-            }
-
-            return (int)ExitCode.Internal;
+            return ErrorReport.Write(context, ex, parse.GetValue(verbose));
         }
     }
 }

@@ -6,7 +6,7 @@ using Repro.Platform.Diagnostics;
 namespace Repro.Cli;
 
 /// <summary>
-/// The workspace around the current folder, its run store and its cache, opened once per command.
+/// The workspace around the command's working folder, its run store and its cache, opened once per command.
 /// The store is wherever <see cref="StoreLocation"/> says (SQLite file or PostgreSQL server); its
 /// database is opened once and shared by the runs and by the modules with tables of their own.
 /// </summary>
@@ -34,36 +34,34 @@ public sealed class WorkspaceSession : IAsyncDisposable
     /// <summary>The store's database, for modules that keep their own tables beside the runs (tracking, models).</summary>
     public async Task<SqlDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) => (await _opened.WaitAsync(cancellationToken)).Database;
 
-    /// <summary>Waits until the store is open, or throws why it cannot be: for a command about to do what it cannot take back.</summary>
-    public async Task WhenStoreOpenAsync(CancellationToken cancellationToken) => await _opened.WaitAsync(cancellationToken);
-
-    public static async Task<WorkspaceSession> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>The workspace around the context's working folder, its store where the context's environment and the config say.</summary>
+    public static async Task<WorkspaceSession> OpenAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var workspace = Workspace.Require(Environment.CurrentDirectory);
-        var location = await StoreLocation.ResolveAsync(workspace, Environment.GetEnvironmentVariable, cancellationToken);
-        return await OpenAsync(workspace, location, cancellationToken);
+        var workspace = context.RequireWorkspace();
+        var location = await StoreLocation.ResolveAsync(workspace, context.Variable, cancellationToken);
+        return await OpenAsync(workspace, location, context.Variable, cancellationToken);
     }
 
-    public static async Task<WorkspaceSession> OpenAsync(Workspace workspace, StoreLocation location, CancellationToken cancellationToken)
+    /// <summary>A given workspace and store; <paramref name="variable"/> supplies PGPASSWORD and the like.</summary>
+    public static async Task<WorkspaceSession> OpenAsync(Workspace workspace, StoreLocation location, Func<string, string?> variable, CancellationToken cancellationToken)
     {
-        var opened = await OpenStoreAsync(location, cancellationToken);
+        var opened = await OpenStoreAsync(location, variable, cancellationToken);
         return new WorkspaceSession(workspace, Task.FromResult(opened), opened.Store);
     }
 
     /// <summary>
     /// The workspace at once, its store opened on another thread (loading SQLite and checking the
     /// schema take tens of milliseconds of start-up): the command does its own preparation
-    /// meanwhile, every store call waits for the open, and <see cref="WhenStoreOpenAsync"/> tells
-    /// it, before it does anything it cannot undo, that the store did open.
+    /// meanwhile, and every store call waits for the open.
     /// </summary>
-    public static WorkspaceSession OpenInBackground(CancellationToken cancellationToken)
+    public static WorkspaceSession OpenInBackground(CliContext context, CancellationToken cancellationToken)
     {
-        var workspace = Workspace.Require(Environment.CurrentDirectory);
+        var workspace = context.RequireWorkspace();
         var opened = Task.Run(
             async () =>
             {
-                var location = await StoreLocation.ResolveAsync(workspace, Environment.GetEnvironmentVariable, cancellationToken);
-                return await OpenStoreAsync(location, cancellationToken);
+                var location = await StoreLocation.ResolveAsync(workspace, context.Variable, cancellationToken);
+                return await OpenStoreAsync(location, context.Variable, cancellationToken);
             },
             cancellationToken);
         return new WorkspaceSession(workspace, opened, new OpeningRunStore(StoreOf(opened)));
@@ -93,9 +91,9 @@ public sealed class WorkspaceSession : IAsyncDisposable
         await opened.Database.DisposeAsync();
     }
 
-    private static async Task<Opened> OpenStoreAsync(StoreLocation location, CancellationToken cancellationToken)
+    private static async Task<Opened> OpenStoreAsync(StoreLocation location, Func<string, string?> variable, CancellationToken cancellationToken)
     {
-        var database = await location.OpenDatabaseAsync(Environment.GetEnvironmentVariable, cancellationToken);
+        var database = await location.OpenDatabaseAsync(variable, cancellationToken);
         try
         {
             var store = await SqlRunStore.OpenAsync(database, ownsDatabase: false, cancellationToken);

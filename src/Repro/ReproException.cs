@@ -1,35 +1,74 @@
 namespace Repro;
 
 /// <summary>
-/// A problem the user can fix (missing file, bad config, unknown run). The CLI prints the
-/// message as one line and exits with <see cref="Code"/>; anything else is a bug.
+/// A problem the user can fix (missing file, bad config, unknown run). Its <see cref="Kind"/> says
+/// what went wrong; the CLI prints the message as one line and maps the kind to an exit code in
+/// one place. Anything else is a bug.
 /// </summary>
 public sealed class ReproException : Exception
 {
-    public ReproException(ExitCode code, string message)
-        : base(message) => Code = code;
+    public ReproException(ErrorKind kind, string message)
+        : base(message) => Kind = kind;
 
+    public ReproException(ErrorKind kind, string message, Exception inner)
+        : base(message, inner) => Kind = kind;
+
+    /// <summary>With the exit code the problem used to be thrown with; the kind is the one that code stands for.</summary>
+    public ReproException(ExitCode code, string message)
+        : this(KindOf(code), message)
+    {
+    }
+
+    /// <inheritdoc cref="ReproException(ExitCode, string)"/>
     public ReproException(ExitCode code, string message, Exception inner)
-        : base(message, inner) => Code = code;
+        : this(KindOf(code), message, inner)
+    {
+    }
 
     public ReproException()
-        : this(ExitCode.Usage, "invalid input")
+        : this(ErrorKind.InvalidInput, "invalid input")
     {
     }
 
     public ReproException(string message)
-        : this(ExitCode.Usage, message)
+        : this(ErrorKind.InvalidInput, message)
     {
     }
 
     public ReproException(string message, Exception innerException)
-        : this(ExitCode.Usage, message, innerException)
+        : this(ErrorKind.InvalidInput, message, innerException)
     {
     }
 
-    public ExitCode Code { get; }
+    public ErrorKind Kind { get; }
 
-    public static ReproException Usage(string message) => new(ExitCode.Usage, message);
+    /// <summary>
+    /// The exit code of <see cref="Kind"/>, for the library's own tests, which still assert it; the
+    /// CLI maps the kind itself (Repro.Cli.ErrorReport), and a CLI test keeps the two in step.
+    /// </summary>
+    public ExitCode Code => Kind switch
+    {
+        ErrorKind.InvalidInput or ErrorKind.NotFound or ErrorKind.Conflict => ExitCode.Usage,
+        ErrorKind.Cancelled => ExitCode.Cancelled,
+        _ => ExitCode.CannotExecute,
+    };
 
-    public static ReproException CannotExecute(string message) => new(ExitCode.CannotExecute, message);
+    /// <summary>Invalid input (named after the exit code, 2, it has always had).</summary>
+    public static ReproException Usage(string message) => new(ErrorKind.InvalidInput, message);
+
+    /// <summary>It cannot be done here (named after the exit code, 3, it has always had).</summary>
+    public static ReproException CannotExecute(string message) => new(ErrorKind.Unavailable, message);
+
+    public static ReproException NotFound(string message) => new(ErrorKind.NotFound, message);
+
+    public static ReproException Conflict(string message) => new(ErrorKind.Conflict, message);
+
+    public static ReproException Io(string message) => new(ErrorKind.Io, message);
+
+    private static ErrorKind KindOf(ExitCode code) => code switch
+    {
+        ExitCode.Usage => ErrorKind.InvalidInput,
+        ExitCode.Cancelled => ErrorKind.Cancelled,
+        _ => ErrorKind.Unavailable,
+    };
 }

@@ -174,6 +174,32 @@ public sealed class LintEndToEndTests
     }
 
     [Fact]
+    public async Task Lint_names_a_file_it_cannot_analyse_and_still_checks_every_other_file()
+    {
+        using var dir = new Workdir();
+        // Nested 1,500 levels deep: past what repro analyses, so it is named, never a crash.
+        dir.Write("generated.py", "total = " + string.Concat(Enumerable.Repeat("1 + ", 1500)) + "1\n");
+        // A lone surrogate in a literal once aborted the whole lint (invalid UTF-16 in the parser's answer).
+        dir.Write("strings.py", "marker = \"\\udc80\"\n");
+        dir.Write("train.py", Leaky);
+
+        var text = await dir.ReproAsync("lint", ".", "--python", Python);
+        Assert.True(text.ExitCode == 1, text.ToString());
+        var lines = text.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("generated.py: INTERNAL not analysed: its syntax tree is nested more than 1000 levels deep", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("train.py:8:5: LEAK001 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("strings.py", StringComparison.Ordinal));
+
+        var json = await dir.ReproAsync("lint", ".", "--json", "--python", Python);
+        Assert.True(json.ExitCode == 1, json.ToString());
+        var findings = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("findings").EnumerateArray().ToList();
+        var fault = Assert.Single(findings, f => f.GetProperty("rule_id").GetString() == "INTERNAL");
+        Assert.Equal("generated.py", fault.GetProperty("path").GetString());
+        Assert.Equal("warning", fault.GetProperty("severity").GetString());
+        Assert.Contains(findings, f => f.GetProperty("rule_id").GetString() == "LEAK001" && f.GetProperty("path").GetString() == "train.py");
+    }
+
+    [Fact]
     public async Task Lint_finds_nothing_in_the_bundled_example_project()
     {
         var root = AppContext.BaseDirectory;

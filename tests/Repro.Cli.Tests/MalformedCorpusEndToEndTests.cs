@@ -130,7 +130,7 @@ public sealed class MalformedCorpusEndToEndTests
         "metrics-tsv" => Metrics(name, content, "metrics.tsv"),
         "params-json" => new() { Name = name, Content = content, Target = "params.json", Args = ["run", "--params-file", "params.json", "--", "true"] },
         "params-yaml" => new() { Name = name, Content = content, Target = "params.yaml", Args = ["run", "--params-file", "params.yaml", "--", "true"] },
-        "notebook" => new() { Name = name, Content = content, Target = "train.ipynb", Args = ["lint", "train.ipynb"], Init = false },
+        "notebook" => new() { Name = name, Content = content, Target = "train.ipynb", Args = ["lint", "train.ipynb"], Init = false, Finding = true },
         "pointer" => new() { Name = name, Content = content, Target = "data.csv.repro", Args = ["data", "status"] },
         "dvc" => new() { Name = name, Content = content, Target = "data.dvc", Args = ["data", "status"] },
         "dvc-lock" => new() { Name = name, Content = content, Target = "dvc.lock", Args = ["data", "status"] },
@@ -229,7 +229,15 @@ public sealed class MalformedCorpusEndToEndTests
             problems.Add("an internal error");
         }
 
-        if (c.Recorded)
+        if (c.Finding)
+        {
+            // repro lint reports a file it cannot read as a finding on that file and goes on with the others.
+            if (result.ExitCode != 1 || !result.Stdout.Contains("train.ipynb", StringComparison.Ordinal) || !result.Stdout.Contains("SYNTAX", StringComparison.Ordinal) || result.Stderr.Contains("unexpected", StringComparison.Ordinal))
+            {
+                problems.Add("expected exit 1 and a SYNTAX finding naming the file");
+            }
+        }
+        else if (c.Recorded)
         {
             if (result.ExitCode != 0 || (c.Target != "log.jsonl" && !result.Stderr.Contains("repro: warning:", StringComparison.Ordinal)))
             {

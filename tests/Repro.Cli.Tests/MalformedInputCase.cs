@@ -24,6 +24,9 @@ public sealed record MalformedInputCase
 
     public IReadOnlyList<int> ExitCodes { get; init; } = [2];
 
+    /// <summary>The command reports the file as a finding (repro lint: exit 1) instead of refusing it.</summary>
+    public bool Finding { get; init; }
+
     /// <summary>Files written beside it before the command (a good split for repro leak).</summary>
     public IReadOnlyDictionary<string, string> Beside { get; init; } = new Dictionary<string, string>();
 

@@ -18,7 +18,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Help_lists_every_command_and_a_mistyped_one_is_a_usage_error()
     {
-        using var dir = new Workdir();
+        using var dir = new Workdir(native: true);
         var help = await dir.ReproAsync("--help");
         Assert.Equal(0, help.ExitCode);
         foreach (var (name, _) in ReproApp.Commands.Where(c => c.Name != "slurm-task"))
@@ -70,7 +70,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Commands_outside_a_workspace_fail_with_a_hint_to_init()
     {
-        using var dir = new Workdir();
+        using var dir = new Workdir(native: true);
         foreach (var args in new[] { new[] { "runs" }, ["show", "@last"], ["run", "--", "true"] })
         {
             var result = await dir.ReproAsync(args);
@@ -83,7 +83,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task A_run_records_data_params_seed_outputs_metrics_and_its_digest()
     {
-        using var dir = new Workdir();
+        using var dir = new Workdir(native: true);
         await dir.InitAsync();
         dir.Write("data/train.csv", "x,y\n1,0\n2,1\n");
         dir.Write("params.yaml", "model:\n  depth: 3\n");
@@ -197,7 +197,7 @@ public sealed class RunCommandTests
     [InlineData(2, "invalid run name", "--name", "@x", "--", "true")]
     public async Task Bad_input_gives_one_line_an_exit_code_and_records_nothing(int code, string message, params string[] args)
     {
-        using var dir = new Workdir();
+        using var dir = new Workdir(native: true);
         await dir.InitAsync();
         var result = await dir.ReproAsync(["run", .. args]);
         Assert.True(code == result.ExitCode, result.ToString());

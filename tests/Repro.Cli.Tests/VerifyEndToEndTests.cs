@@ -231,7 +231,7 @@ public sealed class VerifyEndToEndTests
     [Fact]
     public async Task A_re_run_that_exits_differently_is_FAILED()
     {
-        using var dir = new Workdir();
+        using var dir = new Workdir(native: true);
         await dir.InitAsync();
         Assert.Equal(0, (await dir.ReproAsync("run", "--name", "flaky", "--", "sh", "-c", "test ! -f .repro/marker && touch .repro/marker")).ExitCode);
         var (exit, report, _) = await VerifyAsync(dir, "flaky", "--in-place");
@@ -242,7 +242,7 @@ public sealed class VerifyEndToEndTests
     [Fact]
     public async Task Outside_git_folder_inputs_and_outputs_are_restored_and_compared_file_by_file()
     {
-        using var dir = new Workdir();
+        using var dir = new Workdir(native: true);
         await dir.InitAsync();
         dir.Write("make.sh", "mkdir -p out && cat data/*.csv > out/all.csv && cp data/a.csv out/a.csv && date +%N > out/stamp.txt\n");
         dir.Write("data/a.csv", "x\n1\n");

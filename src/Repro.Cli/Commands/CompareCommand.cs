@@ -6,8 +6,13 @@ using Repro.Model.Serialization;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro compare A B</c>: is study B really better than study A, metric by metric?</summary>
-public static class CompareCommand
+public sealed class CompareCommand : CliCommand<CompareSettings>
 {
+    public CompareCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var a = new Argument<string>("a") { Description = "Study A (the baseline): id, prefix or a name whose newest study it is." };
@@ -20,30 +25,36 @@ public static class CompareCommand
         {
             a, b, metric, higher, lower, json,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (parse.GetValue(higher) && parse.GetValue(lower))
+        command.SetAction((parse, cancellationToken) => new CompareCommand(context).RunAsync(
+            new CompareSettings
             {
-                throw ReproException.Usage("--higher-is-better and --lower-is-better contradict each other");
-            }
-
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            var studyA = await StudyResolver.ResolveAsync(session.Store, parse.GetValue(a)!, cancellationToken);
-            var studyB = await StudyResolver.ResolveAsync(session.Store, parse.GetValue(b)!, cancellationToken);
-            var direction = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : (bool?)null;
-            var comparison = StudyComparer.Compare(studyA, studyB, parse.GetValue(metric), direction);
-            if (parse.GetValue(json))
-            {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(comparison, indented: true)));
-                context.Out.WriteLine();
-            }
-            else
-            {
-                CompareRenderer.Render(context.Out, comparison);
-            }
-
-            return 0;
-        });
+                StudyA = parse.GetValue(a)!,
+                StudyB = parse.GetValue(b)!,
+                Metric = parse.GetValue(metric),
+                HigherIsBetter = parse.GetValue(higher),
+                LowerIsBetter = parse.GetValue(lower),
+                Json = parse.GetValue(json),
+            },
+            cancellationToken));
         return command;
+    }
+
+    protected override async Task<int> ExecuteAsync(CompareSettings settings, CancellationToken cancellationToken)
+    {
+        await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
+        var studyA = await StudyResolver.ResolveAsync(session.Store, settings.StudyA, cancellationToken);
+        var studyB = await StudyResolver.ResolveAsync(session.Store, settings.StudyB, cancellationToken);
+        var comparison = StudyComparer.Compare(studyA, studyB, settings.Metric, settings.Direction);
+        if (settings.Json)
+        {
+            Context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(comparison, indented: true)));
+            Context.Out.WriteLine();
+        }
+        else
+        {
+            CompareRenderer.Render(Context.Out, comparison);
+        }
+
+        return 0;
     }
 }

@@ -7,61 +7,74 @@ using Repro.Cli.Rendering;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro data fsck [--repair]</c>: re-hash every cache blob, quarantine corrupt ones, optionally fetch them again.</summary>
-public static class DataFsckCommand
+public sealed class DataFsckCommand : CliCommand<DataFsckSettings>
 {
+    public DataFsckCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var repair = new Option<bool>("--repair") { Description = "Fetch every corrupt blob again from the default remote (verified by hash)." };
         var remoteName = new Option<string?>("--remote", "-r") { Description = "The remote to repair from (default: the default remote)." };
         var command = new Command("fsck", "Re-hash every blob in the cache; move corrupt ones to cache/quarantine/ (exit 1 when any).") { repair, remoteName };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            IRemote? remote = null;
-            DataTransfer? transfer = null;
-            if (parse.GetValue(repair))
+        command.SetAction((parse, cancellationToken) => new DataFsckCommand(context).RunAsync(
+            new DataFsckSettings
             {
-                var spec = (await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Resolve(parse.GetValue(remoteName));
-                remote = RemoteUrl.Open(spec, session.Workspace.Root);
-                var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), context.Time);
-                transfer = new DataTransfer(session.Cache, remote, tracker, 1);
-            }
-
-            try
-            {
-                var checker = new CacheChecker(session.Cache, context.Time);
-                var result = await checker.CheckAsync(transfer is null ? null : transfer.FetchOneAsync, cancellationToken);
-                foreach (var sha in result.Corrupt)
-                {
-                    context.Out.WriteLine($"corrupt {sha}: moved to {session.Workspace.Relative(checker.QuarantinePath)}/");
-                }
-
-                foreach (var sha in result.Repaired)
-                {
-                    context.Out.WriteLine($"repaired {sha}: fetched again from {remote!.Display}, verified");
-                }
-
-                context.Out.WriteLine($"checked {result.Checked} blob{(result.Checked == 1 ? string.Empty : "s")}: {result.Corrupt.Count} corrupt{(transfer is null ? string.Empty : $", {result.Repaired.Count} repaired")}");
-                if (result.Unrepaired.Count > 0 && transfer is null)
-                {
-                    Terminal.Note(context.Error, $"{result.Unrepaired.Count} blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} quarantined: `repro data fsck --repair` fetches them again from the remote");
-                }
-                else if (result.Unrepaired.Count > 0)
-                {
-                    Terminal.Warning(context.Error, $"{result.Unrepaired.Count} corrupt blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} not on {remote!.Display} (or arrived corrupt again): {string.Join(", ", result.Unrepaired.Take(5).Select(s => s[..12]))}");
-                }
-
-                // With --repair, a cache made whole again is success.
-                return result.Unrepaired.Count > 0 || (transfer is null && result.Corrupt.Count > 0) ? (int)ExitCode.Differs : 0;
-            }
-            finally
-            {
-                if (remote is not null)
-                {
-                    await remote.DisposeAsync();
-                }
-            }
-        });
+                Repair = parse.GetValue(repair),
+                Remote = parse.GetValue(remoteName),
+            },
+            cancellationToken));
         return command;
+    }
+
+    protected override async Task<int> ExecuteAsync(DataFsckSettings settings, CancellationToken cancellationToken)
+    {
+        await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
+        IRemote? remote = null;
+        DataTransfer? transfer = null;
+        if (settings.Repair)
+        {
+            var spec = (await RemoteConfig.ReadAsync(session.Workspace, cancellationToken)).Resolve(settings.Remote);
+            remote = RemoteUrl.Open(spec, session.Workspace.Root);
+            var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), Context.Time);
+            transfer = new DataTransfer(session.Cache, remote, tracker, 1);
+        }
+
+        try
+        {
+            var checker = new CacheChecker(session.Cache, Context.Time);
+            var result = await checker.CheckAsync(transfer is null ? null : transfer.FetchOneAsync, cancellationToken);
+            foreach (var sha in result.Corrupt)
+            {
+                Context.Out.WriteLine($"corrupt {sha}: moved to {session.Workspace.Relative(checker.QuarantinePath)}/");
+            }
+
+            foreach (var sha in result.Repaired)
+            {
+                Context.Out.WriteLine($"repaired {sha}: fetched again from {remote!.Display}, verified");
+            }
+
+            Context.Out.WriteLine($"checked {result.Checked} blob{(result.Checked == 1 ? string.Empty : "s")}: {result.Corrupt.Count} corrupt{(transfer is null ? string.Empty : $", {result.Repaired.Count} repaired")}");
+            if (result.Unrepaired.Count > 0 && transfer is null)
+            {
+                Terminal.Note(Context, $"{result.Unrepaired.Count} blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} quarantined: `repro data fsck --repair` fetches them again from the remote");
+            }
+            else if (result.Unrepaired.Count > 0)
+            {
+                Terminal.Warning(Context, $"{result.Unrepaired.Count} corrupt blob{(result.Unrepaired.Count == 1 ? " is" : "s are")} not on {remote!.Display} (or arrived corrupt again): {string.Join(", ", result.Unrepaired.Take(5).Select(s => s[..12]))}");
+            }
+
+            // With --repair, a cache made whole again is success.
+            return result.Unrepaired.Count > 0 || (transfer is null && result.Corrupt.Count > 0) ? (int)ExitCode.Differs : 0;
+        }
+        finally
+        {
+            if (remote is not null)
+            {
+                await remote.DisposeAsync();
+            }
+        }
     }
 }

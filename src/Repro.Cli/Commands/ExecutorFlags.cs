@@ -28,25 +28,20 @@ public sealed class ExecutorFlags
         }
     }
 
-    /// <summary>The options given, checked: a flag of another executor is a usage error (exit 2).</summary>
-    public ExecutorOptions ToOptions(ParseResult parse)
+    /// <summary>The options given, unchecked: <see cref="ExecutorOptions.Problems"/> says what does not fit (settings validate it).</summary>
+    public ExecutorOptions Read(ParseResult parse) => new()
     {
-        var options = new ExecutorOptions
-        {
-            Name = parse.GetValue(_executor) ?? "local",
-            Chosen = parse.GetResult(_executor) is { Implicit: false },
-            Image = parse.GetValue(_image),
-            Network = parse.GetValue(_network),
-            Partition = parse.GetValue(_partition),
-            Time = parse.GetValue(_time),
-            CpusPerTask = parse.GetValue(_cpusPerTask),
-            Retries = parse.GetValue(_retries),
-        };
-        if (options.Problems() is { Count: > 0 } problems)
-        {
-            throw ReproException.Usage(problems[0]);
-        }
+        Name = parse.GetValue(_executor) ?? "local",
+        Chosen = parse.GetResult(_executor) is { Implicit: false },
+        Image = parse.GetValue(_image),
+        Network = parse.GetValue(_network),
+        Partition = parse.GetValue(_partition),
+        Time = parse.GetValue(_time),
+        CpusPerTask = parse.GetValue(_cpusPerTask),
+        Retries = parse.GetValue(_retries),
+    };
 
-        return options;
-    }
+    /// <summary>The first problem of <paramref name="options"/>, for a settings record's <c>Validate</c>.</summary>
+    public static ValidationResult Validate(ExecutorOptions options) =>
+        options.Problems() is { Count: > 0 } problems ? ValidationResult.Error(problems[0]) : ValidationResult.Success;
 }

@@ -4,13 +4,17 @@ using Repro.Checks.Leakage;
 using Repro.Cli.Rendering;
 using Repro.Model.Findings;
 using Repro.Model.Serialization;
-using Repro.Model.Workspaces;
 
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro leak --train A --test B</c>: data-level leakage between two splits (duplicates, groups, time, proxies, shift).</summary>
-public static class LeakCommand
+public sealed class LeakCommand : CliCommand<LeakCommandSettings>
 {
+    public LeakCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var train = new Option<string>("--train") { HelpName = "FILE", Description = "The training split: a CSV/TSV file with a header row.", Required = true };
@@ -32,49 +36,70 @@ public static class LeakCommand
             train, test, target, ids, group, time, ignore, sep, auc, nmi, shift, sampleSize, json, sarif,
         };
 
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var workspace = Workspace.Find(Directory.GetCurrentDirectory());
-            var root = workspace?.Root ?? Directory.GetCurrentDirectory();
-            var thresholds = LeakSettings.Build(Path.Combine(root, LeakSettings.FileName), parse.GetValue(auc), parse.GetValue(nmi), parse.GetValue(shift), parse.GetValue(sampleSize));
-            var options = new LeakOptions
+        command.SetAction((parse, cancellationToken) => new LeakCommand(context).RunAsync(
+            new LeakCommandSettings
             {
-                TrainPath = parse.GetValue(train)!,
-                TestPath = parse.GetValue(test)!,
+                Train = parse.GetValue(train)!,
+                Test = parse.GetValue(test)!,
                 Target = parse.GetValue(target),
                 Ids = parse.GetValue(ids) ?? [],
                 Group = parse.GetValue(group),
                 Time = parse.GetValue(time),
                 Ignore = parse.GetValue(ignore) ?? [],
-                Separator = parse.GetValue(sep) is { } s ? CsvDialect.Parse(s) : null,
-                Thresholds = thresholds,
-            };
-
-            var report = await LeakChecker.CheckAsync(options, cancellationToken);
-            if (workspace is not null)
-            {
-                // Evidence for `repro check`: the leakage check ran, with this many findings.
-                var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(Path.GetFullPath(p))).ToList();
-                await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, context.Time.GetUtcNow(), cancellationToken);
-            }
-
-            if (parse.GetValue(sarif) is { } sarifPath)
-            {
-                await AtomicFile.WriteAllTextAsync(sarifPath, SarifWriter.Render(ReproVersion.Short, LeakRules.All, report.Findings), cancellationToken);
-            }
-
-            if (parse.GetValue(json))
-            {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
-                context.Out.WriteLine();
-            }
-            else
-            {
-                LeakRenderer.Render(context.Out, report);
-            }
-
-            return report.ExitCode;
-        });
+                Separator = parse.GetValue(sep),
+                AucThreshold = parse.GetValue(auc),
+                NmiThreshold = parse.GetValue(nmi),
+                ShiftThreshold = parse.GetValue(shift),
+                SampleSize = parse.GetValue(sampleSize),
+                Json = parse.GetValue(json),
+                Sarif = parse.GetValue(sarif),
+            },
+            cancellationToken));
         return command;
+    }
+
+    protected override async Task<int> ExecuteAsync(LeakCommandSettings settings, CancellationToken cancellationToken)
+    {
+        var workspace = Context.FindWorkspace();
+        var root = workspace?.Root ?? Context.WorkingDirectory;
+        var thresholds = LeakSettings.Build(Path.Combine(root, LeakSettings.FileName), settings.AucThreshold, settings.NmiThreshold, settings.ShiftThreshold, settings.SampleSize);
+        var options = new LeakOptions
+        {
+            TrainPath = settings.Train,
+            TestPath = settings.Test,
+            Target = settings.Target,
+            Ids = settings.Ids,
+            Group = settings.Group,
+            Time = settings.Time,
+            Ignore = settings.Ignore,
+            Separator = settings.Separator is { } s ? CsvDialect.Parse(s) : null,
+            Thresholds = thresholds,
+            BaseDirectory = Context.WorkingDirectory,
+        };
+
+        var report = await LeakChecker.CheckAsync(options, cancellationToken);
+        if (workspace is not null)
+        {
+            // Evidence for `repro check`: the leakage check ran, with this many findings.
+            var checkedFiles = new[] { options.TrainPath, options.TestPath }.Select(p => workspace.Relative(Context.FullPath(p))).ToList();
+            await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "leak.json", report.Findings.Count(f => f.Severity >= Severity.Warning), checkedFiles, Context.Time.GetUtcNow(), cancellationToken);
+        }
+
+        if (settings.Sarif is { } sarifPath)
+        {
+            await AtomicFile.WriteAllTextAsync(Context.FullPath(sarifPath), SarifWriter.Render(ReproVersion.Short, LeakRules.All, report.Findings), cancellationToken);
+        }
+
+        if (settings.Json)
+        {
+            Context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
+            Context.Out.WriteLine();
+        }
+        else
+        {
+            LeakRenderer.Render(Context.Out, report);
+        }
+
+        return report.ExitCode;
     }
 }

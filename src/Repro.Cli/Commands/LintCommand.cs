@@ -10,8 +10,13 @@ using Repro.Model.Workspaces;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro lint PATH...</c>: static determinism and leakage checks of Python scripts and notebooks.</summary>
-public static class LintCommand
+public sealed class LintCommand : CliCommand<LintCommandSettings>
 {
+    public LintCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var paths = new Argument<string[]>("path") { Description = "Python scripts (.py), notebooks (.ipynb) or folders to check.", Arity = ArgumentArity.OneOrMore };
@@ -25,55 +30,62 @@ public static class LintCommand
             paths, json, sarif, select, ignore, python,
         };
 
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (parse.GetValue(json) && parse.GetValue(sarif) == "-")
+        command.SetAction((parse, cancellationToken) => new LintCommand(context).RunAsync(
+            new LintCommandSettings
             {
-                throw ReproException.Usage("--json and --sarif - both print to stdout: give --sarif a file");
-            }
-
-            var here = Environment.CurrentDirectory;
-            var workspace = Workspace.Find(here);
-            var configDirectory = workspace?.Root ?? here;
-            var options = LintSettings.Build(configDirectory, parse.GetValue(select) ?? [], parse.GetValue(ignore) ?? [], parse.GetValue(python));
-            var report = await Linter.LintAsync(parse.GetValue(paths) ?? [], here, options, Environment.GetEnvironmentVariable("PATH"), cancellationToken);
-
-            if (workspace is not null)
-            {
-                // Evidence for `repro check`: the code was linted, with this many findings.
-                await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "lint.json", report.Findings.Count(f => f.Severity >= Severity.Warning), report.Files.Select(f => workspace.Relative(Path.GetFullPath(f, here))).ToList(), context.Time.GetUtcNow(), cancellationToken);
-            }
-
-            var sarifPath = parse.GetValue(sarif);
-            if (sarifPath is not null)
-            {
-                var text = SarifWriter.Render(ReproVersion.Short, Linter.Rules(options), report.Findings);
-                if (sarifPath == "-")
-                {
-                    context.Out.Write(text);
-                }
-                else
-                {
-                    await AtomicFile.WriteAllTextAsync(sarifPath, text, cancellationToken);
-                }
-            }
-
-            if (parse.GetValue(json))
-            {
-                context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
-            }
-            else if (sarifPath != "-")
-            {
-                foreach (var finding in report.Findings)
-                {
-                    context.Out.WriteLine(FindingText.Gcc(finding));
-                }
-            }
-
-            Terminal.Note(context.Error, Summary(report));
-            return report.HasProblems ? (int)ExitCode.Differs : (int)ExitCode.Ok;
-        });
+                Paths = parse.GetValue(paths) ?? [],
+                Json = parse.GetValue(json),
+                Sarif = parse.GetValue(sarif),
+                Select = parse.GetValue(select) ?? [],
+                Ignore = parse.GetValue(ignore) ?? [],
+                Python = parse.GetValue(python),
+            },
+            cancellationToken));
         return command;
+    }
+
+    protected override async Task<int> ExecuteAsync(LintCommandSettings settings, CancellationToken cancellationToken)
+    {
+        var here = Context.WorkingDirectory;
+        var workspace = Workspace.Find(here);
+        var configDirectory = workspace?.Root ?? here;
+        var options = LintSettings.Build(configDirectory, settings.Select, settings.Ignore, settings.Python);
+        var report = await Linter.LintAsync(settings.Paths, here, options, Context.Variable("PATH"), cancellationToken);
+
+        if (workspace is not null)
+        {
+            // Evidence for `repro check`: the code was linted, with this many findings.
+            await Repro.Checks.Checklist.ExternalCheck.SaveAsync(workspace.ReproDirectory, "lint.json", report.Findings.Count(f => f.Severity >= Severity.Warning), report.Files.Select(f => workspace.Relative(Path.GetFullPath(f, here))).ToList(), Context.Time.GetUtcNow(), cancellationToken);
+        }
+
+        var sarifPath = settings.Sarif;
+        if (sarifPath is not null)
+        {
+            var text = SarifWriter.Render(ReproVersion.Short, Linter.Rules(options), report.Findings);
+            if (sarifPath == "-")
+            {
+                Context.Out.Write(text);
+            }
+            else
+            {
+                await AtomicFile.WriteAllTextAsync(Context.FullPath(sarifPath), text, cancellationToken);
+            }
+        }
+
+        if (settings.Json)
+        {
+            Context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
+        }
+        else if (sarifPath != "-")
+        {
+            foreach (var finding in report.Findings)
+            {
+                Context.Out.WriteLine(FindingText.Gcc(finding));
+            }
+        }
+
+        Terminal.Note(Context, Summary(report));
+        return report.HasProblems ? (int)ExitCode.Differs : (int)ExitCode.Ok;
     }
 
     private static string Summary(LintReport report)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
 using Repro.Execution;
@@ -9,8 +8,13 @@ using Repro.Recording;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro run ... -- COMMAND</c>: runs a command and records its three pillars.</summary>
-public static class RunCommand
+public sealed class RunCommand : CliCommand<RunCommandSettings>
 {
+    public RunCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var options = new RunOptions();
@@ -25,64 +29,54 @@ public static class RunCommand
         var executor = new ExecutorFlags();
         executor.AddTo(command);
 
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            // Checked once, before the store opens or anything runs: no command, bad names, missing inputs.
-            var chosen = ExecutorFactory.Create(executor.ToOptions(parse));
-            var plan = RunPlan.From(options.ToRequest(parse, context.Trailing, parse.GetValue(seed)) with { Executor = chosen });
-
-            // The store opens on the other core while the code is captured.
-            await using var session = WorkspaceSession.OpenInBackground(cancellationToken);
-
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Interrupt(signal, interrupt));
-            using var progress = HashProgressBar.ForTerminal(context.Error, context.Time) as HashProgressBar;
-
-            using var mlflow = new MlflowRunObserver(
-                session.Workspace,
-                async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, TimeProvider.System, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
-                new SynchronousProgress<string>(warning => Terminal.Warning(context.Error, warning)));
-            var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Repro.Blobs.Storage.SqliteStatCache(session.Workspace.StatePath), context.Time)
+        command.SetAction((parse, cancellationToken) => new RunCommand(context).RunAsync(
+            new RunCommandSettings
             {
-                Observers = [mlflow],
-            };
-            var outcome = await recorder.RecordAsync(plan, WriterStream.For(context.Out, false), WriterStream.For(context.Error, true), progress, interrupt.Token);
-            progress?.Dispose();
-
-            foreach (var warning in outcome.Manifest.Warnings)
-            {
-                Terminal.Warning(context.Error, warning);
-            }
-
-            if (!parse.GetValue(quiet))
-            {
-                var run = outcome.Manifest;
-                var label = run.Name is null ? run.Id[..8] : $"{run.Id[..8]} ({run.Name})";
-                var status = run.Status == Repro.Model.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
-                Terminal.Note(context.Error, $"recorded run {label}: {status}, {Format.Seconds(run.Execution.WallSeconds)}; see `repro show {run.Id[..8]}`");
-            }
-
-            return outcome.ExitCode;
-        });
+                Request = options.ToRequest(parse, context, context.Trailing, parse.GetValue(seed)),
+                Executor = executor.Read(parse),
+                Quiet = parse.GetValue(quiet),
+            },
+            cancellationToken));
         return command;
     }
 
-    internal static Dictionary<string, string> CurrentEnvironment()
+    protected override async Task<int> ExecuteAsync(RunCommandSettings settings, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        // Checked once, before the store opens or anything runs: no command, bad names, missing inputs.
+        var chosen = ExecutorFactory.Create(settings.Executor);
+        var plan = RunPlan.From(settings.Request with { Executor = chosen });
+
+        // The store opens on the other core while the code is captured.
+        await using var session = Context.OpenWorkspaceInBackground(cancellationToken);
+
+        // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+        using var interrupts = Context.Interrupts.Hold();
+        using var progress = HashProgressBar.ForTerminal(Context) as HashProgressBar;
+
+        using var mlflow = new MlflowRunObserver(
+            session.Workspace,
+            async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, Context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
+            new SynchronousProgress<string>(warning => Terminal.Warning(Context, warning)));
+        var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Repro.Blobs.Storage.SqliteStatCache(session.Workspace.StatePath), Context.Time)
         {
-            result[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+            Observers = [mlflow],
+        };
+        var outcome = await recorder.RecordAsync(plan, Context.OutStream, Context.ErrorStream, progress, Context.Interrupts.Token);
+        progress?.Dispose();
+
+        foreach (var warning in outcome.Manifest.Warnings)
+        {
+            Terminal.Warning(Context, warning);
         }
 
-        return result;
-    }
+        if (!settings.Quiet)
+        {
+            var run = outcome.Manifest;
+            var label = run.Name is null ? run.Id[..8] : $"{run.Id[..8]} ({run.Name})";
+            var status = run.Status == Repro.Model.RunStatus.Ok ? "ok" : $"failed, exit {run.Execution.ExitCode}";
+            Terminal.Note(Context, $"recorded run {label}: {status}, {Format.Seconds(run.Execution.WallSeconds)}; see `repro show {run.Id[..8]}`");
+        }
 
-    internal static void Interrupt(PosixSignalContext signal, CancellationTokenSource interrupt)
-    {
-        // Keep repro alive: the child gets the signal, stops, and its run is still recorded.
-        signal.Cancel = true;
-        interrupt.Cancel();
+        return outcome.ExitCode;
     }
 }

@@ -31,7 +31,7 @@ public sealed class RunOptions
         new Option[] { _deps, _outs, _metrics, _params, _paramsFiles, _deterministic, _tags, _python }
             .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
 
-    public RunRequest ToRequest(ParseResult parse, IReadOnlyList<string> command, long? seed) => new()
+    public RunRequest ToRequest(ParseResult parse, CliContext context, IReadOnlyList<string> command, long? seed) => new()
     {
         Name = parse.GetValue(_name),
         Deps = parse.GetValue(_deps) ?? [],
@@ -44,7 +44,7 @@ public sealed class RunOptions
         Tags = parse.GetValue(_tags) ?? [],
         Python = parse.GetValue(_python),
         Command = command,
-        WorkingDirectory = Environment.CurrentDirectory,
-        Environment = RunCommand.CurrentEnvironment(),
+        WorkingDirectory = context.WorkingDirectory,
+        Environment = context.EnvironmentCopy(),
     };
 }

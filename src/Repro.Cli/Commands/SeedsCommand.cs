@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
 using Repro.Execution;
@@ -12,8 +11,13 @@ using Repro.Recording;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro seeds RUN|-- COMMAND -n N</c>: one run per seed as a study, and honest statistics over them.</summary>
-public static class SeedsCommand
+public sealed class SeedsCommand : CliCommand<SeedsCommandSettings>
 {
+    public SeedsCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var run = new Argument<string?>("run") { Description = "A recorded run to re-run once per seed (each in a scratch checkout of its code and data). Or give the command after --.", Arity = ArgumentArity.ZeroOrOne };
@@ -34,99 +38,103 @@ public static class SeedsCommand
         var executor = new ExecutorFlags();
         executor.AddTo(command);
 
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var given = parse.GetValue(run);
-            if (given is null && context.Trailing.Count == 0)
+        command.SetAction((parse, cancellationToken) => new SeedsCommand(context).RunAsync(
+            new SeedsCommandSettings
             {
-                throw ReproException.Usage("give a recorded run (repro seeds RUN -n N) or a command (repro seeds -n N -- COMMAND)");
-            }
-
-            if (given is not null && context.Trailing.Count > 0)
-            {
-                throw ReproException.Usage("give a recorded run or a command after --, not both");
-            }
-
-            if (parse.GetValue(higher) && parse.GetValue(lower))
-            {
-                throw ReproException.Usage("--higher-is-better and --lower-is-better contradict each other");
-            }
-
-            var seedList = SeedList.Build(parse.GetValue(count), parse.GetValue(seeds), parse.GetValue(seedStart));
-            var executorOptions = executor.ToOptions(parse);
-            ExecutorFactory.Create(executorOptions);
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            StoredRun? source = null;
-            RunRequest? template = null;
-            if (given is not null)
-            {
-                if (options.GivenRecordingOptions(parse) is { Count: > 0 } extra)
-                {
-                    throw ReproException.Usage($"{string.Join(", ", extra)} describe a new command; a recorded run is re-run as it was recorded");
-                }
-
-                var id = await RunResolver.ResolveAsync(session.Store, given, cancellationToken);
-                source = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{given}'");
-            }
-            else
-            {
-                template = options.ToRequest(parse, context.Trailing, null);
-            }
-
-            var request = new StudyRequest
-            {
-                Command = template,
-                Source = source,
-                Seeds = seedList,
-                Parallelism = parse.GetValue(jobs),
+                Run = parse.GetValue(run),
+                Command = context.Trailing.Count > 0 ? options.ToRequest(parse, context, context.Trailing, null) : null,
+                RecordingOptionsGiven = options.GivenRecordingOptions(parse),
+                Count = parse.GetValue(count),
+                Seeds = parse.GetValue(seeds),
+                SeedStart = parse.GetValue(seedStart),
+                Jobs = parse.GetValue(jobs),
+                JobsGiven = parse.GetResult(jobs) is { Implicit: false },
                 Name = parse.GetValue(options.Name),
                 Claims = parse.GetValue(claims) ?? [],
-                HigherIsBetter = parse.GetValue(higher) ? true : parse.GetValue(lower) ? false : null,
-                Environment = RunCommand.CurrentEnvironment(),
-                Executor = executorOptions,
-            };
-
-            if (executorOptions.Name == "slurm")
-            {
-                // One job array for the whole study; -j, when given, caps the tasks running at once.
-                var slurm = Repro.Execution.SlurmOptions.From(executorOptions) with { Throttle = parse.GetResult(jobs) is { Implicit: false } ? request.Parallelism : null };
-                return await SlurmStudyWait.SubmitAndWaitAsync(context, session, request, slurm, parse.GetValue(json), cancellationToken);
-            }
-
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
-
-            // One seed at a time streams its output (to stderr: stdout carries the study); several at once would interleave, so
-            // their output is only kept in each run's record.
-            var childOutput = request.Parallelism == 1 ? WriterStream.For(context.Error, true) : Stream.Null;
-            var done = 0;
-            var finished = new SynchronousProgress<StudyChild>(child =>
-            {
-                var n = Interlocked.Increment(ref done);
-                var status = child.Status == RunStatus.Ok ? "ok" : string.Create(CultureInfo.InvariantCulture, $"FAILED (exit {child.ExitCode})");
-                Terminal.Note(context.Error, string.Create(CultureInfo.InvariantCulture, $"seed {child.Seed} ({n} of {seedList.Count}): run {child.RunId[..8]} {status}"));
-            });
-            var runner = new StudyRunner(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time);
-            var outcome = await runner.RunAsync(request, childOutput, childOutput, finished, interrupt.Token);
-            var study = outcome.Study;
-            if (parse.GetValue(json))
-            {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(StudyReport.For(study, outcome.Digest), indented: true)));
-                context.Out.WriteLine();
-                foreach (var warning in study.Warnings)
-                {
-                    Terminal.Warning(context.Error, warning);
-                }
-            }
-            else
-            {
-                StudyRenderer.Render(context.Out, study, outcome.Digest);
-            }
-
-            return ExitFor(study, interrupt.IsCancellationRequested);
-        });
+                HigherIsBetter = parse.GetValue(higher),
+                LowerIsBetter = parse.GetValue(lower),
+                Json = parse.GetValue(json),
+                Executor = executor.Read(parse),
+            },
+            cancellationToken));
         return command;
+    }
+
+    protected override async Task<int> ExecuteAsync(SeedsCommandSettings settings, CancellationToken cancellationToken)
+    {
+        var given = settings.Run;
+        var seedList = settings.SeedValues;
+        var executorOptions = settings.Executor;
+        ExecutorFactory.Create(executorOptions);
+        await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
+        StoredRun? source = null;
+        RunRequest? template = null;
+        if (given is not null)
+        {
+            if (settings.RecordingOptionsGiven is { Count: > 0 } extra)
+            {
+                throw ReproException.Usage($"{string.Join(", ", extra)} describe a new command; a recorded run is re-run as it was recorded");
+            }
+
+            var id = await RunResolver.ResolveAsync(session.Store, given, cancellationToken);
+            source = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{given}'");
+        }
+        else
+        {
+            template = settings.Command;
+        }
+
+        var request = new StudyRequest
+        {
+            Command = template,
+            Source = source,
+            Seeds = seedList,
+            Parallelism = settings.Jobs,
+            Name = settings.Name,
+            Claims = settings.Claims,
+            HigherIsBetter = settings.HigherIsBetter ? true : settings.LowerIsBetter ? false : null,
+            Environment = Context.EnvironmentCopy(),
+            Executor = executorOptions,
+        };
+
+        if (executorOptions.Name == "slurm")
+        {
+            // One job array for the whole study; -j, when given, caps the tasks running at once.
+            var slurm = Repro.Execution.SlurmOptions.From(executorOptions) with { Throttle = settings.JobsGiven ? request.Parallelism : null };
+            return await SlurmStudyWait.SubmitAndWaitAsync(Context, session, request, slurm, settings.Json, cancellationToken);
+        }
+
+        // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+        using var interrupts = Context.Interrupts.Hold();
+
+        // One seed at a time streams its output (to stderr: stdout carries the study); several at once would interleave, so
+        // their output is only kept in each run's record.
+        var childOutput = request.Parallelism == 1 ? Context.ErrorStream : Stream.Null;
+        var done = 0;
+        var finished = new SynchronousProgress<StudyChild>(child =>
+        {
+            var n = Interlocked.Increment(ref done);
+            var status = child.Status == RunStatus.Ok ? "ok" : string.Create(CultureInfo.InvariantCulture, $"FAILED (exit {child.ExitCode})");
+            Terminal.Note(Context, string.Create(CultureInfo.InvariantCulture, $"seed {child.Seed} ({n} of {seedList.Count}): run {child.RunId[..8]} {status}"));
+        });
+        var runner = new StudyRunner(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), Context.Time);
+        var outcome = await runner.RunAsync(request, childOutput, childOutput, finished, Context.Interrupts.Token);
+        var study = outcome.Study;
+        if (settings.Json)
+        {
+            Context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(StudyReport.For(study, outcome.Digest), indented: true)));
+            Context.Out.WriteLine();
+            foreach (var warning in study.Warnings)
+            {
+                Terminal.Warning(Context, warning);
+            }
+        }
+        else
+        {
+            StudyRenderer.Render(Context.Out, study, outcome.Digest);
+        }
+
+        return ExitFor(study, Context.Interrupts.IsRequested);
     }
 
     /// <summary>0 when every seed ran and no claim looks cherry-picked; 1 when a seed failed or a claim does; 3 when no seed succeeded.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
 using Repro.Execution;
@@ -19,30 +18,29 @@ public static class SlurmStudyWait
         var studies = await SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
         return new SlurmStudyRunner(session.Workspace, session.Store, studies, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), new SlurmClient(), context.Time)
         {
-            PollInterval = PollInterval(),
+            PollInterval = PollInterval(context),
         };
     }
 
     /// <summary>Submits the study's first array and waits for it.</summary>
     public static async Task<int> SubmitAndWaitAsync(CliContext context, WorkspaceSession session, StudyRequest request, SlurmOptions options, bool json, CancellationToken cancellationToken)
     {
-        var launcher = ReproLauncher.Current() ?? throw ReproException.CannotExecute("cannot tell how to start repro on a node: run the repro tool itself");
+        var launcher = context.Launcher ?? throw ReproException.CannotExecute("cannot tell how to start repro on a node: run the repro tool itself");
         var runner = await RunnerAsync(context, session, cancellationToken);
         var spec = await runner.SubmitAsync(request, options, launcher, cancellationToken);
-        Terminal.Note(context.Error, $"study {spec.Id[..8]}: {spec.Seeds.Count} seeds submitted to Slurm as one job array; Ctrl+C stops waiting (the jobs go on), `repro study {spec.Id[..8]} --wait` re-attaches");
+        Terminal.Note(context, $"study {spec.Id[..8]}: {spec.Seeds.Count} seeds submitted to Slurm as one job array; Ctrl+C stops waiting (the jobs go on), `repro study {spec.Id[..8]} --wait` re-attaches");
         return await WaitAsync(context, runner, spec.Id, json);
     }
 
     /// <summary>Waits for every seed to settle, then prints the study like <c>repro seeds</c> does.</summary>
     public static async Task<int> WaitAsync(CliContext context, SlurmStudyRunner runner, string studyId, bool json)
     {
-        using var interrupt = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
+        // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+        using var interrupts = context.Interrupts.Hold();
         StudyOutcome outcome;
-        using (var progress = new SlurmProgressBar(context.Error))
+        using (var progress = new SlurmProgressBar(context))
         {
-            outcome = await runner.WaitAsync(studyId, RunCommand.CurrentEnvironment(), progress, interrupt.Token);
+            outcome = await runner.WaitAsync(studyId, context.EnvironmentCopy(), progress, context.Interrupts.Token);
         }
 
         var study = outcome.Study;
@@ -52,7 +50,7 @@ public static class SlurmStudyWait
             context.Out.WriteLine();
             foreach (var warning in study.Warnings)
             {
-                Terminal.Warning(context.Error, warning);
+                Terminal.Warning(context, warning);
             }
         }
         else
@@ -64,8 +62,8 @@ public static class SlurmStudyWait
     }
 
     /// <summary>REPRO_SLURM_POLL_MS shortens the poll for tests and small clusters (default 1000 ms).</summary>
-    private static TimeSpan PollInterval() =>
-        int.TryParse(Environment.GetEnvironmentVariable("REPRO_SLURM_POLL_MS"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0
+    private static TimeSpan PollInterval(CliContext context) =>
+        int.TryParse(context.Variable("REPRO_SLURM_POLL_MS"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0
             ? TimeSpan.FromMilliseconds(ms)
             : TimeSpan.FromSeconds(1);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Repro.Blobs.Data;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
@@ -12,8 +11,13 @@ using Repro.Recording;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro verify RUN</c>: re-run a recorded run, judge every output and metric, explain.</summary>
-public static class VerifyCommand
+public sealed class VerifyCommand : CliCommand<VerifyCommandSettings>
 {
+    public VerifyCommand(CliContext context)
+        : base(context)
+    {
+    }
+
     public static Command Create(CliContext context)
     {
         var run = new Argument<string>("run") { Description = "The run to verify: id, prefix, name or @last." };
@@ -36,83 +40,97 @@ public static class VerifyCommand
         var executor = new ExecutorFlags();
         executor.AddTo(command);
 
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (parse.GetValue(k) is not null && parse.GetValue(toleranceFrom) is null)
+        command.SetAction((parse, cancellationToken) => new VerifyCommand(context).RunAsync(
+            new VerifyCommandSettings
             {
-                throw ReproException.Usage("--k needs --tolerance-from STUDY");
-            }
-
-            var executorOptions = executor.ToOptions(parse);
-
-            // Reading the recorded manifest needs its serializer metadata: built while the store opens.
-            _ = CanonicalJson.PrepareInBackground(typeof(Repro.Model.RunManifest));
-            await using var session = await WorkspaceSession.OpenAsync(cancellationToken);
-            StudyTolerance? fromStudy = null;
-            if (parse.GetValue(toleranceFrom) is { } studyText)
-            {
-                var study = await Repro.Judging.Studies.StudyResolver.ResolveAsync(session.Store, studyText, cancellationToken);
-                fromStudy = StudyTolerance.From(study.Manifest, parse.GetValue(k) ?? StudyTolerance.DefaultK);
-            }
-
-            var options = VerifySettings.Build(
-                session.Workspace.Root,
-                parse.GetValue(runs),
-                parse.GetValue(inPlace),
-                parse.GetValue(rtol),
-                parse.GetValue(atol),
-                parse.GetValue(metricTol) ?? [],
-                parse.GetValue(minAgreement),
-                fromStudy,
-                parse.GetValue(ignoreStdout),
-                parse.GetValue(ignoreStderr));
-            var id = await RunResolver.ResolveAsync(session.Store, parse.GetValue(run)!, cancellationToken);
-            var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{id}'");
-
-            options = options with { Executor = executorOptions };
-
-            using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RunCommand.Interrupt(signal, interrupt));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RunCommand.Interrupt(signal, interrupt));
-
-            PhaseTimings.Mark("verify: run resolved");
-            var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), context.Time)
-            {
-                Blobs = new RemoteRunBlobSource(session.Workspace, session.Cache),
-            };
-
-            // The re-run's own output goes to stderr, so stdout carries only the verdict.
-            var childOutput = WriterStream.For(context.Error, true);
-            var status = new SynchronousProgress<string>(message => Terminal.Note(context.Error, message));
-            var report = await verifier.VerifyAsync(original, options, RunCommand.CurrentEnvironment(), childOutput, childOutput, status, interrupt.Token);
-
-            if (parse.GetValue(junit) is { } junitPath)
-            {
-                await AtomicFile.WriteAllTextAsync(junitPath, JUnitReport.Render(report), cancellationToken);
-            }
-
-            if (parse.GetValue(json))
-            {
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
-            }
-            else
-            {
-                VerificationRenderer.Render(context.Out, report, Terminal.OutputIsTerminal && ReferenceEquals(context.Out, Console.Out));
-            }
-
-            if (interrupt.IsCancellationRequested)
-            {
-                return (int)ExitCode.Cancelled;
-            }
-
-            return report.Verdict switch
-            {
-                Verdict.Identical or Verdict.Equivalent => (int)ExitCode.Ok,
-                Verdict.Diverged => (int)ExitCode.Differs,
-                Verdict.Unverified => (int)ExitCode.NothingCompared,
-                _ => (int)ExitCode.CannotExecute,
-            };
-        });
+                Run = parse.GetValue(run)!,
+                Runs = parse.GetValue(runs),
+                InPlace = parse.GetValue(inPlace),
+                Rtol = parse.GetValue(rtol),
+                Atol = parse.GetValue(atol),
+                MetricTolerances = parse.GetValue(metricTol) ?? [],
+                MinAgreement = parse.GetValue(minAgreement),
+                ToleranceFrom = parse.GetValue(toleranceFrom),
+                K = parse.GetValue(k),
+                IgnoreStdout = parse.GetValue(ignoreStdout),
+                IgnoreStderr = parse.GetValue(ignoreStderr),
+                Json = parse.GetValue(json),
+                Junit = parse.GetValue(junit),
+                Executor = executor.Read(parse),
+            },
+            cancellationToken));
         return command;
+    }
+
+    protected override async Task<int> ExecuteAsync(VerifyCommandSettings settings, CancellationToken cancellationToken)
+    {
+        var executorOptions = settings.Executor;
+
+        // Reading the recorded manifest needs its serializer metadata: built while the store opens.
+        _ = CanonicalJson.PrepareInBackground(typeof(Repro.Model.RunManifest));
+        await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
+        StudyTolerance? fromStudy = null;
+        if (settings.ToleranceFrom is { } studyText)
+        {
+            var study = await Repro.Judging.Studies.StudyResolver.ResolveAsync(session.Store, studyText, cancellationToken);
+            fromStudy = StudyTolerance.From(study.Manifest, settings.K ?? StudyTolerance.DefaultK);
+        }
+
+        var options = VerifySettings.Build(
+            session.Workspace.Root,
+            settings.Runs,
+            settings.InPlace,
+            settings.Rtol,
+            settings.Atol,
+            settings.MetricTolerances,
+            settings.MinAgreement,
+            fromStudy,
+            settings.IgnoreStdout,
+            settings.IgnoreStderr);
+        var id = await RunResolver.ResolveAsync(session.Store, settings.Run, cancellationToken);
+        var original = await session.Store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{id}'");
+
+        options = options with { Executor = executorOptions };
+
+        // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
+        using var interrupts = Context.Interrupts.Hold();
+
+        PhaseTimings.Mark("verify: run resolved");
+        var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), Context.Time)
+        {
+            Blobs = new RemoteRunBlobSource(session.Workspace, session.Cache),
+        };
+
+        // The re-run's own output goes to stderr, so stdout carries only the verdict.
+        var childOutput = Context.ErrorStream;
+        var status = new SynchronousProgress<string>(message => Terminal.Note(Context, message));
+        var report = await verifier.VerifyAsync(original, options, Context.EnvironmentCopy(), childOutput, childOutput, status, Context.Interrupts.Token);
+
+        if (settings.Junit is { } junitPath)
+        {
+            await AtomicFile.WriteAllTextAsync(Context.FullPath(junitPath), JUnitReport.Render(report), cancellationToken);
+        }
+
+        if (settings.Json)
+        {
+            Context.Out.Write(System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(report, indented: true)));
+        }
+        else
+        {
+            VerificationRenderer.Render(Context.Out, report, Context.OutColour);
+        }
+
+        if (Context.Interrupts.IsRequested)
+        {
+            return (int)ExitCode.Cancelled;
+        }
+
+        return report.Verdict switch
+        {
+            Verdict.Identical or Verdict.Equivalent => (int)ExitCode.Ok,
+            Verdict.Diverged => (int)ExitCode.Differs,
+            Verdict.Unverified => (int)ExitCode.NothingCompared,
+            _ => (int)ExitCode.CannotExecute,
+        };
     }
 }

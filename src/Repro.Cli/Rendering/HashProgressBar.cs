@@ -26,8 +26,9 @@ public sealed class HashProgressBar : IProgress<HashProgress>, IDisposable
         _started = time.GetTimestamp();
     }
 
-    public static IProgress<HashProgress>? ForTerminal(TextWriter writer, TimeProvider time) =>
-        Terminal.ErrorIsTerminal && ReferenceEquals(writer, Console.Error) ? new HashProgressBar(writer, time) : null;
+    /// <summary>A bar on the context's stderr when it is a terminal, else none.</summary>
+    public static IProgress<HashProgress>? ForTerminal(CliContext context) =>
+        context.ErrorIsTerminal ? new HashProgressBar(context.Error, context.Time) : null;
 
     public void Report(HashProgress value)
     {

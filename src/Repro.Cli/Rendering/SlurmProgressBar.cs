@@ -13,14 +13,17 @@ public sealed class SlurmProgressBar : IProgress<SlurmStudyProgress>, IDisposabl
     private const int Width = 24;
     private readonly TextWriter _writer;
     private readonly bool _bar;
+    private readonly bool _colour;
     private readonly Lock _lock = new();
     private string? _lastProblem;
     private bool _drawn;
 
-    public SlurmProgressBar(TextWriter writer)
+    /// <summary>Lines on the context's stderr; the bar (and colour) only when it is a terminal.</summary>
+    public SlurmProgressBar(CliContext context)
     {
-        _writer = writer;
-        _bar = Terminal.ErrorIsTerminal && ReferenceEquals(writer, Console.Error);
+        _writer = context.Error;
+        _bar = context.ErrorIsTerminal;
+        _colour = context.ErrorColour;
     }
 
     public void Report(SlurmStudyProgress value)
@@ -39,7 +42,7 @@ public sealed class SlurmProgressBar : IProgress<SlurmStudyProgress>, IDisposabl
 
             if (value.Problem is { } problem && problem != _lastProblem)
             {
-                Terminal.Warning(_writer, $"Slurm did not answer ({problem}); still waiting");
+                Terminal.Warning(_writer, _colour, $"Slurm did not answer ({problem}); still waiting");
             }
 
             _lastProblem = value.Problem;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Repro.Blobs.Storage;
 using Repro.Execution;
-using Repro.Judging.Studies.Slurm;
 using Repro.Model;
 using Repro.Model.Serialization;
 
@@ -112,21 +111,21 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
         var environmentFile = Path.Combine(folder, "environment.json");
         var probeErrors = Path.Combine(folder, "probe.log");
         var script = new StringBuilder("#!/bin/sh\n# repro run on a Slurm node: probe the node (machine, variables, Python) in the job's environment, then the command itself.\n")
-            .Append("cd ").Append(SlurmStudyRunner.ShellQuote(spec.Process.WorkingDirectory)).Append(" || exit 127\n");
+            .Append("cd ").Append(SlurmJobScript.ShellQuote(spec.Process.WorkingDirectory)).Append(" || exit 127\n");
         if (_launcher is { Count: > 0 })
         {
             script.Append("env -u REPRO_RUN_ID -u REPRO_DIR -u REPRO_METRICS_FILE ")
-                .Append(string.Join(' ', _launcher.Select(SlurmStudyRunner.ShellQuote)))
-                .Append(CultureInfo.InvariantCulture, $" {SlurmStudyRunner.TaskCommand} {ProbeOption} {SlurmStudyRunner.ShellQuote(environmentFile)}");
+                .Append(string.Join(' ', _launcher.Select(SlurmJobScript.ShellQuote)))
+                .Append(CultureInfo.InvariantCulture, $" {SlurmJobScript.TaskCommand} {ProbeOption} {SlurmJobScript.ShellQuote(environmentFile)}");
             if (spec.Python is { } python)
             {
-                script.Append(CultureInfo.InvariantCulture, $" {ProbePythonOption} {SlurmStudyRunner.ShellQuote(python)}");
+                script.Append(CultureInfo.InvariantCulture, $" {ProbePythonOption} {SlurmJobScript.ShellQuote(python)}");
             }
 
-            script.Append(CultureInfo.InvariantCulture, $" >/dev/null 2>{SlurmStudyRunner.ShellQuote(probeErrors)}\n");
+            script.Append(CultureInfo.InvariantCulture, $" >/dev/null 2>{SlurmJobScript.ShellQuote(probeErrors)}\n");
         }
 
-        script.Append("exec ").Append(string.Join(' ', new[] { spec.Process.Executable }.Concat(spec.Process.Arguments).Select(SlurmStudyRunner.ShellQuote))).Append('\n');
+        script.Append("exec ").Append(string.Join(' ', new[] { spec.Process.Executable }.Concat(spec.Process.Arguments).Select(SlurmJobScript.ShellQuote))).Append('\n');
         var scriptFile = Path.Combine(folder, "job.sh");
         await AtomicFile.WriteAllTextAsync(scriptFile, script.ToString(), CancellationToken.None);
         await File.WriteAllBytesAsync(stdoutFile, [], CancellationToken.None);
@@ -143,7 +142,7 @@ public sealed class SlurmExecutor : IExecutor, IRemoteExecutor
                 Output = stdoutFile,
                 Error = stderrFile,
                 Options = _options,
-                Environment = SlurmStudyRunner.JobEnvironment(spec.Process.Environment),
+                Environment = SlurmJobScript.JobEnvironment(spec.Process.Environment),
             },
             CancellationToken.None);
 

@@ -75,7 +75,7 @@ public sealed record RunPlan
         {
             if (!File.Exists(file.Full))
             {
-                throw ReproException.Usage($"params file not found: {file.Given}");
+                throw ReproException.NotFound($"params file not found: {file.Given}");
             }
 
             try
@@ -174,7 +174,7 @@ public sealed record RunPlan
         {
             if (!File.Exists(dep.Full) && !Directory.Exists(dep.Full))
             {
-                throw ReproException.Usage($"dependency not found: {dep.Given}");
+                throw ReproException.NotFound($"dependency not found: {dep.Given}");
             }
         }
     }

@@ -18,7 +18,7 @@ public static class RunResolver
         if (text == RunId.Last)
         {
             var last = await store.ListAsync(new RunQuery { Limit = 1 }, cancellationToken);
-            return last.Count > 0 ? last[0].Id : throw ReproException.Usage("there are no runs yet (@last)");
+            return last.Count > 0 ? last[0].Id : throw ReproException.NotFound("there are no runs yet (@last)");
         }
 
         if (await store.GetAsync(text, cancellationToken) is not null)
@@ -49,6 +49,6 @@ public static class RunResolver
         }
 
         var hint = RunId.IsHex(text) && text.Length < RunId.MinimumPrefix ? $" (an id prefix needs at least {RunId.MinimumPrefix} characters)" : string.Empty;
-        throw ReproException.Usage($"unknown run '{text}'{hint}: see `repro runs`");
+        throw ReproException.NotFound($"unknown run '{text}'{hint}: see `repro runs`");
     }
 }

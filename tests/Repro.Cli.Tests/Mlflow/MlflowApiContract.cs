@@ -213,7 +213,7 @@ public abstract class MlflowApiContract
         var id = await server.CreateRunAsync();
         var huge = new StringBuilder($$"""{"run_id": "{{id}}", "tags": [{"key": "t", "value": " """);
         huge.Append('x', (1 << 20) + 10).Append("\"}]}");
-        var (status, body) = await server.PostAsync("runs/log-batch", huge.ToString());
+        var (status, body) = await server.PostRefusedByLengthAsync("runs/log-batch", huge.ToString());
         Assert.Equal(413, status);
         Assert.Equal("INVALID_PARAMETER_VALUE", body.GetProperty("error_code").GetString());
     }

@@ -72,6 +72,19 @@ public sealed class TrackingServer : IAsyncDisposable
         return ((int)response.StatusCode, await ParseAsync(response));
     }
 
+    /// <summary>
+    /// Posts a body the server is expected to refuse from its length alone. With
+    /// <c>Expect: 100-continue</c> the body is sent only if the server asks for it, so the
+    /// refusal arrives instead of a broken pipe when the server answers before reading.
+    /// </summary>
+    public async Task<(int Status, JsonElement Body)> PostRefusedByLengthAsync(string endpoint, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/2.0/mlflow/" + endpoint) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await Client.SendAsync(request);
+        return ((int)response.StatusCode, await ParseAsync(response));
+    }
+
     public async Task<(int Status, JsonElement Body)> GetAsync(string endpointAndQuery)
     {
         using var response = await Client.GetAsync("api/2.0/mlflow/" + endpointAndQuery);

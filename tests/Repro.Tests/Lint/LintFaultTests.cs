@@ -36,10 +36,94 @@ public sealed class LintFaultTests
         Assert.Contains(fine, f => f.RuleId == "DET001");
     }
 
+    private const string Prelude = """
+        import pandas as pd
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+        df = pd.read_csv("data.csv")
+        X = df.drop(columns=["y"])
+        y = df["y"]
+        """;
+
+    [Fact]
+    public async Task A_notebook_cell_with_a_syntax_error_or_past_a_limit_is_named_with_its_cell_and_the_other_cells_are_analysed()
+    {
+        var notebook = LintHarness.Notebook(
+            Prelude,
+            "x = (",
+            "total = " + string.Concat(Enumerable.Repeat("1 + ", 1500)) + "1",
+            "%matplotlib inline\nX = StandardScaler().fit_transform(X)",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)");
+        var findings = await LintHarness.LintAsync(notebook, "explore.ipynb");
+        var text = string.Join('\n', findings.Select(FindingText.Gcc));
+        Assert.True(findings.Count == 3, text);
+        Assert.Equal(("SYNTAX", 2), (findings[0].RuleId, findings[0].Cell!.Value));
+        Assert.Equal(("INTERNAL", 3), (findings[1].RuleId, findings[1].Cell!.Value));
+        Assert.Equal(Severity.Warning, findings[1].Severity);
+        Assert.StartsWith("explore.ipynb[cell 3]: INTERNAL not analysed: its syntax tree is nested more than 1000 levels deep", FindingText.Gcc(findings[1]), StringComparison.Ordinal);
+        Assert.Equal(("LEAK001", 4, 2), (findings[2].RuleId, findings[2].Cell!.Value, findings[2].Line!.Value));
+    }
+
+    [Fact]
+    public async Task A_notebook_cell_whose_analysis_faults_is_named_and_skipped_and_the_other_cells_are_still_one_program()
+    {
+        var units = await PythonAstReader.ParseAsync(
+            LintHarness.Python,
+            NotebookReader.Read("explore.ipynb", LintHarness.Notebook(Prelude, "explode = 1", "X = StandardScaler().fit_transform(X)", "X_train, X_test, y_train, y_test = train_test_split(X, y)")),
+            CancellationToken.None);
+
+        var findings = Linter.Check("explore.ipynb", units, LintHarness.Options, [new FaultOnName("explode"), .. Linter.Checks]);
+        var text = string.Join('\n', findings.Select(FindingText.Gcc));
+        var fault = Assert.Single(findings, f => f.RuleId == "INTERNAL");
+        Assert.Equal(2, fault.Cell);
+        Assert.Contains("InvalidOperationException: explode", fault.Message, StringComparison.Ordinal);
+        Assert.Contains("the other cells were checked without it", fault.Message, StringComparison.Ordinal);
+        // The scaler of cell 3 still meets the split of cell 4.
+        Assert.True(findings.Any(f => f.RuleId == "LEAK001" && f.Cell == 3), text);
+    }
+
+    [Fact]
+    public async Task A_notebook_cut_short_is_one_syntax_finding_and_the_other_files_are_still_checked()
+    {
+        using var dir = new TempDirectory();
+        var notebook = LintHarness.Notebook(Prelude, "X = StandardScaler().fit_transform(X)");
+        dir.Write("broken.ipynb", notebook[..(notebook.Length / 2)]);
+        dir.Write("train.py", Prelude + "\nX = StandardScaler().fit_transform(X)\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n");
+        var report = await Linter.LintAsync(["."], dir.Path, LintHarness.Options, Environment.GetEnvironmentVariable("PATH"), CancellationToken.None);
+        var broken = Assert.Single(report.Findings, f => f.Path == "broken.ipynb");
+        Assert.Equal("SYNTAX", broken.RuleId);
+        Assert.StartsWith("not a notebook (invalid JSON", broken.Message, StringComparison.Ordinal);
+        Assert.Contains(report.Findings, f => f.Path == "train.py" && f.RuleId == "LEAK001");
+    }
+
+    [Fact]
+    public async Task A_file_cell_magic_and_a_line_magic_over_two_lines_are_skipped_without_a_syntax_error()
+    {
+        var notebook = LintHarness.Notebook(
+            "%%file helper.py\ndef f(n):\n    total = 0\n    return total",
+            "import numpy as np\n%timeit np.fromiter((v for v in range(3)),\n                    dtype=float, count=3)\n%time x = 1 + \\\n    2\nprint(np.zeros(2))");
+        var findings = await LintHarness.LintAsync(notebook, "explore.ipynb");
+        Assert.True(findings.Count == 0, string.Join('\n', findings.Select(FindingText.Gcc)));
+    }
+
     private sealed class ThrowingCheck : ILintCheck
     {
         public IReadOnlyList<RuleDescriptor> Rules => [];
 
         public void Check(LintContext context) => throw new InvalidOperationException("boom");
+    }
+
+    // Faults on any program that holds the name, as a bug triggered by one cell's code would.
+    private sealed class FaultOnName(string name) : ILintCheck
+    {
+        public IReadOnlyList<RuleDescriptor> Rules => [];
+
+        public void Check(LintContext context)
+        {
+            if (context.Nodes.Any(n => n.Is("Name") && n.Text("id") == name))
+            {
+                throw new InvalidOperationException(name);
+            }
+        }
     }
 }

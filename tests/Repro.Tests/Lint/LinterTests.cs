@@ -102,7 +102,7 @@ public sealed class LinterTests
     [Fact]
     public async Task Lint_notebook_follows_a_leak_across_cells_and_names_the_cell()
     {
-        var notebook = Notebook(
+        var notebook = LintHarness.Notebook(
             "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\nfrom sklearn.model_selection import train_test_split\n%matplotlib inline",
             "# markdown-like comment\ndf = pd.read_csv('data.csv')\nX = df.drop(columns=['y'])\ny = df['y']",
             "X = StandardScaler().fit_transform(X)",
@@ -118,7 +118,7 @@ public sealed class LinterTests
     [Fact]
     public async Task Lint_notebook_is_silent_when_the_scaler_is_fitted_after_the_split_in_a_later_cell()
     {
-        var notebook = Notebook(
+        var notebook = LintHarness.Notebook(
             "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\nfrom sklearn.model_selection import train_test_split",
             "df = pd.read_csv('data.csv')\nX_train, X_test = train_test_split(df, random_state=0)",
             "scaler = StandardScaler().fit(X_train)\nX_train = scaler.transform(X_train)\nX_test = scaler.transform(X_test)");
@@ -160,28 +160,9 @@ public sealed class LinterTests
         dir.Write("src/train.py", Unseeded);
         dir.Write("src/clean.py", "print('ok')\n");
         dir.Write(".venv/lib/bad.py", Unseeded);
-        dir.Write("nb/explore.ipynb", Notebook("print(1)"));
+        dir.Write("nb/explore.ipynb", LintHarness.Notebook("print(1)"));
         var report = await Linter.LintAsync(["."], dir.Path, LintHarness.Options, Environment.GetEnvironmentVariable("PATH"), CancellationToken.None);
         Assert.Equal(["nb/explore.ipynb", "src/clean.py", "src/train.py"], report.Files);
         Assert.Equal("src/train.py", Assert.Single(report.Findings).Path);
-    }
-
-    // Notebooks store a cell's source as lines, each but the last ending in "\n".
-    private static List<string> Lines(string cell)
-    {
-        var lines = cell.Split('\n');
-        return lines.Select((line, i) => i < lines.Length - 1 ? line + "\n" : line).ToList();
-    }
-
-    private static string Notebook(params string[] cells)
-    {
-        var list = cells.Select(c => new Dictionary<string, object>
-        {
-            ["cell_type"] = "code",
-            ["metadata"] = new Dictionary<string, object>(),
-            ["source"] = Lines(c),
-            ["outputs"] = Array.Empty<object>(),
-        }).Prepend(new Dictionary<string, object> { ["cell_type"] = "markdown", ["metadata"] = new Dictionary<string, object>(), ["source"] = "# Title" });
-        return JsonSerializer.Serialize(new Dictionary<string, object> { ["nbformat"] = 4, ["nbformat_minor"] = 5, ["metadata"] = new Dictionary<string, object>(), ["cells"] = list });
     }
 }

@@ -126,6 +126,22 @@ public sealed class ParserFuzzTests
     }
 
     [Fact]
+    public void A_pointer_file_that_left_the_yaml_scanner_in_a_bad_state_is_a_usage_error()
+    {
+        // The seed of a case the fuzzing found: YamlDotNet's scanner threw InvalidOperationException.
+        MalformedInput.From(ValidInputs.Pointer).Sample(bytes =>
+        {
+            try
+            {
+                PointerFile.Parse(Encoding.UTF8.GetString(bytes), "fuzz.repro");
+            }
+            catch (ReproException)
+            {
+            }
+        }, iter: 400, seed: "70unxGcAV381");
+    }
+
+    [Fact]
     public void The_step_log_never_throws_whatever_its_lines()
     {
         using var dir = new TempDirectory();

@@ -96,7 +96,7 @@ public sealed class DataTracker
         var first = listed.StdoutText.Split('\0', StringSplitOptions.RemoveEmptyEntries)[0];
         var tracked = paths.First(p => WorkspacePaths.IsInside(p, Path.GetFullPath(first, _workspace.Root)) || Path.GetFullPath(first, _workspace.Root) == p);
         var relative = _workspace.Relative(tracked);
-        throw ReproException.Usage($"data add: git already tracks {first}; stop git tracking it first (`git rm -r --cached {relative}`), then add it again");
+        throw ReproException.Conflict($"data add: git already tracks {first}; stop git tracking it first (`git rm -r --cached {relative}`), then add it again");
     }
 
     /// <summary>Every pointer file in the workspace (not descending into .repro, .git, tracked folders or symlinked folders).</summary>
@@ -180,7 +180,7 @@ public sealed class DataTracker
         }
         catch (IOException ex)
         {
-            throw ReproException.CannotExecute($"cannot read {label}: {ex.Message}");
+            throw ReproException.Io($"cannot read {label}: {ex.Message}");
         }
 
         var pointer = PointerFile.Parse(text, label);
@@ -424,7 +424,7 @@ public sealed class DataTracker
 
         if (!File.Exists(full) && !Directory.Exists(full))
         {
-            throw ReproException.Usage($"data add: no such file or folder: {input}");
+            throw ReproException.NotFound($"data add: no such file or folder: {input}");
         }
 
         if (full.EndsWith(PointerFile.Extension, StringComparison.Ordinal) && File.Exists(full))

@@ -15,6 +15,6 @@ public static class BlobKey
         }
 
         var sha = parts[^2] + parts[^1];
-        return parts[^2].Length == 2 && Repro.Blobs.Data.PointerFile.IsSha256(sha) ? sha : null;
+        return parts[^2].Length == 2 && Repro.Blobs.Hashing.Sha256Hasher.IsHash(sha) ? sha : null;
     }
 }

@@ -103,7 +103,7 @@ public sealed partial class RemoteConfig
 
         if (Remotes.Any(r => r.Name == spec.Name))
         {
-            throw ReproException.Usage($"a remote named '{spec.Name}' exists already (remove it first with `repro remote remove {spec.Name}`)");
+            throw ReproException.Conflict($"a remote named '{spec.Name}' exists already (remove it first with `repro remote remove {spec.Name}`)");
         }
 
         RemoteUrl.Validate(spec.Url);

@@ -9,7 +9,7 @@ public static class AtomicFile
         var directory = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(directory))
         {
-            throw ReproException.Usage($"cannot write {path}: folder {directory} does not exist");
+            throw ReproException.NotFound($"cannot write {path}: folder {directory} does not exist");
         }
 
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");

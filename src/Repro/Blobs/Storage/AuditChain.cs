@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Repro.Blobs.Hashing;
+using Repro.Model;
 
 namespace Repro.Blobs.Storage;
 

@@ -36,11 +36,14 @@ public static class CsvDialect
     };
 
     /// <summary>Sniffs the separator from the first lines of <paramref name="path"/>.</summary>
-    public static async Task<byte> SniffAsync(string path, CancellationToken cancellationToken)
+    public static async Task<byte> SniffAsync(string path, CancellationToken cancellationToken) => await SniffAsync(path, null, cancellationToken);
+
+    /// <summary>Sniffs the separator of <paramref name="path"/>, relative to <paramref name="baseDirectory"/> when given.</summary>
+    public static async Task<byte> SniffAsync(string path, string? baseDirectory, CancellationToken cancellationToken)
     {
         var buffer = new byte[SampleBytes];
         int length;
-        await using (var stream = LeakInput.Open(path))
+        await using (var stream = LeakInput.Open(path, baseDirectory))
         {
             length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
         }

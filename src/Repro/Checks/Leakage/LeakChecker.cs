@@ -19,10 +19,10 @@ public static class LeakChecker
     /// <summary>With a chosen number of normalising workers: the report must not depend on it.</summary>
     internal static async Task<LeakReport> CheckAsync(LeakOptions options, int workers, CancellationToken cancellationToken)
     {
-        var trainSeparator = options.Separator ?? await CsvDialect.SniffAsync(options.TrainPath, cancellationToken);
-        var testSeparator = options.Separator ?? await CsvDialect.SniffAsync(options.TestPath, cancellationToken);
-        await using var train = new CsvRecordReader(LeakInput.Open(options.TrainPath), trainSeparator, options.TrainPath);
-        await using var test = new CsvRecordReader(LeakInput.Open(options.TestPath), testSeparator, options.TestPath);
+        var trainSeparator = options.Separator ?? await CsvDialect.SniffAsync(options.TrainPath, options.BaseDirectory, cancellationToken);
+        var testSeparator = options.Separator ?? await CsvDialect.SniffAsync(options.TestPath, options.BaseDirectory, cancellationToken);
+        await using var train = new CsvRecordReader(LeakInput.Open(options.TrainPath, options.BaseDirectory), trainSeparator, options.TrainPath);
+        await using var test = new CsvRecordReader(LeakInput.Open(options.TestPath, options.BaseDirectory), testSeparator, options.TestPath);
         var columns = await ReadHeaderAsync(train, options.TrainPath, cancellationToken);
         var testColumns = await ReadHeaderAsync(test, options.TestPath, cancellationToken);
         var testIndex = MapColumns(columns, testColumns, options);

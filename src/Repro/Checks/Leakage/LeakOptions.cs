@@ -7,6 +7,9 @@ public sealed record LeakOptions
 
     public required string TestPath { get; init; }
 
+    /// <summary>The folder relative paths are read from (the caller's working folder); reports show the paths as given.</summary>
+    public string? BaseDirectory { get; init; }
+
     public string? Target { get; init; }
 
     /// <summary>Identifier columns: never compared, never features.</summary>

@@ -16,13 +16,17 @@ public sealed class LeakageCheck : ILintCheck
 
     public void Check(LintContext context)
     {
-        var flow = new LeakageFlow(context.Names);
+        var functions = context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")).ToList();
+        // Module-level definitions are what a call by name reaches; a method of the same name does not.
+        var flow = new LeakageFlow(context.Names, context.Statements.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")));
         flow.RunModule(context.Statements);
-        foreach (var function in context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")))
+        foreach (var function in functions)
         {
             var arguments = function.Node("args");
+            // def f(a, /, b, *args, c, **kwargs): every parameter, positional-only and starred ones too.
             var parameters = arguments is null ? [] : arguments.Nodes("posonlyargs").Concat(arguments.Nodes("args")).Concat(arguments.Nodes("kwonlyargs"))
-                .Select(a => a.Text("arg")!).ToList();
+                .Concat(new[] { arguments.Node("vararg"), arguments.Node("kwarg") }.OfType<PyNode>())
+                .Select(a => a.Text("arg")).OfType<string>().ToList();
             flow.RunFunction(function.Nodes("body"), parameters);
         }
 
@@ -33,16 +37,17 @@ public sealed class LeakageCheck : ILintCheck
 
     private static void FittedBeforeSplit(LintContext context, LeakageFlow flow)
     {
+        // A step inside a helper is seen once per call and once on its own: reported once, at its first path.
+        var reported = new HashSet<PyNode>(ReferenceEqualityComparer.Instance);
         foreach (var fit in flow.Fits)
         {
-            // The split sees the fitted step's output, or the fitted step is applied after a split of its own data.
-            var split = flow.Splits.FirstOrDefault(s => s.Order >= fit.Order && s.Taints.Contains(fit.Id))
-                ?? flow.Splits.FirstOrDefault(s => s.Order > fit.Order && s.Atoms.Overlaps(fit.Atoms) && flow.Transforms.Any(t => t.Fit == fit.Id && t.Order > s.Order));
-            if (split is null)
+            if (reported.Contains(fit.Node) || Path(flow, fit) is not { } path)
             {
                 continue;
             }
 
+            reported.Add(fit.Node);
+            var split = path.Split;
             var where = Where(split.Node);
             var (rule, message) = fit.Kind switch
             {
@@ -50,8 +55,64 @@ public sealed class LeakageCheck : ILintCheck
                 LeakKind.Oversampling => (LintRules.Leak003, $"{fit.What} over-samples before the split ({split.What}, {where}): copies of the same rows end up in train and test; resample the training part only"),
                 _ => (LintRules.Leak001, $"{fit.What} learns statistics from data that is split afterwards ({split.What}, {where}): the test rows leak into training; fit it on the training part or inside a Pipeline"),
             };
-            context.Add(rule, fit.Node, message);
+            context.Add(rule, fit.Node, message, path.Steps);
         }
+
+        foreach (var mixed in flow.MixedFits)
+        {
+            if (!reported.Add(mixed.Node))
+            {
+                continue;
+            }
+
+            var rule = mixed.Kind switch
+            {
+                LeakKind.FeatureSelection => LintRules.Leak002,
+                LeakKind.Oversampling => LintRules.Leak003,
+                _ => LintRules.Leak001,
+            };
+            context.Add(rule, mixed.Node, $"{mixed.What} is fitted on rows of both the training and the test split (the parts joined again): the test rows leak into training; fit it on the training part only", [(mixed.Node, $"{mixed.What} fitted on train and test rows together")]);
+        }
+    }
+
+    // How a step fitted on unsplit rows reaches a split: the split sees its output; or it is applied
+    // to a part of a split of the data it was fitted on; or a model is trained on data that carries
+    // it, after a split of that data (fold indices into the transformed frame).
+    private static (SplitEvent Split, IReadOnlyList<(PyNode Node, string Note)> Steps)? Path(LeakageFlow flow, FitEvent fit)
+    {
+        var fitted = (fit.Node, $"{fit.What} fitted on rows not yet split");
+        if (flow.Splits.FirstOrDefault(s => s.Order >= fit.Order && s.Taints.Contains(fit.Id)) is { } direct)
+        {
+            return (direct, [fitted, (direct.Node, $"{direct.What} splits data that carries it")]);
+        }
+
+        foreach (var split in flow.Splits.Where(s => s.Atoms.Overlaps(fit.Atoms)))
+        {
+            var applied = flow.Transforms.FirstOrDefault(t => t.Fit == fit.Id && t.Order > split.Order);
+            if (applied.Node is not null)
+            {
+                return (split, [fitted, (split.Node, $"{split.What} splits the same data"), (applied.Node, "the step fitted on all rows transforms a part")]);
+            }
+        }
+
+        var trained = flow.Trained.FirstOrDefault(m => m.Taints.Contains(fit.Id) && m.Parts != DataPart.None);
+        if (trained is not null && flow.Splits.FirstOrDefault(s => s.Atoms.Overlaps(fit.Atoms)) is { } folds)
+        {
+            return (folds, [fitted, (folds.Node, $"{folds.What} splits the same data"), (trained.Node, "a model is trained on a part that carries it")]);
+        }
+
+        // No split call, but the rows the step learned from are both trained on and predicted on
+        // (train and test joined, processed, then sliced apart again: data[:n], data[n:]).
+        foreach (var training in flow.Trained.Where(m => m.Taints.Contains(fit.Id) && m.Atoms.Overlaps(fit.Atoms)))
+        {
+            if (flow.Scores.FirstOrDefault(s => s.Data is { } data && data != "…" && !SameData(data, training.Data) && s.Taints.Contains(fit.Id) && s.Atoms.Overlaps(fit.Atoms)) is { } predicted)
+            {
+                var usedAsTest = new SplitEvent { Node = predicted.Node, What = "the rows predicted on", Order = fit.Order, Atoms = predicted.Atoms, Taints = predicted.Taints };
+                return (usedAsTest, [fitted, (training.Node, "a model is trained on rows it learned from"), (predicted.Node, "and predicts rows it learned from too")]);
+            }
+        }
+
+        return null;
     }
 
     private static void TestSetSelection(LintContext context, LeakageFlow flow)
@@ -88,7 +149,7 @@ public sealed class LeakageCheck : ILintCheck
         var several = scored.FirstOrDefault(s => s.Model.StartsWith('*'));
         if (several.Event is not null)
         {
-            context.Add(LintRules.Leak004, several.Event.Node, "the test split is scored for several models or settings in a loop: choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+            context.Add(LintRules.Leak004, several.Event.Node, "the test split is scored for several models or settings in a loop: choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation", [(several.Event.Node, "the test split scored for each model of the loop")]);
             return;
         }
 
@@ -99,7 +160,7 @@ public sealed class LeakageCheck : ILintCheck
             {
                 if (scored[i].Model != scored[j].Model && scored[i].Event.Atoms.Overlaps(scored[j].Event.Atoms))
                 {
-                    context.Add(LintRules.Leak004, scored[j].Event.Node, $"the test split is scored for several models (first at {Where(scored[i].Event.Node)}): choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation");
+                    context.Add(LintRules.Leak004, scored[j].Event.Node, $"the test split is scored for several models (first at {Where(scored[i].Event.Node)}): choosing among them on test data tunes to the test set; choose on a validation split or by cross-validation", [(scored[i].Event.Node, "the test split scored for one model"), (scored[j].Event.Node, "and again for another")]);
                     return;
                 }
             }
@@ -126,6 +187,10 @@ public sealed class LeakageCheck : ILintCheck
             context.Add(LintRules.Leak005, onTraining.Node, "the model is only scored on the data it was trained on: this measures memorisation; score held-out data (a test split or cross-validation)");
         }
     }
+
+    // Predicting the training frame, or a slice or column of it, is not predicting other rows.
+    private static bool SameData(string predicted, string trained) =>
+        predicted == trained || predicted.StartsWith(trained + "[", StringComparison.Ordinal) || predicted.StartsWith(trained + ".", StringComparison.Ordinal);
 
     private static string Where(PyNode node) => node.Cell is { } cell
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cell {cell} line {node.Line}")

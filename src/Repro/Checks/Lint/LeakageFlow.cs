@@ -60,24 +60,55 @@ public sealed class LeakageFlow
     private readonly Dictionary<int, int> _fitted = [];
     private readonly List<FitEvent> _fits = [];
     private readonly List<SplitEvent> _splits = [];
-    private readonly List<(int Fit, int Order)> _transforms = [];
+    private readonly List<(int Fit, int Order, PyNode Node)> _transforms = [];
     private readonly List<ScoreEvent> _scores = [];
     private readonly List<(ImmutableHashSet<int> Atoms, PyNode Node)> _modelFits = [];
     private readonly List<PyNode> _searchesOnTest = [];
     private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
+    private readonly List<MixedFit> _mixedFits = [];
+    private readonly List<TrainEvent> _trained = [];
+    private readonly Dictionary<string, PyNode> _functions = new(StringComparer.Ordinal);
+    private readonly Stack<PyNode> _inlining = new();
+    private readonly Stack<List<FlowValue>> _returns = new();
+    private readonly Stack<Dictionary<string, FlowValue>> _enclosing = new();
     private Dictionary<string, FlowValue> _env = new(StringComparer.Ordinal);
     private Dictionary<string, FlowValue> _globals = new(StringComparer.Ordinal);
+    private HashSet<string> _globalNames = new(StringComparer.Ordinal);
+    private int _inlinedStatements;
     private int _nextAtom;
     private int _order;
     private int _loopDepth;
 
-    public LeakageFlow(NameResolver names) => _names = names;
+    /// <summary>How deep calls of the program's own functions are followed (a helper calling a helper calling a helper).</summary>
+    public const int MaxCallDepth = 4;
+
+    /// <summary>Statements run inside followed calls, per program: past it, calls are opaque again, so time stays linear.</summary>
+    public const int MaxInlinedStatements = 50_000;
+
+    public LeakageFlow(NameResolver names, IEnumerable<PyNode> functions)
+    {
+        _names = names;
+        // The same name defined twice: the later definition wins, as when the program runs.
+        foreach (var function in functions)
+        {
+            if (function.Text("name") is { } name)
+            {
+                _functions[name] = function;
+            }
+        }
+    }
 
     public IReadOnlyList<FitEvent> Fits => _fits;
 
     public IReadOnlyList<SplitEvent> Splits => _splits;
 
-    public IReadOnlyList<(int Fit, int Order)> Transforms => _transforms;
+    public IReadOnlyList<(int Fit, int Order, PyNode Node)> Transforms => _transforms;
+
+    /// <summary>Steps fitted on rows of both sides of a split (pd.concat([X_train, X_test])).</summary>
+    public IReadOnlyList<MixedFit> MixedFits => _mixedFits;
+
+    /// <summary>Model fits with the sources and preprocessing their training data carries and which side of a split it is.</summary>
+    public IReadOnlyList<TrainEvent> Trained => _trained;
 
     public IReadOnlyList<ScoreEvent> Scores => _scores;
 
@@ -97,8 +128,9 @@ public sealed class LeakageFlow
     public void RunModule(IEnumerable<PyNode> statements)
     {
         _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
-        Block(statements);
+        // Functions called from the module see its variables as they are at the call.
         _globals = _env;
+        Block(statements);
     }
 
     /// <summary>Runs one function body with fresh locals; each parameter is data of its own.</summary>
@@ -145,8 +177,22 @@ public sealed class LeakageFlow
                 Bind(statement.Node("target")!, FlowValue.Union(Eval(statement.Node("target")), Eval(statement.Node("value"))), merge: true);
                 break;
             case "Expr":
-            case "Return":
                 Eval(statement.Node("value"));
+                break;
+            case "Return":
+                var returned = Eval(statement.Node("value"));
+                if (_returns.Count > 0)
+                {
+                    _returns.Peek().Add(returned);
+                }
+
+                break;
+            case "Global":
+                foreach (var name in statement.Strings("names"))
+                {
+                    _globalNames.Add(name);
+                }
+
                 break;
             case "For":
             case "AsyncFor":
@@ -196,8 +242,29 @@ public sealed class LeakageFlow
                 Block(statement.Nodes("orelse"));
                 Block(statement.Nodes("finalbody"));
                 break;
+            case "Match":
+                var subject = Eval(statement.Node("subject")) with { Elements = null, Pairs = false };
+                foreach (var matchCase in statement.Nodes("cases"))
+                {
+                    // Every name a pattern captures (case [x, *rest], {"k": v, **others}, C(a=b) as c) holds part of the subject.
+                    foreach (var pattern in matchCase.Node("pattern")?.Walk() ?? [])
+                    {
+                        foreach (var captured in new[] { pattern.Text("name"), pattern.Text("rest") })
+                        {
+                            if (captured is not null && (pattern.Is("MatchAs") || pattern.Is("MatchStar") || pattern.Is("MatchMapping")))
+                            {
+                                _env[captured] = subject;
+                            }
+                        }
+                    }
+
+                    Eval(matchCase.Node("guard"));
+                    Block(matchCase.Nodes("body"));
+                }
+
+                break;
             default:
-                // def/class bodies are their own scopes; imports, pass, etc. carry no data.
+                // def/class bodies are their own scopes; imports, pass, global, type aliases etc. carry no data.
                 break;
         }
     }
@@ -211,6 +278,11 @@ public sealed class LeakageFlow
                 if (value.Parts.HasFlag(DataPart.Test) && LooksLikeValidation(id))
                 {
                     value = value with { Parts = (value.Parts & ~DataPart.Test) | DataPart.Validation };
+                }
+
+                if (_globalNames.Contains(id) && _inlining.Count > 0)
+                {
+                    _globals[id] = value;
                 }
 
                 _env[id] = value;
@@ -278,6 +350,181 @@ public sealed class LeakageFlow
         }
     }
 
+    private FlowValue Lookup(string id)
+    {
+        if (_env.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        // A function followed from its caller sees the caller's variables (closures), then the module's.
+        foreach (var scope in _enclosing)
+        {
+            if (scope.TryGetValue(id, out var outer))
+            {
+                return outer;
+            }
+        }
+
+        // Unknown names (builtins, names from elsewhere) carry no data: nothing to follow.
+        return _globals.GetValueOrDefault(id, FlowValue.Empty);
+    }
+
+    /// <summary>
+    /// Follows a call of the program's own function: its parameters hold what the call passed,
+    /// its body runs here (so a split or a fit inside happens at the call), and what it returns
+    /// is the call's value. Null when it cannot be followed (recursion, too deep, past the budget).
+    /// </summary>
+    private FlowValue? Inline(PyNode function, PyNode call, List<FlowValue> args, Dictionary<string, FlowValue> keywords)
+    {
+        var body = function.Nodes("body");
+        if (_inlining.Count >= MaxCallDepth || _inlining.Contains(function) || _inlinedStatements + body.Count > MaxInlinedStatements)
+        {
+            return null;
+        }
+
+        var locals = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        var parameters = function.Node("args");
+        var positional = parameters is null ? [] : parameters.Nodes("posonlyargs").Concat(parameters.Nodes("args")).ToList();
+        var defaults = parameters?.Nodes("defaults") ?? [];
+        var starred = Py.Args(call).Any(a => a.Is("Starred"));
+        var unbound = new List<string>();
+        for (var i = 0; i < positional.Count; i++)
+        {
+            var name = positional[i].Text("arg")!;
+            var defaultIndex = i - (positional.Count - defaults.Count);
+            if (starred)
+            {
+                locals[name] = FlowValue.Union(args);
+            }
+            else if (i < args.Count)
+            {
+                locals[name] = args[i];
+            }
+            else if (keywords.TryGetValue(name, out var passed))
+            {
+                locals[name] = passed;
+            }
+            else if (defaultIndex >= 0)
+            {
+                locals[name] = Eval(defaults[defaultIndex]);
+                unbound.Add(name);
+            }
+            else
+            {
+                unbound.Add(name);
+            }
+        }
+
+        var keywordOnly = parameters?.Nodes("kwonlyargs") ?? [];
+        var keywordDefaults = parameters?.NodesWithGaps("kw_defaults") ?? [];
+        for (var i = 0; i < keywordOnly.Count; i++)
+        {
+            var name = keywordOnly[i].Text("arg")!;
+            if (keywords.TryGetValue(name, out var passed))
+            {
+                locals[name] = passed;
+            }
+            else
+            {
+                if (i < keywordDefaults.Count && keywordDefaults[i] is { } fallback)
+                {
+                    locals[name] = Eval(fallback);
+                }
+
+                unbound.Add(name);
+            }
+        }
+
+        if (parameters?.Node("vararg")?.Text("arg") is { } rest)
+        {
+            locals[rest] = FlowValue.Union(args.Skip(positional.Count)) with { Elements = args.Skip(positional.Count).ToList() };
+        }
+
+        var named = parameters?.Node("kwarg")?.Text("arg");
+        var declared = positional.Concat(parameters?.Nodes("kwonlyargs") ?? []).Select(p => p.Text("arg")).ToHashSet(StringComparer.Ordinal);
+        var extra = keywords.Where(k => !declared.Contains(k.Key)).Select(k => k.Value).ToList();
+        if (named is not null)
+        {
+            locals[named] = FlowValue.Union(extra);
+        }
+
+        // f(**options): any parameter not passed by name may be in the mapping.
+        if (keywords.TryGetValue("**", out var splat))
+        {
+            foreach (var name in unbound)
+            {
+                locals[name] = locals.TryGetValue(name, out var had) ? FlowValue.Union(had, splat) : splat;
+            }
+        }
+
+        _enclosing.Push(_env);
+        _inlining.Push(function);
+        _returns.Push([]);
+        var savedGlobals = _globalNames;
+        _env = locals;
+        _globalNames = new HashSet<string>(StringComparer.Ordinal);
+        _inlinedStatements += body.Count;
+        try
+        {
+            Block(body);
+        }
+        finally
+        {
+            _globalNames = savedGlobals;
+            _env = _enclosing.Pop();
+            _inlining.Pop();
+        }
+
+        var results = _returns.Pop();
+        if (results.Count == 0)
+        {
+            return FlowValue.Empty;
+        }
+
+        // return X_train, X_test: keep the tuple for unpacking when every return has the same shape.
+        if (results.All(r => r.Elements is { } e && e.Count == results[0].Elements!.Count))
+        {
+            var elements = Enumerable.Range(0, results[0].Elements!.Count).Select(i => FlowValue.Union(results.Select(r => r.Elements![i]))).ToList();
+            return FlowValue.Union(results) with { Elements = elements, Many = false };
+        }
+
+        return results.Count == 1 ? results[0] : FlowValue.Union(results);
+    }
+
+    // The program's own function, or a lambda, given to apply/pipe: followed with the frame as its first argument.
+    private FlowValue? Applied(PyNode function, PyNode call, List<FlowValue> args, Dictionary<string, FlowValue> keywords)
+    {
+        if (function.Is("Name") && function.Text("id") is { } id && _functions.TryGetValue(id, out var definition) && !_env.ContainsKey(id))
+        {
+            return Inline(definition, call, args, keywords.Where(k => k.Key != "axis").ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal));
+        }
+
+        if (!function.Is("Lambda") || _inlining.Count >= MaxCallDepth)
+        {
+            return null;
+        }
+
+        var parameters = function.Node("args");
+        var names = parameters is null ? [] : parameters.Nodes("posonlyargs").Concat(parameters.Nodes("args")).Select(a => a.Text("arg")).OfType<string>().ToList();
+        var locals = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            locals[names[i]] = i < args.Count ? args[i] : FlowValue.Empty;
+        }
+
+        _enclosing.Push(_env);
+        _env = locals;
+        try
+        {
+            return Eval(function.Node("body"));
+        }
+        finally
+        {
+            _env = _enclosing.Pop();
+        }
+    }
+
     private static bool LooksLikeValidation(string name)
     {
         var lower = name.ToLowerInvariant();
@@ -298,7 +545,7 @@ public sealed class LeakageFlow
             case "Name":
                 var id = node.Text("id")!;
                 // Unknown names (builtins, names from elsewhere) carry no data: nothing to follow.
-                return _env.TryGetValue(id, out var known) ? known : _globals.GetValueOrDefault(id, FlowValue.Empty);
+                return Lookup(id);
             case "Constant":
                 return FlowValue.Empty;
             case "Attribute":
@@ -357,6 +604,12 @@ public sealed class LeakageFlow
         }
 
         var all = FlowValue.Union(args.Concat(keywords.Values));
+        if (callee is null && call.Node("func") is { } func && func.Is("Name") && _functions.TryGetValue(func.Text("id")!, out var function)
+            && !_env.ContainsKey(func.Text("id")!) && Inline(function, call, args, keywords) is { } returned)
+        {
+            return returned;
+        }
+
         var name = callee is null ? null : Py.Last(callee);
         var library = callee is not null && (callee.StartsWith("sklearn.", StringComparison.Ordinal) || callee.StartsWith("imblearn.", StringComparison.Ordinal));
 
@@ -381,7 +634,7 @@ public sealed class LeakageFlow
         if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
             && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
-            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy });
+            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints });
             return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
         }
 
@@ -450,6 +703,12 @@ public sealed class LeakageFlow
                 }
                 else
                 {
+                    // Rows of both sides of a split (pd.concat([X_train, X_test])) fitted together.
+                    if (first.Parts.HasFlag(DataPart.Train) && first.Parts.HasFlag(DataPart.Test))
+                    {
+                        _mixedFits.Add(new MixedFit { Kind = leak, What = Py.Last(receiver.Class!), Node = call });
+                    }
+
                     _fitted.Remove(objectId);
                 }
 
@@ -466,7 +725,7 @@ public sealed class LeakageFlow
             {
                 if (_fitted.TryGetValue(used, out var fitId))
                 {
-                    _transforms.Add((fitId, _order));
+                    _transforms.Add((fitId, _order, call));
                     return all with { Taints = all.Taints.Add(fitId), Elements = null };
                 }
 
@@ -509,7 +768,9 @@ public sealed class LeakageFlow
                 }
             }
 
-            _modelFits.Add((Positional(args, keywords).Atoms, call));
+            var trained = Positional(args, keywords);
+            _modelFits.Add((trained.Atoms, call));
+            _trained.Add(new TrainEvent { Node = call, Atoms = trained.Atoms, Taints = trained.Taints, Parts = trained.Parts, Data = Py.Render(Py.FirstArg(call)) });
             return method == "fit" ? receiver : all with { Elements = null };
         }
 
@@ -520,6 +781,8 @@ public sealed class LeakageFlow
             _scores.Add(new ScoreEvent
             {
                 Node = call,
+                Taints = all.Taints,
+                Data = Py.Render(Py.FirstArg(call)),
                 IsScore = method is "score" or "evaluate",
                 Model = model,
                 ManyModels = receiver.Many,
@@ -528,6 +791,14 @@ public sealed class LeakageFlow
             });
             var predictor = model is null ? null : (receiver.Many ? "*" : string.Empty) + model;
             return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };
+        }
+
+        // df.apply(helper), df.pipe(helper, …), df.transform(lambda col: …): the function runs on the
+        // frame (column by column for apply, so a fit inside sees every row; row-wise apply does not).
+        if (method is "apply" or "pipe" or "transform" or "agg" or "aggregate" && Py.FirstArg(call) is { } applied && !RowWise(call) && !receiver.Atoms.IsEmpty
+            && Applied(applied, call, [receiver, .. args.Skip(1)], keywords) is { } appliedOutput)
+        {
+            return FlowValue.Union(receiver with { Elements = null }, appliedOutput) with { ObjectId = null, Class = null, Elements = null, Pairs = false };
         }
 
         if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))
@@ -556,7 +827,9 @@ public sealed class LeakageFlow
 
         var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Preprocessing, What = what, Node = call, Atoms = data.Atoms, Order = _order };
         _fits.Add(fit);
-        return result with { Taints = result.Taints.Add(fit.Id), ObjectId = null, Class = null };
+        // A statistic is a value, not rows: it carries what it learned from, not the rows themselves,
+        // so filling the test frame with the training mean does not make it training rows.
+        return new FlowValue { Taints = result.Taints.Add(fit.Id), PredictedBy = result.PredictedBy };
     }
 
     // pd.read_csv(...), np.random.rand(...): a function of an imported module, not a method of data.

@@ -41,7 +41,10 @@ public sealed class LintContext
 
     public bool AnyCall(Func<string, bool> callee) => Calls.Any(c => c.Callee is not null && callee(c.Callee));
 
-    public void Add(RuleDescriptor rule, PyNode at, string message)
+    public void Add(RuleDescriptor rule, PyNode at, string message) => Add(rule, at, message, []);
+
+    /// <summary>Adds a finding at <paramref name="at"/> with the path behind it, cause first.</summary>
+    public void Add(RuleDescriptor rule, PyNode at, string message, IReadOnlyList<(PyNode Node, string Note)> flow)
     {
         if (_findings.Any(f => f.RuleId == rule.Id && f.Line == at.Line && f.Cell == at.Cell && f.Message == message))
         {
@@ -58,6 +61,7 @@ public sealed class LintContext
             Column = at.Column,
             Cell = at.Cell,
             Taxonomy = rule.Taxonomy,
+            Flow = flow.Select(step => new FlowStep { Path = Path, Line = step.Node.Line, Column = step.Node.Column, Cell = step.Node.Cell, Note = step.Note }).ToList(),
         });
     }
 }

@@ -18,8 +18,8 @@ public static class LintRules
     {
         Id = "INTERNAL",
         Name = "NotAnalysed",
-        Summary = "repro's analysis of this file failed, so its rules were not checked; every other file was",
-        Rationale = "A fault inside repro lint (a bug, reported with the exception so it can be fixed) stops the analysis of one file or notebook, never the whole lint: the file is named as not analysed and the other files are still checked.",
+        Summary = "repro's analysis of this file (or notebook cell) failed or is past a limit, so its rules were not checked; every other file was",
+        Rationale = "A fault inside repro lint (a bug, reported with the exception so it can be fixed) stops the analysis of one file or notebook cell, never the whole lint: it is named as not analysed and everything else is still checked. The same holds for code past repro's limits: a syntax tree nested more than 1,000 levels deep, a script over 16 MiB or a notebook over 256 MiB.",
         DefaultSeverity = Severity.Warning,
     };
 

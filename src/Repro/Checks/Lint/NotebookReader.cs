@@ -52,8 +52,7 @@ public static class NotebookReader
                 var lines = text.Split('\n');
                 var cellMagic = lines[0].TrimStart().StartsWith("%%", StringComparison.Ordinal);
                 var pythonBody = cellMagic && PythonCellMagics.Contains(lines[0].TrimStart()[2..].Split(' ')[0].Trim());
-                var python = lines.Select((line, i) => (cellMagic && (i == 0 || !pythonBody)) || IsMagic(line) ? Blank(line) : line);
-                units.Add(new SourceUnit { Path = displayPath, Cell = number, Text = string.Join('\n', python) });
+                units.Add(new SourceUnit { Path = displayPath, Cell = number, Text = string.Join('\n', Python(lines, cellMagic, pythonBody)) });
             }
 
             return units;
@@ -66,6 +65,41 @@ public static class NotebookReader
         JsonValueKind.Array => string.Concat(source.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString() : null)),
         _ => string.Empty,
     };
+
+    // Magics become pass (or, for the body of a %%file/%%bash cell and the continuation lines of a
+    // line magic that goes on over several lines, empty lines), so the rest parses and line numbers stay.
+    private static IEnumerable<string> Python(string[] lines, bool cellMagic, bool pythonBody)
+    {
+        var open = 0;
+        var continued = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (cellMagic && i > 0 && !pythonBody)
+            {
+                yield return string.Empty;
+            }
+            else if (open > 0 || continued)
+            {
+                open = Math.Max(0, open + Depth(line));
+                continued = line.TrimEnd().EndsWith('\\');
+                yield return string.Empty;
+            }
+            else if ((cellMagic && i == 0) || IsMagic(line))
+            {
+                open = Math.Max(0, Depth(line));
+                continued = line.TrimEnd().EndsWith('\\');
+                yield return Blank(line);
+            }
+            else
+            {
+                yield return line;
+            }
+        }
+    }
+
+    // Brackets a line opens minus those it closes (quotes not considered: a magic's arguments rarely hold brackets in strings).
+    private static int Depth(string line) => line.Count(c => c is '(' or '[' or '{') - line.Count(c => c is ')' or ']' or '}');
 
     private static bool IsMagic(string line)
     {

@@ -1,6 +1,6 @@
 namespace Repro.Checks.Lint;
 
-/// <summary>What the interpreter made of one <see cref="SourceUnit"/>: its tree, or the syntax error.</summary>
+/// <summary>What the interpreter made of one <see cref="SourceUnit"/>: its tree, the syntax error, or why it was not analysed.</summary>
 public sealed record ParsedUnit
 {
     public required SourceUnit Source { get; init; }
@@ -15,4 +15,7 @@ public sealed record ParsedUnit
     public int ErrorLine { get; init; }
 
     public int ErrorColumn { get; init; }
+
+    /// <summary>Why a unit that parses was still not analysed (past a limit, or a fault reading its tree); null otherwise.</summary>
+    public string? NotAnalysed { get; init; }
 }

@@ -47,7 +47,18 @@ public sealed class PyNode
         _ => None,
     };
 
+    /// <summary>A list with gaps kept in place (<c>kw_defaults</c>, a dict's keys with <c>**</c>): null where Python has None.</summary>
+    public IReadOnlyList<PyNode?> NodesWithGaps(string field) => _fields.GetValueOrDefault(field) switch
+    {
+        PyNode[] nodes => nodes,
+        List<object?> mixed => mixed.Select(m => m as PyNode).ToList(),
+        _ => [],
+    };
+
     public string? Text(string field) => _fields.GetValueOrDefault(field) as string;
+
+    /// <summary>A list of names (<c>global a, b</c>, a class pattern's keyword names); empty when absent.</summary>
+    public IReadOnlyList<string> Strings(string field) => _fields.GetValueOrDefault(field) is List<object?> items ? items.OfType<string>().ToList() : [];
 
     public double? Number(string field) => _fields.GetValueOrDefault(field) as double?;
 

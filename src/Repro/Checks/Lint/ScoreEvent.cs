@@ -20,5 +20,11 @@ public sealed record ScoreEvent
 
     public required DataPart Parts { get; init; }
 
+    /// <summary>The fitted steps (fit events) the scored or predicted data carries.</summary>
+    public ImmutableHashSet<int> Taints { get; init; } = [];
+
+    /// <summary>The data as written (<c>X_test</c>), for a prediction; null for a metric.</summary>
+    public string? Data { get; init; }
+
     public required ImmutableHashSet<int> Atoms { get; init; }
 }

@@ -11,4 +11,10 @@ public sealed record SourceUnit
 
     /// <summary>The code as parsed (IPython magics already blanked out).</summary>
     public required string Text { get; init; }
+
+    /// <summary>
+    /// A script's bytes as read, when the interpreter is to decode them itself (its BOM or coding
+    /// cookie decides, as when Python runs the file); null to parse <see cref="Text"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Bytes { get; init; }
 }

@@ -20,7 +20,7 @@ public sealed class BundleExporter(Workspace workspace, IRunStore store, Content
 {
     public async Task<ExportResult> ExportAsync(string subjectId, string outputPath, bool withData, CancellationToken cancellationToken)
     {
-        var subject = await store.GetAsync(subjectId, cancellationToken) ?? throw ReproException.Usage($"unknown run '{subjectId}'");
+        var subject = await store.GetAsync(subjectId, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{subjectId}'");
         var runs = new List<StoredRun> { subject };
         async Task AddRunAsync(string id)
         {

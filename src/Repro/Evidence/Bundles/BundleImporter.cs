@@ -24,7 +24,7 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
     {
         if (!File.Exists(bundlePath))
         {
-            throw ReproException.Usage($"bundle not found: {bundlePath}");
+            throw ReproException.NotFound($"bundle not found: {bundlePath}");
         }
 
         ZipArchive zip;
@@ -279,7 +279,7 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
         var here = await digestHere(item.Id);
         if (here is not null && here != item.Digest)
         {
-            throw ReproException.Usage($"{item.Id} is already recorded here with different content (sha256 {here[..12]}, the bundle has {item.Digest[..12]}); nothing was imported");
+            throw ReproException.Conflict($"{item.Id} is already recorded here with different content (sha256 {here[..12]}, the bundle has {item.Digest[..12]}); nothing was imported");
         }
 
         return (record, here is not null);

@@ -29,7 +29,7 @@ public sealed class ReportBuilder(IRunStore store, ContentCache cache, Workspace
                 verification = matches.Count switch
                 {
                     1 => matches[0],
-                    0 => throw ReproException.Usage($"unknown run, study or verification '{subject}': see `repro runs`"),
+                    0 => throw ReproException.NotFound($"unknown run, study or verification '{subject}': see `repro runs`"),
                     _ => throw ReproException.Usage($"verification prefix '{subject}' is ambiguous: {string.Join(", ", matches.Take(5).Select(m => m.Report.Id))}"),
                 };
             }
@@ -37,7 +37,7 @@ public sealed class ReportBuilder(IRunStore store, ContentCache cache, Workspace
 
         return verification is not null
             ? await VerificationAsync(verification, cancellationToken)
-            : await RunAsync(run ?? throw ReproException.Usage($"unknown run '{subject}'"), cancellationToken);
+            : await RunAsync(run ?? throw ReproException.NotFound($"unknown run '{subject}'"), cancellationToken);
     }
 
     private async Task<ReportData> RunAsync(StoredRun run, CancellationToken cancellationToken)

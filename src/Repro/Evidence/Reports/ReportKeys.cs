@@ -17,13 +17,13 @@ public static class ReportKeys
         var publicPath = path + ".pub";
         foreach (var existing in new[] { path, publicPath }.Where(File.Exists))
         {
-            throw ReproException.Usage($"{existing} already exists: repro never overwrites a key file");
+            throw ReproException.Conflict($"{existing} already exists: repro never overwrites a key file");
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(directory))
         {
-            throw ReproException.Usage($"cannot write {path}: folder {directory} does not exist");
+            throw ReproException.NotFound($"cannot write {path}: folder {directory} does not exist");
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -43,7 +43,7 @@ public static class ReportKeys
     {
         if (!File.Exists(path))
         {
-            throw ReproException.Usage($"key file {path} not found{(requirePrivate ? " (make one with `repro key new KEYFILE`)" : string.Empty)}");
+            throw ReproException.NotFound($"key file {path} not found{(requirePrivate ? " (make one with `repro key new KEYFILE`)" : string.Empty)}");
         }
 
         var pem = BoundedFile.ReadAllText(path, ReportLimits.MaxKeyBytes);
@@ -95,7 +95,7 @@ public static class ReportKeys
         }
         catch (IOException) when (File.Exists(path))
         {
-            throw ReproException.Usage($"{path} already exists: repro never overwrites a key file");
+            throw ReproException.Conflict($"{path} already exists: repro never overwrites a key file");
         }
     }
 }

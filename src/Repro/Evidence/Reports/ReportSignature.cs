@@ -22,7 +22,7 @@ public static class ReportSignature
     {
         if (FindSignatureLines(report).Count > 0)
         {
-            throw ReproException.Usage("the report is already signed");
+            throw ReproException.Conflict("the report is already signed");
         }
 
         var signature = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(report), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));

@@ -85,7 +85,7 @@ public sealed class ModelRegistry
             ModelNames.RequireAlias(alias);
         }
 
-        var stored = await _store.GetAsync(runId, cancellationToken) ?? throw ReproException.Usage($"unknown run '{runId}': see `repro runs`");
+        var stored = await _store.GetAsync(runId, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{runId}': see `repro runs`");
         var run = stored.Manifest;
         if (run.Status != RunStatus.Ok && !allowFailed)
         {
@@ -192,7 +192,7 @@ public sealed class ModelRegistry
                 var latest = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
                 if (count == 0)
                 {
-                    throw ReproException.Usage($"unknown model '{name}': see `repro model list`");
+                    throw ReproException.NotFound($"unknown model '{name}': see `repro model list`");
                 }
 
                 if (version < 1 || version > latest)

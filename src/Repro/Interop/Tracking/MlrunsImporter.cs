@@ -22,7 +22,7 @@ public sealed class MlrunsImporter(TrackingStore store)
         var root = Path.GetFullPath(path);
         if (!Directory.Exists(root))
         {
-            throw ReproException.Usage($"{path} is not an MLflow mlruns folder: no such directory");
+            throw ReproException.NotFound($"{path} is not an MLflow mlruns folder: no such directory");
         }
 
         var experimentDirs = ExperimentDirs(root).ToList();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Repro.Blobs.Storage;
-using Repro.Catalog;
 using Repro.Model.Serialization;
 using Repro.Model.Workspaces;
 
@@ -32,7 +31,7 @@ public sealed record TrackingServerFile
     }
 
     public static Task WriteAsync(Workspace workspace, TrackingServerFile file, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllTextAsync(PathFor(workspace), JsonSerializer.Serialize(file, ReproJsonContext.Default.TrackingServerFile), cancellationToken);
+        AtomicFile.WriteAllTextAsync(PathFor(workspace), JsonSerializer.Serialize(file, TrackingServerJson.Default.TrackingServerFile), cancellationToken);
 
     /// <summary>The server serving <paramref name="workspace"/>, or null when none runs (no file, unreadable, or its process gone).</summary>
     public static TrackingServerFile? ReadLive(Workspace workspace)
@@ -40,7 +39,7 @@ public sealed record TrackingServerFile
         TrackingServerFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(PathFor(workspace), TextLimits.MaxFileBytes), ReproJsonContext.Default.TrackingServerFile);
+            file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(PathFor(workspace), TextLimits.MaxFileBytes), TrackingServerJson.Default.TrackingServerFile);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or BadInputException)
         {
@@ -56,7 +55,7 @@ public sealed record TrackingServerFile
         var path = PathFor(workspace);
         try
         {
-            var file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(path, TextLimits.MaxFileBytes), ReproJsonContext.Default.TrackingServerFile);
+            var file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(path, TextLimits.MaxFileBytes), TrackingServerJson.Default.TrackingServerFile);
             if (file?.Pid == pid)
             {
                 File.Delete(path);

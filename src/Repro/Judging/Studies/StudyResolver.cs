@@ -13,7 +13,7 @@ public static class StudyResolver
     public static async Task<StoredRun> ResolveAsync(IRunStore store, string text, CancellationToken cancellationToken)
     {
         var id = await RunResolver.ResolveAsync(store, text, cancellationToken);
-        var run = await store.GetAsync(id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{text}'");
+        var run = await store.GetAsync(id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{text}'");
         if (run.Manifest.Kind == "study")
         {
             return run;
@@ -22,7 +22,7 @@ public static class StudyResolver
         var named = await store.ListAsync(new RunQuery { Name = text, Limit = 0 }, cancellationToken);
         if (named.FirstOrDefault(r => r.Kind == "study") is { } study)
         {
-            return await store.GetAsync(study.Id, cancellationToken) ?? throw ReproException.Usage($"unknown run '{text}'");
+            return await store.GetAsync(study.Id, cancellationToken) ?? throw ReproException.NotFound($"unknown run '{text}'");
         }
 
         var label = run.Manifest.Name is null ? run.Manifest.Id[..8] : $"{run.Manifest.Id[..8]} ({run.Manifest.Name})";

@@ -34,4 +34,7 @@ public sealed record Finding
 
     /// <summary>Up to five example rows or values.</summary>
     public IReadOnlyList<string> Examples { get; init; } = [];
+
+    /// <summary>The path behind the finding, cause first (for a leak: fitted, split, trained on); empty when it is one place.</summary>
+    public IReadOnlyList<FlowStep> Flow { get; init; } = [];
 }

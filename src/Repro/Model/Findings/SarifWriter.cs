@@ -90,6 +90,11 @@ public static class SarifWriter
                     w.WriteEndArray();
                 }
 
+                if (finding.Flow.Count > 0)
+                {
+                    CodeFlow(w, finding);
+                }
+
                 if (finding.Cell is not null || finding.Taxonomy is not null || finding.Figures.Count > 0 || finding.Examples.Count > 0)
                 {
                     w.WriteStartObject("properties");
@@ -132,6 +137,54 @@ public static class SarifWriter
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    // SARIF's codeFlows: one thread flow whose locations are the steps, cause first, each with its note.
+    private static void CodeFlow(Utf8JsonWriter w, Finding finding)
+    {
+        w.WriteStartArray("codeFlows");
+        w.WriteStartObject();
+        w.WriteStartArray("threadFlows");
+        w.WriteStartObject();
+        w.WriteStartArray("locations");
+        foreach (var step in finding.Flow)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("location");
+            w.WriteStartObject("physicalLocation");
+            w.WriteStartObject("artifactLocation");
+            w.WriteString("uri", Uri(step.Path ?? finding.Path ?? string.Empty));
+            w.WriteEndObject();
+            if (step.Line is { } line)
+            {
+                w.WriteStartObject("region");
+                w.WriteNumber("startLine", line);
+                if (step.Column is { } column)
+                {
+                    w.WriteNumber("startColumn", column);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            Text(w, "message", step.Note);
+            if (step.Cell is { } cell)
+            {
+                w.WriteStartObject("properties");
+                w.WriteNumber("cell", cell);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     public static string Level(Severity severity) => severity switch

@@ -16,18 +16,26 @@ public static class BoundedYaml
     {
         Check(text);
         var stream = new YamlStream();
+        Malformed(() => stream.Load(new StringReader(text)));
+        return stream;
+    }
+
+    /// <summary>
+    /// Runs YamlDotNet's <paramref name="parse"/>: it reports some malformed streams (unterminated
+    /// flow collections, an event out of place, a scanner left in a bad state) as ArgumentException
+    /// or InvalidOperationException; they become a YamlException, which every reader turns into its
+    /// own error.
+    /// </summary>
+    private static void Malformed(Action parse)
+    {
         try
         {
-            stream.Load(new StringReader(text));
+            parse();
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet reports some malformed streams (unterminated flow collections, an event
-            // out of place) this way: every reader already turns a YamlException into its own error.
             throw new YamlException($"malformed YAML: {ex.Message}", ex);
         }
-
-        return stream;
     }
 
     /// <summary>Throws <see cref="YamlLimitException"/> (a <see cref="YamlException"/>) when <paramref name="text"/> is over a limit.</summary>
@@ -38,7 +46,11 @@ public static class BoundedYaml
             throw new YamlLimitException(string.Create(CultureInfo.InvariantCulture, $"{text.Length} characters, more than the {YamlLimits.MaxChars} a YAML file may hold"));
         }
 
-        var parser = new Parser(new StringReader(text));
+        Malformed(() => CheckEvents(new Parser(new StringReader(text))));
+    }
+
+    private static void CheckEvents(Parser parser)
+    {
         var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
         var open = new Stack<(long Size, string? Anchor)>();
         long total = 0;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Repro.Catalog;
+using Repro.Model.Verdicts;
 
 namespace Repro.Model.Serialization;
 
@@ -14,9 +14,43 @@ namespace Repro.Model.Serialization;
 /// </summary>
 public static class CanonicalJson
 {
-    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: false);
+    private static readonly Lock Gate = new();
+    private static IJsonTypeInfoResolver? _documents;
+    private static JsonConverter[] _enumConverters = [];
+    private static JsonSerializerOptions? _options;
+    private static JsonSerializerOptions? _indentedOptions;
 
-    public static JsonSerializerOptions IndentedOptions { get; } = CreateOptions(indented: true);
+    public static JsonSerializerOptions Options => _options ?? Build(ref _options, indented: false);
+
+    public static JsonSerializerOptions IndentedOptions => _indentedOptions ?? Build(ref _indentedOptions, indented: true);
+
+    /// <summary>
+    /// Registers the catalogue of document types: their compile-time metadata and one string
+    /// converter per enum they hold. The catalogue sits in the top layer (it names documents of
+    /// every layer), so it hands itself down here once, when the library is loaded, before any
+    /// document is written or read.
+    /// </summary>
+    public static void UseCatalog(IJsonTypeInfoResolver documents, IEnumerable<JsonConverter> enumConverters)
+    {
+        lock (Gate)
+        {
+            if (_options is not null || _indentedOptions is not null)
+            {
+                throw new InvalidOperationException("the document catalogue is registered once, before the first document is serialised");
+            }
+
+            _documents = documents;
+            _enumConverters = [.. enumConverters];
+        }
+    }
+
+    private static JsonSerializerOptions Build(ref JsonSerializerOptions? slot, bool indented)
+    {
+        lock (Gate)
+        {
+            return slot ??= CreateOptions(indented);
+        }
+    }
 
     private static JsonSerializerOptions CreateOptions(bool indented)
     {
@@ -29,12 +63,12 @@ public static class CanonicalJson
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             // Compile-time metadata only: no reflection, so repro runs as a native (AOT) program.
-            // A type missing from ReproJsonContext fails at its first use, in every test too.
-            TypeInfoResolver = ReproJsonContext.Default,
+            // A type missing from the catalogue fails at its first use, in every test too.
+            TypeInfoResolver = _documents ?? throw new InvalidOperationException("no document catalogue is registered (CanonicalJson.UseCatalog)"),
         };
         // Verdicts are upper case (IDENTICAL…); every other enum travels as its snake_case name.
-        options.Converters.Add(new Repro.Model.Verdicts.VerdictJsonConverter());
-        foreach (var converter in ReproJsonContext.EnumConverters())
+        options.Converters.Add(new VerdictJsonConverter());
+        foreach (var converter in _enumConverters)
         {
             options.Converters.Add(converter);
         }

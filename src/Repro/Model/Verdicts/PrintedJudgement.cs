@@ -1,4 +1,3 @@
-using Repro.Judging.Comparison;
 
 namespace Repro.Model.Verdicts;
 

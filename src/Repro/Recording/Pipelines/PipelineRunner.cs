@@ -195,7 +195,7 @@ public sealed class PipelineRunner
                 StagePaths.RefuseLinkOutside(definition, stage, dep);
                 if (!File.Exists(full) && !Directory.Exists(full) && !written.Any(w => StagePaths.Overlap(w, relative)))
                 {
-                    throw ReproException.Usage($"stage '{stage.Name}': dependency {relative} not found, and no stage writes it");
+                    throw ReproException.NotFound($"stage '{stage.Name}': dependency {relative} not found, and no stage writes it");
                 }
             }
 
@@ -204,7 +204,7 @@ public sealed class PipelineRunner
                 var relative = StagePaths.Resolve(definition, stage, file, "params file");
                 if (!File.Exists(StagePaths.Full(definition, relative)) && !written.Any(w => StagePaths.Overlap(w, relative)))
                 {
-                    throw ReproException.Usage($"stage '{stage.Name}': params file {relative} not found, and no stage writes it");
+                    throw ReproException.NotFound($"stage '{stage.Name}': params file {relative} not found, and no stage writes it");
                 }
             }
         }

@@ -18,7 +18,7 @@ public static class PipelineYaml
         }
         catch (IOException ex)
         {
-            throw ReproException.CannotExecute($"cannot read {name}: {ex.Message}");
+            throw ReproException.Io($"cannot read {name}: {ex.Message}");
         }
 
         try

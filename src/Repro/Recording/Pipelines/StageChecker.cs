@@ -92,14 +92,14 @@ public sealed class StageChecker
             var full = StagePaths.Full(definition, relative);
             if (!File.Exists(full))
             {
-                throw ReproException.Usage($"stage '{stage.Name}': params file {relative} not found");
+                throw ReproException.NotFound($"stage '{stage.Name}': params file {relative} not found");
             }
 
             var values = ParamsFileReader.Select(ParamsFileReader.Read(full, relative), dependency);
             var missing = dependency.Keys.Where(k => !values.Any(v => string.Equals(v.Key, k, StringComparison.Ordinal))).ToList();
             if (missing.Count > 0)
             {
-                throw ReproException.Usage($"stage '{stage.Name}': {string.Join(", ", missing)} not found in {relative}");
+                throw ReproException.NotFound($"stage '{stage.Name}': {string.Join(", ", missing)} not found in {relative}");
             }
 
             result.Add(new LockedParams { File = dependency.File, Values = values });

@@ -169,5 +169,15 @@ public sealed class SqlDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        if (Kind == SqlKind.Sqlite)
+        {
+            // Pooled SQLite connections outlive their data source: let the file go with it, so a
+            // host that opens the workspace again in the same process sees the file as it is now.
+            using var connection = new SqliteConnection(_source.ConnectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+    }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
-using Repro.Capture;
 using Repro.Execution;
 using Repro.Judging.Studies;
 using Repro.Model;
@@ -24,9 +23,6 @@ namespace Repro.Judging.Studies.Slurm;
 /// </summary>
 public sealed class SlurmStudyRunner
 {
-    /// <summary>The hidden command a task runs on its node.</summary>
-    public const string TaskCommand = "slurm-task";
-
     private readonly Workspace _workspace;
     private readonly IRunStore _store;
     private readonly SlurmStudyStore _studies;
@@ -360,8 +356,8 @@ public sealed class SlurmStudyRunner
         var text = new StringBuilder()
             .Append("#!/bin/sh\n")
             .Append(CultureInfo.InvariantCulture, $"# repro seed study {spec.Id}, attempt {batch + 1}: array task $SLURM_ARRAY_TASK_ID re-runs one seed and records it.\n")
-            .Append("exec ").Append(string.Join(' ', spec.Launcher.Select(ShellQuote)))
-            .Append(CultureInfo.InvariantCulture, $" {TaskCommand} {spec.Id} --batch {batch}\n")
+            .Append("exec ").Append(string.Join(' ', spec.Launcher.Select(SlurmJobScript.ShellQuote)))
+            .Append(CultureInfo.InvariantCulture, $" {SlurmJobScript.TaskCommand} {spec.Id} --batch {batch}\n")
             .ToString();
         await AtomicFile.WriteAllTextAsync(script, text, cancellationToken);
         var job = await _slurm.SubmitAsync(
@@ -373,15 +369,9 @@ public sealed class SlurmStudyRunner
                 Output = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"batch-{batch}-%a.log")),
                 ArraySize = count,
                 Options = spec.Options,
-                Environment = JobEnvironment(environment),
+                Environment = SlurmJobScript.JobEnvironment(environment),
             },
             cancellationToken);
         await RetryAsync("store the job id", async () => { await _studies.SetJobAsync(spec.Id, batch, job, CancellationToken.None); return string.Empty; }, null, CancellationToken.None);
     }
-
-    /// <summary>The tasks' environment: everything but credentials, which Slurm would keep in its state files.</summary>
-    public static Dictionary<string, string> JobEnvironment(IReadOnlyDictionary<string, string> environment) =>
-        environment.Where(v => !EnvironmentVariablePolicy.IsCredential(v.Key)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-
-    public static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Repro.Checks.Lint;
+using Repro.Model.Findings;
+
+namespace Repro.Tests.Lint;
+
+/// <summary>Leaks found through the program's own functions, loops over folds, containers and re-joined splits, each with its path.</summary>
+public sealed class WholeProgramLeakageTests
+{
+    private const string Load = """
+        import pandas as pd
+        from sklearn.model_selection import KFold, train_test_split
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.linear_model import LogisticRegression
+        df = pd.read_csv("data.csv")
+        X = df.drop(columns=["y"])
+        y = df["y"]
+
+        """;
+
+    [Fact]
+    public Task A_split_inside_a_helper_sees_the_scaler_fitted_before_the_call() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X = StandardScaler().fit_transform(X)
+        def split(data, labels):
+            return train_test_split(data, labels, random_state=0)
+        X_train, X_test, y_train, y_test = split(X, y)
+        """, 8);
+
+    [Fact]
+    public Task A_scaler_fitted_inside_a_helper_is_followed_to_the_split_after_the_call() => LintHarness.TriggersAsync("LEAK001", Load + """
+        def scale(frame, *, scaler=StandardScaler()):
+            return scaler.fit_transform(frame)
+        X_scaled = scale(X)
+        X_train, X_test, y_train, y_test = train_test_split(X_scaled, y, random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task A_helper_calling_a_helper_is_followed() => LintHarness.TriggersAsync("LEAK001", Load + """
+        def clean(frame):
+            return frame.fillna(frame.mean())
+        def prepare(frame):
+            cleaned = clean(frame)
+            return cleaned
+        ready = prepare(X)
+        parts = train_test_split(ready, y, random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task A_helper_that_splits_and_returns_the_parts_is_clean_when_the_scaler_is_fitted_on_the_training_part() => LintHarness.SilentAsync("LEAK001", Load + """
+        def prepare(frame, labels):
+            X_train, X_test, y_train, y_test = train_test_split(frame, labels, random_state=0)
+            return X_train, X_test, y_train, y_test
+        X_train, X_test, y_train, y_test = prepare(X, y)
+        scaler = StandardScaler().fit(X_train)
+        X_train = scaler.transform(X_train)
+        X_test = scaler.transform(X_test)
+        """);
+
+    [Fact]
+    public Task A_global_assigned_inside_a_helper_carries_the_fit_to_the_split() => LintHarness.TriggersAsync("LEAK001", Load + """
+        def prepare():
+            global X
+            X = StandardScaler().fit_transform(X)
+        prepare()
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """, 10);
+
+    [Fact]
+    public Task A_recursive_helper_is_analysed_without_looping() => LintHarness.SilentAsync("INTERNAL", Load + """
+        def walk(frame, depth):
+            if depth == 0:
+                return frame
+            return walk(frame, depth - 1)
+        walked = walk(X, 3)
+        """);
+
+    [Fact]
+    public Task A_frame_scaled_on_all_rows_and_indexed_by_fold_is_a_leak() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X_scaled = StandardScaler().fit_transform(X)
+        for train_index, test_index in KFold(n_splits=5, shuffle=True, random_state=0).split(X):
+            model = LogisticRegression().fit(X_scaled[train_index], y[train_index])
+        """, 8);
+
+    [Fact]
+    public Task A_scaler_fitted_on_all_rows_after_the_split_and_applied_to_a_part_is_a_leak() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        scaler = StandardScaler().fit(X)
+        X_train = scaler.transform(X_train)
+        """, 9);
+
+    [Fact]
+    public Task A_scaler_fitted_on_the_training_and_test_parts_joined_again_is_a_leak() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        both = pd.concat([X_train, X_test])
+        scaler = StandardScaler().fit(both)
+        """, 10);
+
+    [Fact]
+    public Task Data_through_lists_and_dicts_still_carries_the_fit() => LintHarness.TriggersAsync("LEAK001", Load + """
+        frames = [X, y]
+        store = {"features": frames[0]}
+        X_scaled = StandardScaler().fit_transform(store["features"])
+        bundle = (X_scaled, y)
+        X_train, X_test, y_train, y_test = train_test_split(*bundle, random_state=0)
+        """, 10);
+
+    private const string TwoFiles = """
+        import numpy as np
+        import pandas as pd
+        from sklearn.preprocessing import StandardScaler
+        from sklearn.linear_model import LogisticRegression
+        train = pd.read_csv("train.csv")
+        test = pd.read_csv("test.csv")
+
+        """;
+
+    [Fact]
+    public Task Train_and_test_joined_filled_with_their_common_mean_and_sliced_apart_is_a_leak() => LintHarness.TriggersAsync("LEAK001", TwoFiles + """
+        data = pd.concat([train, test], sort=False)
+        data["Fare"].fillna(np.mean(data["Fare"]), inplace=True)
+        train = data[:len(train)]
+        test = data[len(train):]
+        X_train = train.drop("Survived", axis=1)
+        X_test = test.drop("Survived", axis=1)
+        clf = LogisticRegression(random_state=0).fit(X_train, train["Survived"])
+        y_pred = clf.predict(X_test)
+        """, 8);
+
+    [Fact]
+    public Task The_test_file_filled_with_the_training_mean_is_clean() => LintHarness.SilentAsync("LEAK001", TwoFiles + """
+        train["Age"] = train["Age"].fillna(train["Age"].mean())
+        test["Age"] = test["Age"].fillna(train["Age"].mean())
+        clf = LogisticRegression(random_state=0).fit(train.drop("Survived", axis=1), train["Survived"])
+        y_pred = clf.predict(test)
+        """);
+
+    [Fact]
+    public Task A_scaler_fitted_on_the_training_file_and_applied_to_the_test_file_is_clean() => LintHarness.SilentAsync("LEAK001", TwoFiles + """
+        scaler = StandardScaler().fit(train)
+        X_train = scaler.transform(train)
+        X_test = scaler.transform(test)
+        clf = LogisticRegression(random_state=0).fit(X_train, train["Survived"])
+        print(clf.predict(X_test), clf.predict(X_train[:5]))
+        """);
+
+    [Fact]
+    public Task A_helper_applied_column_by_column_that_fits_a_scaler_is_followed() => LintHarness.TriggersAsync("LEAK001", Load + """
+        def scale(column):
+            return StandardScaler().fit_transform(column)
+        X = X.apply(scale, axis=0)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task A_lambda_filling_each_column_with_its_mean_is_followed() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X = X.apply(lambda column: column.fillna(column.mean()))
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """, 8);
+
+    [Fact]
+    public Task A_row_wise_apply_learns_nothing_across_rows() => LintHarness.SilentAsync("LEAK001", Load + """
+        X["mean"] = X.apply(lambda row: row.mean(), axis=1)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """);
+
+    [Fact]
+    public async Task A_finding_carries_its_path_in_the_text_the_json_and_sarif()
+    {
+        var findings = await LintHarness.LintAsync(Load + """
+            X = StandardScaler().fit_transform(X)
+            def split(data, labels):
+                return train_test_split(data, labels, random_state=0)
+            X_train, X_test, y_train, y_test = split(X, y)
+            """);
+        var leak = Assert.Single(findings, f => f.RuleId == "LEAK001");
+        Assert.Equal(2, leak.Flow.Count);
+        Assert.Equal((8, 5, "StandardScaler fitted on rows not yet split"), (leak.Flow[0].Line!.Value, leak.Flow[0].Column!.Value, leak.Flow[0].Note));
+        Assert.Equal((10, 12, "train_test_split splits data that carries it"), (leak.Flow[1].Line!.Value, leak.Flow[1].Column!.Value, leak.Flow[1].Note));
+        Assert.EndsWith(" (path: 8:5 StandardScaler fitted on rows not yet split → 10:12 train_test_split splits data that carries it)", FindingText.Gcc(leak), StringComparison.Ordinal);
+
+        var json = JsonDocument.Parse(Repro.Model.Serialization.CanonicalJson.Serialize(leak)).RootElement;
+        var step = json.GetProperty("flow")[1];
+        Assert.Equal(("train.py", 10, 12, "train_test_split splits data that carries it"), (step.GetProperty("path").GetString(), step.GetProperty("line").GetInt32(), step.GetProperty("column").GetInt32(), step.GetProperty("note").GetString()));
+        Assert.Equal(JsonValueKind.Null, step.GetProperty("cell").ValueKind);
+
+        var sarif = JsonDocument.Parse(SarifWriter.Render("1.0.0", LintRules.All, [leak])).RootElement;
+        var locations = sarif.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("codeFlows")[0].GetProperty("threadFlows")[0].GetProperty("locations");
+        Assert.Equal(2, locations.GetArrayLength());
+        var split = locations[1].GetProperty("location");
+        Assert.Equal(10, split.GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32());
+        Assert.Equal("train_test_split splits data that carries it", split.GetProperty("message").GetProperty("text").GetString());
+    }
+}
