@@ -1,4 +1,5 @@
 using Repro.Cli.Rendering;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli;
 
@@ -30,6 +31,11 @@ public static class ErrorReport
             case ReproException problem:
                 Terminal.Error(context, problem.Message);
                 return (int)ExitCodeOf(problem.Kind);
+
+            case BadInputException bad:
+                // A file that is not text, or over one of the input limits (named with how to raise it).
+                Terminal.Error(context, bad.Message);
+                return (int)ExitCode.Usage;
 
             case IOException full when full.HResult is NoSpaceLeft or DiskFull:
                 // Blobs and pointer files are written through temp files: nothing half-written is left.

@@ -30,7 +30,16 @@ internal sealed class MlflowRequest
         }
 
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A chunked body that grew past the limit: Kestrel stops reading it at MaxRequestBodySize.
+            throw new TrackingException(TrackingException.BadRequestCode, $"The request body could not be read: {ex.Message}");
+        }
+
         if (buffer.Length == 0)
         {
             return new MlflowRequest(default, request.Query);
@@ -39,7 +48,7 @@ internal sealed class MlflowRequest
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = (int)Math.Min(int.MaxValue, ServerLimits.MaxJsonDepth.Value) });
         }
         catch (JsonException ex)
         {

@@ -14,7 +14,8 @@ namespace Repro.Server;
 /// The <c>repro ui</c> web server: the browser UI at <c>/</c> and the MLflow-compatible tracking
 /// API under <c>/api/2.0/mlflow/</c>, on Kestrel. Binds to 127.0.0.1 unless told otherwise, and
 /// refuses to listen elsewhere without a token; bodies over <see cref="ServerOptions.MaxBodyBytes"/>
-/// are refused with 413.
+/// are refused with 413, query strings over <see cref="ServerOptions.MaxQueryChars"/> with 414
+/// (<see cref="ServerLimits"/>).
 /// </summary>
 public sealed class ReproServer : IAsyncDisposable
 {
@@ -49,6 +50,10 @@ public sealed class ReproServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+
+            // Kestrel's own line limit sits above the query limit, so an over-long query gets the clear 414 below.
+            kestrel.Limits.MaxRequestLineSize = (int)Math.Min(int.MaxValue / 2, options.MaxQueryChars + (8 << 10));
+            kestrel.Limits.MaxRequestHeadersTotalSize = (int)Math.Min(int.MaxValue / 2, ServerLimits.MaxHeaderBytes.Value);
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, options.Port);
         });
@@ -61,7 +66,14 @@ public sealed class ReproServer : IAsyncDisposable
             if (http.Request.ContentLength > options.MaxBodyBytes)
             {
                 http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await http.Response.WriteAsJsonAsync(new ErrorBody("INVALID_PARAMETER_VALUE", $"request body of {http.Request.ContentLength} bytes is over the limit of {options.MaxBodyBytes} bytes"), ServerJson.Default.ErrorBody);
+                await http.Response.WriteAsJsonAsync(new ErrorBody("INVALID_PARAMETER_VALUE", $"request body of {http.Request.ContentLength} bytes is over the limit of {options.MaxBodyBytes} bytes; set {ServerLimits.MaxBodyBytes.Variable}=N before repro ui to raise it"), ServerJson.Default.ErrorBody);
+                return;
+            }
+
+            if (http.Request.QueryString.Value is { } query && query.Length > options.MaxQueryChars)
+            {
+                http.Response.StatusCode = StatusCodes.Status414UriTooLong;
+                await http.Response.WriteAsJsonAsync(new ErrorBody("INVALID_PARAMETER_VALUE", $"query string of {query.Length} characters is over the limit of {options.MaxQueryChars}; set {ServerLimits.MaxQueryChars.Variable}=N before repro ui to raise it"), ServerJson.Default.ErrorBody);
                 return;
             }
 

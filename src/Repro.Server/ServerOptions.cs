@@ -13,5 +13,8 @@ public sealed record ServerOptions
     public string? Token { get; init; }
 
     /// <summary>Largest request body accepted, in bytes (MLflow's clients stay far below it).</summary>
-    public long MaxBodyBytes { get; init; } = 1 << 20;
+    public long MaxBodyBytes { get; init; } = ServerLimits.MaxBodyBytes.Value;
+
+    /// <summary>Longest query string accepted, in characters.</summary>
+    public long MaxQueryChars { get; init; } = ServerLimits.MaxQueryChars.Value;
 }

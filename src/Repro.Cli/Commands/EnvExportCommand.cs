@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Repro.Blobs.Storage;
 using Repro.Capture.Environments;
+using Repro.Model.Serialization;
 using Repro.Recording;
 
 namespace Repro.Cli.Commands;
@@ -49,7 +50,7 @@ public sealed class EnvExportCommand : CliCommand<EnvExportSettings>
             // The Dockerfile COPYs requirements.txt: write it beside, never over a different one.
             var requirements = Path.Combine(Path.GetDirectoryName(Context.FullPath(file))!, RequirementsExporter.Instance.FileName);
             var pinned = RequirementsExporter.Instance.Export(stored.Manifest);
-            if (File.Exists(requirements) && await File.ReadAllTextAsync(requirements, cancellationToken) != pinned)
+            if (File.Exists(requirements) && (new FileInfo(requirements).Length > TextLimits.DefaultMaxFileBytes || await File.ReadAllTextAsync(requirements, cancellationToken) != pinned))
             {
                 throw ReproException.Conflict($"{requirements} exists and differs from this run's pins: move it away or export into another folder");
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Repro.Evidence.Reports;
+using Repro.Model.Serialization;
 
 namespace Repro.Cli.Commands;
 
@@ -35,7 +36,7 @@ public sealed class ReportVerifyCommand : CliCommand<ReportVerifySettings>
         }
 
         using var publicKey = ReportKeys.LoadPublic(Context.FullPath(settings.Key));
-        var result = ReportSignature.Verify(await File.ReadAllBytesAsync(Context.FullPath(path), cancellationToken), publicKey);
+        var result = ReportSignature.Verify(BoundedFile.ReadAllBytes(Context.FullPath(path), ReportLimits.MaxReportBytes), publicKey);
         Context.Out.WriteLine($"{path}: {result.Message}");
         return result.Valid ? (int)ExitCode.Ok : (int)ExitCode.Differs;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Capture.Metrics;
+using Repro.Model.Serialization;
 
 namespace Repro.Capture;
 
@@ -31,7 +32,7 @@ public sealed record CaptureBudget
             return Default;
         }
 
-        var text = File.ReadAllText(configPath);
+        var text = BoundedFile.ReadAllText(configPath, YamlLimits.MaxFileBytes);
         if (!text.Contains("capture", StringComparison.Ordinal))
         {
             return Default;

@@ -393,8 +393,8 @@ public sealed class RunRecorder
 
         if (File.Exists(stepLog))
         {
-            var blob = await _cache.AddBytesAsync(await File.ReadAllBytesAsync(stepLog, cancellationToken), cancellationToken);
-            sources.Add(new ArtifactRecord { Path = "$REPRO_METRICS_FILE", Kind = ArtifactKind.File, Sha256 = blob.Sha256, Size = blob.Size, Cached = true });
+            // Streamed into the cache: the command may have written gigabytes to it.
+            sources.Add(await _hasher.HashAsync(stepLog, "$REPRO_METRICS_FILE", store: true, null, cancellationToken));
         }
 
         foreach (var (file, full) in files)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Enumeration;
 using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
+using Repro.Model.Serialization;
 using Repro.Model.Workspaces;
 
 namespace Repro.Blobs.Data;
@@ -58,7 +59,7 @@ public sealed class DataTracker
             };
             var pointerPath = full + PointerFile.Extension;
             var yaml = pointer.ToYaml();
-            var changed = !File.Exists(pointerPath) || await File.ReadAllTextAsync(pointerPath, cancellationToken) != yaml;
+            var changed = !File.Exists(pointerPath) || new FileInfo(pointerPath).Length > PointerLimits.DefaultMaxBytes || await File.ReadAllTextAsync(pointerPath, cancellationToken) != yaml;
             if (changed)
             {
                 await AtomicFile.WriteAllTextAsync(pointerPath, yaml, cancellationToken);
@@ -175,7 +176,7 @@ public sealed class DataTracker
         string text;
         try
         {
-            text = File.ReadAllText(pointerPath);
+            text = BoundedFile.ReadAllText(pointerPath, PointerLimits.MaxBytes, label);
         }
         catch (IOException ex)
         {

@@ -1,4 +1,5 @@
 using Repro.Blobs.Storage;
+using Repro.Model.Serialization;
 
 namespace Repro.Blobs.Data;
 
@@ -10,7 +11,7 @@ public static class GitIgnore
         var folder = Path.GetDirectoryName(dataPath)!;
         var file = Path.Combine(folder, ".gitignore");
         var entry = "/" + Path.GetFileName(dataPath);
-        var text = File.Exists(file) ? await File.ReadAllTextAsync(file, cancellationToken) : string.Empty;
+        var text = File.Exists(file) ? BoundedFile.ReadAllText(file, TextLimits.MaxFileBytes) : string.Empty;
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r'));
         if (lines.Contains(entry, StringComparer.Ordinal) || lines.Contains(entry + "/", StringComparer.Ordinal))
         {

@@ -100,6 +100,11 @@ public sealed record PointerFile
             throw ReproException.Usage($"{source}: no path");
         }
 
+        if (path.Any(char.IsControl))
+        {
+            throw ReproException.Usage($"{source}: the path holds a control character (a NUL, a newline); a pointer names a file by a plain path");
+        }
+
         return new PointerFile { Sha256 = sha, Size = size, Files = files, Path = path };
     }
 

@@ -35,7 +35,7 @@ public sealed partial class RemoteConfig
             return new RemoteConfig([], null);
         }
 
-        var text = await File.ReadAllTextAsync(workspace.ConfigPath, cancellationToken);
+        var text = BoundedFile.ReadAllText(workspace.ConfigPath, YamlLimits.MaxFileBytes);
         YamlMappingNode? root;
         try
         {

@@ -89,7 +89,7 @@ public sealed class StoreLocation
             return null;
         }
 
-        var text = await File.ReadAllTextAsync(workspace.ConfigPath, cancellationToken);
+        var text = BoundedFile.ReadAllText(workspace.ConfigPath, YamlLimits.MaxFileBytes);
 
         // Most config files (the one `repro init` writes) name no store. Without the word, and
         // without an escape that could spell it, no key can be `store`: the YAML parser, which

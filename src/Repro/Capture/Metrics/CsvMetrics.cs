@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Repro.Model;
+using Repro.Model.Serialization;
 
 namespace Repro.Capture.Metrics;
 
@@ -13,7 +14,13 @@ public static class CsvMetrics
 {
     public static (Dictionary<string, double> Values, Dictionary<string, List<MetricStep>> Steps) Read(string path)
     {
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        var maxBytes = CsvLimits.MaxMetricsBytes;
+        if (new FileInfo(path).Length > maxBytes.Value)
+        {
+            throw new InputLimitException(path, string.Create(CultureInfo.InvariantCulture, $"{new FileInfo(path).Length} bytes of metrics CSV"), maxBytes);
+        }
+
+        var lines = BoundedFile.ReadLines(path, CsvLimits.MaxLineChars).Where(l => l.Trim().Length > 0).ToList();
         if (lines.Count == 0)
         {
             throw new FormatException($"{path}: empty CSV (a header row is needed)");
@@ -64,6 +71,7 @@ public static class CsvMetrics
     /// <summary>Splits one RFC 4180 line (quoted fields, doubled quotes).</summary>
     internal static List<string> Split(string line, char separator, string path, int lineNumber)
     {
+        var maxColumns = CsvLimits.MaxColumns;
         var fields = new List<string>();
         var current = new StringBuilder();
         var quoted = false;
@@ -92,6 +100,11 @@ public static class CsvMetrics
             }
             else if (c == separator)
             {
+                if (fields.Count + 1 >= maxColumns.Value)
+                {
+                    throw new InputLimitException(path, string.Create(CultureInfo.InvariantCulture, $"line {lineNumber} has more than {maxColumns.Value} fields"), maxColumns);
+                }
+
                 fields.Add(current.ToString().Trim());
                 current.Clear();
             }

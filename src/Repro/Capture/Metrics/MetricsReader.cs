@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Repro.Model;
+using Repro.Model.Serialization;
 
 namespace Repro.Capture.Metrics;
 
@@ -47,8 +49,27 @@ public static class MetricsReader
 
         var lineNumber = 0;
         var bad = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
+        var maxLine = TextLimits.MaxLineChars;
+        while (true)
         {
+            string? line;
+            try
+            {
+                line = BoundedFile.ReadLine(reader, maxLine, "step log", lineNumber + 1);
+            }
+            catch (BadInputException ex)
+            {
+                // The rest of the log is not read: a line this long is not a metric.
+                warnings.Add($"{ex.Message}; the step log was read up to that line");
+                break;
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
             lineNumber++;
             if (line.Trim().Length == 0)
             {
@@ -57,24 +78,25 @@ public static class MetricsReader
 
             try
             {
-                using var document = JsonDocument.Parse(line);
+                using var document = BoundedJson.Parse(line, "step log");
                 var root = document.RootElement;
                 var key = root.GetProperty("key").GetString() ?? throw new FormatException("key is null");
                 var valueElement = root.GetProperty("value");
                 var value = valueElement.ValueKind == JsonValueKind.Number ? valueElement.GetDouble()
                     : valueElement.ValueKind == JsonValueKind.String && MetricValues.TryParse(valueElement.GetString()!, out var parsed) ? parsed
                     : throw new FormatException("value is not a number");
+                var given = root.TryGetProperty("step", out var stepElement) && stepElement.ValueKind == JsonValueKind.Number ? stepElement.GetInt64() : (long?)null;
+
+                // A key gets its history only once one of its lines was read whole.
                 if (!steps.TryGetValue(key, out var history))
                 {
                     steps[key] = history = [];
                 }
 
-                var step = root.TryGetProperty("step", out var stepElement) && stepElement.ValueKind == JsonValueKind.Number
-                    ? stepElement.GetInt64()
-                    : history.Count == 0 ? 0 : history[^1].Step + 1;
+                var step = given ?? (history.Count == 0 ? 0 : history[^1].Step + 1);
                 history.Add(new MetricStep(step, value));
             }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
             {
                 bad++;
                 if (bad <= 3)

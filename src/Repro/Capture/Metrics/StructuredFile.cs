@@ -15,8 +15,8 @@ public static class StructuredFile
 {
     public static List<KeyValuePair<string, string>> Flatten(string path)
     {
-        var text = File.ReadAllText(path);
         var extension = Path.GetExtension(path).ToLowerInvariant();
+        var text = BoundedFile.ReadAllText(path, extension is ".yaml" or ".yml" ? YamlLimits.MaxFileBytes : JsonLimits.MaxBytes);
         if (extension is ".yaml" or ".yml")
         {
             return FlattenYaml(text, path);
@@ -32,7 +32,7 @@ public static class StructuredFile
         {
             return FlattenJson(text, path);
         }
-        catch (FormatException)
+        catch (FormatException ex) when (ex is not BadInputException)
         {
             return FlattenYaml(text, path);
         }
@@ -42,7 +42,7 @@ public static class StructuredFile
     {
         try
         {
-            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var document = BoundedJson.Parse(text, source, lenient: true);
             var result = new List<KeyValuePair<string, string>>();
             Walk(document.RootElement, string.Empty, result);
             return result;

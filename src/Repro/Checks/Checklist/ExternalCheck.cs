@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Checklist;
 
@@ -38,7 +39,9 @@ public sealed record ExternalCheck(int Findings, int Acknowledged, string? Run)
     }
 
     /// <summary>The stored result, null when the file does not exist; a malformed file is a user error.</summary>
-    public static async Task<ExternalCheck?> ReadAsync(string path, CancellationToken cancellationToken)
+    public static Task<ExternalCheck?> ReadAsync(string path, CancellationToken cancellationToken) => Task.FromResult(Read(path));
+
+    private static ExternalCheck? Read(string path)
     {
         if (!File.Exists(path))
         {
@@ -47,11 +50,10 @@ public sealed record ExternalCheck(int Findings, int Acknowledged, string? Run)
 
         try
         {
-            await using var stream = File.OpenRead(path);
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-            var root = document.RootElement;
-            var findings = root.TryGetProperty("findings", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt32() : throw new JsonException("no \"findings\" number");
-            var acknowledged = root.TryGetProperty("acknowledged", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt32() : 0;
+            using var document = BoundedJson.ParseFile(path);
+            var root = document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement : throw new JsonException("not a JSON object");
+            var findings = root.TryGetProperty("findings", out var f) && f.ValueKind == JsonValueKind.Number && f.TryGetInt32(out var n) && n >= 0 ? n : throw new JsonException("no \"findings\" count");
+            var acknowledged = root.TryGetProperty("acknowledged", out var a) && a.ValueKind == JsonValueKind.Number && a.TryGetInt32(out var k) ? k : 0;
             var run = root.TryGetProperty("run", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             return new ExternalCheck(findings, acknowledged, run);
         }

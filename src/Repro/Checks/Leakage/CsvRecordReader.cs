@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Leakage;
 
@@ -15,12 +16,13 @@ namespace Repro.Checks.Leakage;
 public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
 {
     private const int InitialBuffer = 1 << 20;
-    private const int MaxRecord = 256 << 20;
 
     private readonly Stream _stream;
     private readonly byte _separator;
     private readonly string _name;
     private readonly SearchValues<byte> _unquotedStops;
+    private readonly InputLimit _maxRecord = CsvLimits.MaxLineChars;
+    private readonly InputLimit _maxColumns = CsvLimits.MaxColumns;
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -135,9 +137,9 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
 
         if (_end == _buffer.Length)
         {
-            if (_buffer.Length >= MaxRecord)
+            if (_buffer.Length >= _maxRecord.Value)
             {
-                throw ReproException.Usage(string.Create(CultureInfo.InvariantCulture, $"{_name}: line {_nextLine}: a record longer than {MaxRecord >> 20} MiB (is a quote not closed?)"));
+                throw new InputLimitException(_name, string.Create(CultureInfo.InvariantCulture, $"line {_nextLine} starts a record longer than {_maxRecord.Value} bytes (is a quote not closed?)"), _maxRecord);
             }
 
             Array.Resize(ref _buffer, _buffer.Length * 2);
@@ -174,6 +176,11 @@ public sealed class CsvRecordReader : IAsyncDisposable, IDisposable
         {
             if (fields == _fieldStart.Length)
             {
+                if (fields >= _maxColumns.Value)
+                {
+                    throw new InputLimitException(_name, string.Create(CultureInfo.InvariantCulture, $"line {_nextLine} has more than {_maxColumns.Value} fields"), _maxColumns);
+                }
+
                 Array.Resize(ref _fieldStart, fields * 2);
                 Array.Resize(ref _fieldLength, fields * 2);
                 Array.Resize(ref _fieldQuoted, fields * 2);

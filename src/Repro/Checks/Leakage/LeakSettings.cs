@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Capture.Metrics;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Leakage;
 
@@ -23,7 +24,7 @@ public static class LeakSettings
             List<KeyValuePair<string, string>> flat;
             try
             {
-                flat = StructuredFile.FlattenYaml(File.ReadAllText(configPath), configPath);
+                flat = StructuredFile.FlattenYaml(BoundedFile.ReadAllText(configPath, YamlLimits.MaxFileBytes), configPath);
             }
             catch (FormatException ex)
             {

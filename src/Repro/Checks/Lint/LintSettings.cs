@@ -1,4 +1,5 @@
 using Repro.Capture.Metrics;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Lint;
 
@@ -21,7 +22,7 @@ public static class LintSettings
             List<KeyValuePair<string, string>> flat;
             try
             {
-                flat = StructuredFile.FlattenYaml(File.ReadAllText(file), file);
+                flat = StructuredFile.FlattenYaml(BoundedFile.ReadAllText(file, YamlLimits.MaxFileBytes), file);
             }
             catch (FormatException ex)
             {

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Repro.Capture;
 using Repro.Model.Findings;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Lint;
 
@@ -16,12 +18,6 @@ public static class Linter
     {
         "__pycache__", "node_modules", "site-packages", "venv", "env", "build", "dist",
     };
-
-    /// <summary>Scripts past this size are named as not analysed, never read: generated code, not a training script.</summary>
-    public const long MaxScriptBytes = 16L * 1024 * 1024;
-
-    /// <summary>Notebooks carry their outputs (images, tables), so their limit is higher.</summary>
-    public const long MaxNotebookBytes = 256L * 1024 * 1024;
 
     // The checks walk syntax trees recursively; the parser helper stops at 1,000 levels, which this covers with room to spare.
     private const int AnalysisStackBytes = 64 * 1024 * 1024;
@@ -43,11 +39,11 @@ public static class Linter
             byte[] bytes;
             try
             {
-                var limit = notebook ? MaxNotebookBytes : MaxScriptBytes;
+                var limit = notebook ? NotebookLimits.MaxBytes : TextLimits.MaxFileBytes;
                 var length = new FileInfo(file).Length;
-                if (length > limit)
+                if (length > limit.Value)
                 {
-                    unread.Add(NotAnalysedFinding(display, null, $"it is larger than {limit / (1024 * 1024)} MiB, repro lint's limit for a {(notebook ? "notebook" : "script")}"));
+                    unread.Add(NotAnalysedFinding(display, null, string.Create(CultureInfo.InvariantCulture, $"{length} bytes, over the limit of {limit.Value} {limit.Unit} for a {(notebook ? "notebook" : "script")}; set {limit.Variable}=N to raise it (docs/limits.md)")));
                     continue;
                 }
 
@@ -62,9 +58,9 @@ public static class Linter
             {
                 try
                 {
-                    units.AddRange(NotebookReader.Read(display, Encoding.UTF8.GetString(bytes)));
+                    units.AddRange(NotebookReader.Read(display, BoundedFile.Text(bytes, display)));
                 }
-                catch (ReproException ex)
+                catch (Exception ex) when (ex is ReproException or BadInputException)
                 {
                     // A broken notebook (cut short, not nbformat) is one finding; every other file is still checked.
                     unread.Add(new Finding

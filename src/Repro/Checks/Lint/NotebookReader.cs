@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Repro.Model.Serialization;
 
 namespace Repro.Checks.Lint;
 
@@ -16,7 +18,7 @@ public static class NotebookReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = BoundedJson.Parse(json, displayPath, maxBytes: NotebookLimits.MaxBytes);
         }
         catch (JsonException ex)
         {
@@ -25,16 +27,22 @@ public static class NotebookReader
 
         using (document)
         {
-            if (!document.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != JsonValueKind.Array)
             {
                 throw ReproException.Usage($"{displayPath}: not a notebook (no \"cells\" list)");
+            }
+
+            var maxCells = NotebookLimits.MaxCells;
+            if (cells.GetArrayLength() > maxCells.Value)
+            {
+                throw new InputLimitException(displayPath, string.Create(CultureInfo.InvariantCulture, $"{cells.GetArrayLength()} cells"), maxCells);
             }
 
             var units = new List<SourceUnit>();
             var number = 0;
             foreach (var cell in cells.EnumerateArray())
             {
-                if (!cell.TryGetProperty("cell_type", out var kind) || kind.GetString() != "code")
+                if (cell.ValueKind != JsonValueKind.Object || !cell.TryGetProperty("cell_type", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != "code")
                 {
                     continue;
                 }
@@ -54,7 +62,7 @@ public static class NotebookReader
     private static string Source(JsonElement source) => source.ValueKind switch
     {
         JsonValueKind.String => source.GetString() ?? string.Empty,
-        JsonValueKind.Array => string.Concat(source.EnumerateArray().Select(s => s.GetString())),
+        JsonValueKind.Array => string.Concat(source.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString() : null)),
         _ => string.Empty,
     };
 

@@ -30,114 +30,135 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
         ZipArchive zip;
         try
         {
-            zip = ZipFile.OpenRead(bundlePath);
+            zip = BoundedZip.Open(bundlePath, bundlePath);
         }
         catch (InvalidDataException ex)
         {
             throw ReproException.Usage($"{bundlePath} is not a repro bundle (not a zip file: {ex.Message})");
         }
+        catch (InputLimitException ex)
+        {
+            throw ReproException.Usage($"{ex.Message}; nothing was imported");
+        }
 
         using (zip)
         {
-            var entries = CheckEntries(zip, bundlePath);
-            var index = await ReadIndexAsync(entries, bundlePath, cancellationToken);
-
-            var runs = new List<(RunManifest Manifest, string Digest, bool Present)>();
-            foreach (var item in index.Runs)
+            try
             {
-                var (manifest, present) = await ReadRecordAsync<RunManifest>(entries, $"runs/{item.Id}.json", item, m => m.Id, async id => (await store.GetAsync(id, cancellationToken))?.Digest, cancellationToken);
-                runs.Add((manifest, item.Digest, present));
+                return await ImportAsync(zip, bundlePath, cancellationToken);
             }
-
-            var verifications = new List<(VerificationReport Report, bool Present)>();
-            foreach (var item in index.Verifications)
+            catch (InvalidDataException ex)
             {
-                var (report, present) = await ReadRecordAsync<VerificationReport>(entries, $"verifications/{item.Id}.json", item, r => r.Id, async id => (await store.GetVerificationAsync(id, cancellationToken))?.Digest, cancellationToken);
-                verifications.Add((report, present));
+                // A damaged entry (bad deflate data, a CRC mismatch, more bytes than it declares).
+                throw Bad(bundlePath, ex.Message);
             }
-
-            var listed = index.Blobs.ToDictionary(b => b.Sha256, StringComparer.Ordinal);
-            foreach (var name in entries.Keys.Where(n => n.StartsWith("blobs/", StringComparison.Ordinal)))
+            catch (InputLimitException ex)
             {
-                if (!listed.ContainsKey(name["blobs/".Length..]))
-                {
-                    throw Bad(bundlePath, $"entry {name} is not listed in {BundleIndex.FileName}");
-                }
+                throw ReproException.Usage($"{ex.Message}; nothing was imported");
             }
-
-            foreach (var blob in index.Blobs)
-            {
-                if (!Sha256Hasher.IsHash(blob.Sha256) || !entries.TryGetValue($"blobs/{blob.Sha256}", out var entry))
-                {
-                    throw Bad(bundlePath, $"blob {blob.Sha256} is listed but not in the bundle");
-                }
-
-                if (entry.Length != blob.Size)
-                {
-                    throw Bad(bundlePath, $"blob {blob.Sha256[..12]} is {entry.Length} bytes, the index says {blob.Size}");
-                }
-            }
-
-            foreach (var (commit, listing) in index.Commits)
-            {
-                if (!listed.ContainsKey(listing) || commit.Length is not (40 or 64) || !commit.All(char.IsAsciiHexDigitLower))
-                {
-                    throw Bad(bundlePath, $"commit {commit} has no listing in the bundle");
-                }
-            }
-
-            // Every check passed: blobs first (each hashed before it is visible), then the records.
-            var added = 0;
-            foreach (var blob in index.Blobs)
-            {
-                if (cache.Contains(blob.Sha256))
-                {
-                    continue;
-                }
-
-                await using var stream = await entries[$"blobs/{blob.Sha256}"].OpenAsync(cancellationToken);
-                if (await cache.AddStreamAsync(stream, blob.Sha256, cancellationToken) is { } actual)
-                {
-                    throw ReproException.CannotExecute($"{bundlePath} is corrupt: blob {blob.Sha256[..12]} hashes to {actual[..12]}; nothing of it was recorded");
-                }
-
-                added++;
-            }
-
-            foreach (var (manifest, digest, present) in runs.Where(r => !r.Present))
-            {
-                var saved = await store.SaveAsync(manifest, cancellationToken);
-                if (saved.Digest != digest)
-                {
-                    throw new InvalidOperationException($"run {manifest.Id} was stored with digest {saved.Digest}, not {digest}");
-                }
-            }
-
-            foreach (var (report, _) in verifications.Where(v => !v.Present))
-            {
-                await store.SaveVerificationAsync(report, cancellationToken);
-            }
-
-            var snapshots = new CommitSnapshots(workspace.ReproDirectory);
-            foreach (var (commit, listing) in index.Commits)
-            {
-                await snapshots.PutAsync(commit, listing, cancellationToken);
-            }
-
-            var (sha, _) = await Sha256Hasher.HashFileAsync(bundlePath, null, cancellationToken);
-            await store.AppendAuditAsync("import", index.Subject, sha, time.GetUtcNow(), cancellationToken);
-            return new ImportResult
-            {
-                Subject = index.Subject,
-                Sha256 = sha,
-                RunsImported = runs.Where(r => !r.Present).Select(r => r.Manifest.Id).ToList(),
-                RunsAlreadyHere = runs.Where(r => r.Present).Select(r => r.Manifest.Id).ToList(),
-                VerificationsImported = verifications.Where(v => !v.Present).Select(v => v.Report.Id).ToList(),
-                BlobsAdded = added,
-                WithData = index.WithData,
-                Notes = index.Notes,
-            };
         }
+    }
+
+    private async Task<ImportResult> ImportAsync(ZipArchive zip, string bundlePath, CancellationToken cancellationToken)
+    {
+        var entries = CheckEntries(zip, bundlePath);
+        var index = await ReadIndexAsync(entries, bundlePath, cancellationToken);
+
+        var runs = new List<(RunManifest Manifest, string Digest, bool Present)>();
+        foreach (var item in index.Runs)
+        {
+            var (manifest, present) = await ReadRecordAsync<RunManifest>(bundlePath, entries, $"runs/{item.Id}.json", item, m => m.Id, async id => (await store.GetAsync(id, cancellationToken))?.Digest, cancellationToken);
+            runs.Add((manifest, item.Digest, present));
+        }
+
+        var verifications = new List<(VerificationReport Report, bool Present)>();
+        foreach (var item in index.Verifications)
+        {
+            var (report, present) = await ReadRecordAsync<VerificationReport>(bundlePath, entries, $"verifications/{item.Id}.json", item, r => r.Id, async id => (await store.GetVerificationAsync(id, cancellationToken))?.Digest, cancellationToken);
+            verifications.Add((report, present));
+        }
+
+        var listed = index.Blobs.ToDictionary(b => b.Sha256, StringComparer.Ordinal);
+        foreach (var name in entries.Keys.Where(n => n.StartsWith("blobs/", StringComparison.Ordinal)))
+        {
+            if (!listed.ContainsKey(name["blobs/".Length..]))
+            {
+                throw Bad(bundlePath, $"entry {name} is not listed in {BundleIndex.FileName}");
+            }
+        }
+
+        foreach (var blob in index.Blobs)
+        {
+            if (!Sha256Hasher.IsHash(blob.Sha256) || !entries.TryGetValue($"blobs/{blob.Sha256}", out var entry))
+            {
+                throw Bad(bundlePath, $"blob {blob.Sha256} is listed but not in the bundle");
+            }
+
+            if (entry.Length != blob.Size)
+            {
+                throw Bad(bundlePath, $"blob {blob.Sha256[..12]} is {entry.Length} bytes, the index says {blob.Size}");
+            }
+        }
+
+        foreach (var (commit, listing) in index.Commits)
+        {
+            if (!listed.ContainsKey(listing) || commit.Length is not (40 or 64) || !commit.All(char.IsAsciiHexDigitLower))
+            {
+                throw Bad(bundlePath, $"commit {commit} has no listing in the bundle");
+            }
+        }
+
+        // Every check passed: blobs first (each hashed before it is visible), then the records.
+        var added = 0;
+        foreach (var blob in index.Blobs)
+        {
+            if (cache.Contains(blob.Sha256))
+            {
+                continue;
+            }
+
+            await using var stream = await BoundedZip.OpenEntryAsync(entries[$"blobs/{blob.Sha256}"], cancellationToken);
+            if (await cache.AddStreamAsync(stream, blob.Sha256, cancellationToken) is { } actual)
+            {
+                throw ReproException.CannotExecute($"{bundlePath} is corrupt: blob {blob.Sha256[..12]} hashes to {actual[..12]}; nothing of it was recorded");
+            }
+
+            added++;
+        }
+
+        foreach (var (manifest, digest, present) in runs.Where(r => !r.Present))
+        {
+            var saved = await store.SaveAsync(manifest, cancellationToken);
+            if (saved.Digest != digest)
+            {
+                throw new InvalidOperationException($"run {manifest.Id} was stored with digest {saved.Digest}, not {digest}");
+            }
+        }
+
+        foreach (var (report, _) in verifications.Where(v => !v.Present))
+        {
+            await store.SaveVerificationAsync(report, cancellationToken);
+        }
+
+        var snapshots = new CommitSnapshots(workspace.ReproDirectory);
+        foreach (var (commit, listing) in index.Commits)
+        {
+            await snapshots.PutAsync(commit, listing, cancellationToken);
+        }
+
+        var (sha, _) = await Sha256Hasher.HashFileAsync(bundlePath, null, cancellationToken);
+        await store.AppendAuditAsync("import", index.Subject, sha, time.GetUtcNow(), cancellationToken);
+        return new ImportResult
+        {
+            Subject = index.Subject,
+            Sha256 = sha,
+            RunsImported = runs.Where(r => !r.Present).Select(r => r.Manifest.Id).ToList(),
+            RunsAlreadyHere = runs.Where(r => r.Present).Select(r => r.Manifest.Id).ToList(),
+            VerificationsImported = verifications.Where(v => !v.Present).Select(v => v.Report.Id).ToList(),
+            BlobsAdded = added,
+            WithData = index.WithData,
+            Notes = index.Notes,
+        };
     }
 
     /// <summary>Entry names checked one by one; anything a bundle writer would not produce is refused.</summary>
@@ -189,7 +210,7 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
         BundleIndex? index;
         try
         {
-            index = CanonicalJson.Deserialize<BundleIndex>(Encoding.UTF8.GetString(await ReadAsync(entry, cancellationToken)));
+            index = CanonicalJson.Deserialize<BundleIndex>(Encoding.UTF8.GetString(await BoundedZip.ReadEntryAsync(entry, bundlePath, cancellationToken)));
         }
         catch (JsonException ex)
         {
@@ -215,6 +236,7 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
     }
 
     private static async Task<(T Record, bool Present)> ReadRecordAsync<T>(
+        string bundlePath,
         Dictionary<string, ZipArchiveEntry> entries,
         string name,
         BundleItem item,
@@ -227,7 +249,7 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
             throw Bad(null, $"{name} is listed but not in the bundle");
         }
 
-        var bytes = await ReadAsync(entry, cancellationToken);
+        var bytes = await BoundedZip.ReadEntryAsync(entry, bundlePath, cancellationToken);
         var digest = Sha256Hasher.HashBytes(bytes);
         if (digest != item.Digest)
         {
@@ -261,14 +283,6 @@ public sealed class BundleImporter(Workspace workspace, IRunStore store, Content
         }
 
         return (record, here is not null);
-    }
-
-    private static async Task<byte[]> ReadAsync(ZipArchiveEntry entry, CancellationToken cancellationToken)
-    {
-        await using var stream = await entry.OpenAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
     }
 
     private static ReproException Bad(string? bundlePath, string problem) =>

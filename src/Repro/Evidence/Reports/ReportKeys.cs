@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Repro.Model.Serialization;
 
 namespace Repro.Evidence.Reports;
 
@@ -45,7 +46,7 @@ public static class ReportKeys
             throw ReproException.NotFound($"key file {path} not found{(requirePrivate ? " (make one with `repro key new KEYFILE`)" : string.Empty)}");
         }
 
-        var pem = File.ReadAllText(path);
+        var pem = BoundedFile.ReadAllText(path, ReportLimits.MaxKeyBytes);
         if (requirePrivate && !pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
         {
             throw ReproException.Usage($"{path} holds no private key: sign with the key file, not its .pub");

@@ -19,6 +19,12 @@ public static class DvcProject
         var entries = new List<DvcWorkspaceEntry>();
         async Task AddAsync(string source, string? stage, string role, string relative, LockedArtifact recorded)
         {
+            if (Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal))
+            {
+                // Never hash (or report on) a file outside the project because a lock file says so.
+                throw ReproException.Usage($"{source}: {(stage is null ? string.Empty : $"stage {stage} ")}{role} {recorded.Path} is outside the workspace; external deps and outs are not supported");
+            }
+
             var current = await hasher.HashAsync(Path.GetFullPath(Path.Combine(root, relative)), recorded.Path, recorded.HashName, cancellationToken);
             entries.Add(new DvcWorkspaceEntry
             {

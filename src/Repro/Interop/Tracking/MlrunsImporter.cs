@@ -248,7 +248,7 @@ public sealed class MlrunsImporter(TrackingStore store)
     {
         try
         {
-            var yaml = BoundedYaml.Load(File.ReadAllText(path));
+            var yaml = BoundedYaml.Load(BoundedFile.ReadAllText(path, YamlLimits.MaxFileBytes));
 
             return yaml.Documents.Count > 0 && yaml.Documents[0].RootNode is YamlMappingNode mapping
                 ? mapping

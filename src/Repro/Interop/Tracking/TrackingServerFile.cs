@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Repro.Blobs.Storage;
+using Repro.Model.Serialization;
 using Repro.Model.Workspaces;
 
 namespace Repro.Interop.Tracking;
@@ -38,9 +39,9 @@ public sealed record TrackingServerFile
         TrackingServerFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(File.ReadAllText(PathFor(workspace)), TrackingServerJson.Default.TrackingServerFile);
+            file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(PathFor(workspace), TextLimits.MaxFileBytes), TrackingServerJson.Default.TrackingServerFile);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or BadInputException)
         {
             return null;
         }
@@ -54,13 +55,13 @@ public sealed record TrackingServerFile
         var path = PathFor(workspace);
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllText(path), TrackingServerJson.Default.TrackingServerFile);
+            var file = JsonSerializer.Deserialize(BoundedFile.ReadAllText(path, TextLimits.MaxFileBytes), TrackingServerJson.Default.TrackingServerFile);
             if (file?.Pid == pid)
             {
                 File.Delete(path);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or BadInputException)
         {
         }
     }

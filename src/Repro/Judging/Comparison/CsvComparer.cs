@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Repro.Capture.Metrics;
+using Repro.Model.Serialization;
 using Repro.Model.Verdicts;
 
 namespace Repro.Judging.Comparison;
@@ -21,11 +22,23 @@ public sealed partial class CsvComparer : IFileComparer
 
     public async Task<ComparisonResult> CompareAsync(string originalPath, string reproducedPath, ComparisonOptions options, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await CompareRowsAsync(originalPath, reproducedPath, options, cancellationToken);
+        }
+        catch (BadInputException ex)
+        {
+            return Result(Verdict.Diverged, $"the files cannot be compared cell by cell: {ex.Message}");
+        }
+    }
+
+    private async Task<ComparisonResult> CompareRowsAsync(string originalPath, string reproducedPath, ComparisonOptions options, CancellationToken cancellationToken)
+    {
         var separator = Path.GetExtension(originalPath).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
         using var a = new StreamReader(originalPath);
         using var b = new StreamReader(reproducedPath);
-        var headerA = await a.ReadLineAsync(cancellationToken);
-        var headerB = await b.ReadLineAsync(cancellationToken);
+        var headerA = ReadLine(a, "the original", 1);
+        var headerB = ReadLine(b, "the reproduction", 1);
         if (headerA is null || headerB is null)
         {
             return Result(Verdict.Diverged, headerA is null && headerB is null ? "both files are empty" : "one file is empty");
@@ -60,8 +73,8 @@ public sealed partial class CsvComparer : IFileComparer
         long row = 0;
         while (true)
         {
-            var lineA = await a.ReadLineAsync(cancellationToken);
-            var lineB = await b.ReadLineAsync(cancellationToken);
+            var lineA = ReadLine(a, "the original", row + 2);
+            var lineB = ReadLine(b, "the reproduction", row + 2);
             if (lineA is null || lineB is null)
             {
                 if (lineA is not null || lineB is not null)
@@ -163,13 +176,20 @@ public sealed partial class CsvComparer : IFileComparer
     private static async Task<long> CountAsync(StreamReader reader, CancellationToken cancellationToken)
     {
         long count = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is not null)
+        while (ReadLine(reader, "the file", count + 1) is not null)
         {
             count++;
+            if (count % 65_536 == 0)
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         return count;
     }
+
+    private static string? ReadLine(StreamReader reader, string which, long lineNumber) => BoundedFile.ReadLine(reader, CsvLimits.MaxLineChars, which, lineNumber);
 
     private ComparisonResult Result(Verdict verdict, string detail) => new() { Verdict = verdict, Comparer = Name, Detail = detail };
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Repro.Model.Serialization;
 
 namespace Repro.Judging.Comparison;
 
@@ -47,12 +48,15 @@ public sealed partial record NpyHeader(string Descr, bool FortranOrder, IReadOnl
                 throw new FormatException("truncated NPY header");
             }
 
-            length = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(len));
-            offset = 12 + length;
-            if (length > 1 << 24)
+            var declared = BinaryPrimitives.ReadUInt32LittleEndian(len);
+            var maxHeader = ArrayHeaderLimits.MaxNpyHeaderBytes;
+            if (declared > maxHeader.Value)
             {
-                throw new FormatException("NPY header length is implausibly large");
+                throw new InputLimitException("NPY header", string.Create(CultureInfo.InvariantCulture, $"{declared} bytes declared"), maxHeader);
             }
+
+            length = (int)declared;
+            offset = 12 + length;
         }
         else
         {
@@ -75,8 +79,15 @@ public sealed partial record NpyHeader(string Descr, bool FortranOrder, IReadOnl
         }
 
         var dimensions = new List<long>();
+        var maxDimensions = ArrayHeaderLimits.MaxDimensions;
+        long count = 1;
         foreach (var part in shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (dimensions.Count >= maxDimensions.Value)
+            {
+                throw new InputLimitException("NPY shape", string.Create(CultureInfo.InvariantCulture, $"more than {maxDimensions.Value} dimensions"), maxDimensions);
+            }
+
             var trimmed = part.TrimEnd('L');
             if (!long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var dimension))
             {
@@ -84,6 +95,12 @@ public sealed partial record NpyHeader(string Descr, bool FortranOrder, IReadOnl
             }
 
             dimensions.Add(dimension);
+            if (dimension != 0 && count > long.MaxValue / dimension)
+            {
+                throw new FormatException($"NPY shape ({shape.Groups[1].Value}) has more elements than a file can hold");
+            }
+
+            count *= dimension;
         }
 
         return new NpyHeader(descr.Groups[1].Value, fortran.Groups[1].Value == "True", dimensions, offset);

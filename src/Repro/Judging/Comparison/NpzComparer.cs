@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Repro.Model.Serialization;
 using Repro.Model.Verdicts;
 
 namespace Repro.Judging.Comparison;
@@ -12,24 +13,36 @@ public sealed class NpzComparer : IFileComparer
 
     public async Task<ComparisonResult> CompareAsync(string originalPath, string reproducedPath, ComparisonOptions options, CancellationToken cancellationToken)
     {
-        ZipArchive a;
-        ZipArchive b;
+        ZipArchive? a = null;
+        ZipArchive? b = null;
         try
         {
             a = await ZipFile.OpenReadAsync(originalPath, cancellationToken);
+            BoundedZip.Check(a, "the original");
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or InputLimitException)
         {
+            if (a is not null)
+            {
+                await a.DisposeAsync();
+            }
+
             return Invalid("original", ex.Message);
         }
 
         try
         {
             b = await ZipFile.OpenReadAsync(reproducedPath, cancellationToken);
+            BoundedZip.Check(b, "the reproduction");
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or InputLimitException)
         {
             await a.DisposeAsync();
+            if (b is not null)
+            {
+                await b.DisposeAsync();
+            }
+
             return Invalid("reproduction", ex.Message);
         }
 
@@ -59,8 +72,8 @@ public sealed class NpzComparer : IFileComparer
             {
                 try
                 {
-                    await using var x = await a.GetEntry(name)!.OpenAsync(cancellationToken);
-                    await using var y = await b.GetEntry(name)!.OpenAsync(cancellationToken);
+                    await using var x = await BoundedZip.OpenEntryAsync(a.GetEntry(name)!, cancellationToken);
+                    await using var y = await BoundedZip.OpenEntryAsync(b.GetEntry(name)!, cancellationToken);
                     var member = await NpyComparer.CompareStreamsAsync(x, y, Path.GetFileNameWithoutExtension(name), options, cancellationToken);
                     verdict = (Verdict)Math.Max((int)verdict, (int)member.Verdict);
                     maxAbs = Math.Max(maxAbs, member.MaxAbsError ?? 0);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using Repro.Model.Serialization;
 using Repro.Model.Verdicts;
 
 namespace Repro.Judging.Comparison;
@@ -68,8 +69,8 @@ public sealed class SafetensorsComparer : IFileComparer
                 continue;
             }
 
-            var count = x.Shape.Aggregate(1L, (p, d) => p * d);
-            if (x.End - x.Begin != count * type.Size || y.End - y.Begin != count * type.Size)
+            var count = ElementCount(x.Shape);
+            if (count is null || x.End - x.Begin != count * type.Size || y.End - y.Begin != count * type.Size)
             {
                 stats.AddOther($"{name}: byte range does not match its dtype and shape");
                 continue;
@@ -77,7 +78,7 @@ public sealed class SafetensorsComparer : IFileComparer
 
             streamA.Position = x.DataStart + x.Begin;
             streamB.Position = y.DataStart + y.Begin;
-            var truncated = await ArrayDiff.CompareAsync(streamA, streamB, count, type, stats, name, cancellationToken);
+            var truncated = await ArrayDiff.CompareAsync(streamA, streamB, count.Value, type, stats, name, cancellationToken);
             if (truncated is not null)
             {
                 return new ComparisonResult { Verdict = Verdict.Diverged, Comparer = Name, Detail = truncated };
@@ -102,7 +103,13 @@ public sealed class SafetensorsComparer : IFileComparer
         }
 
         var length = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (length > 100_000_000 || (long)length > stream.Length - 8)
+        var maxHeader = ArrayHeaderLimits.MaxSafetensorsHeaderBytes;
+        if (length > (ulong)maxHeader.Value)
+        {
+            throw new InputLimitException("safetensors header", string.Create(CultureInfo.InvariantCulture, $"{length} bytes declared"), maxHeader);
+        }
+
+        if ((long)length > stream.Length - 8)
         {
             throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"header length {length} does not fit in a file of {stream.Length} bytes (truncated?)"));
         }
@@ -113,7 +120,7 @@ public sealed class SafetensorsComparer : IFileComparer
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            using var document = JsonDocument.Parse(header);
+            using var document = BoundedJson.Parse(header, "safetensors header", maxBytes: maxHeader);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == "__metadata__")
@@ -143,6 +150,23 @@ public sealed class SafetensorsComparer : IFileComparer
         }
 
         return tensors;
+    }
+
+    /// <summary>Elements in a tensor of <paramref name="shape"/>; null when a dimension is negative or the product overflows (a hostile header).</summary>
+    private static long? ElementCount(IReadOnlyList<long> shape)
+    {
+        long count = 1;
+        foreach (var dimension in shape)
+        {
+            if (dimension < 0 || (dimension != 0 && count > long.MaxValue / dimension / 16))
+            {
+                return null;
+            }
+
+            count *= dimension;
+        }
+
+        return count;
     }
 
     private static string Shape(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";

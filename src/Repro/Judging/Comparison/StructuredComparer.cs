@@ -31,30 +31,42 @@ public sealed class StructuredComparer : IFileComparer
         return _yaml ? extension is ".yaml" or ".yml" : extension == ".json";
     }
 
-    public async Task<ComparisonResult> CompareAsync(string originalPath, string reproducedPath, ComparisonOptions options, CancellationToken cancellationToken)
+    public Task<ComparisonResult> CompareAsync(string originalPath, string reproducedPath, ComparisonOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(Compare(originalPath, reproducedPath, options));
+
+    private ComparisonResult Compare(string originalPath, string reproducedPath, ComparisonOptions options)
     {
         JsonNode? a;
         JsonNode? b;
         try
         {
-            a = Load(await File.ReadAllTextAsync(originalPath, cancellationToken));
+            a = Load(BoundedFile.ReadAllText(originalPath, _yaml ? YamlLimits.MaxFileBytes : JsonLimits.MaxBytes, "the original"), "the original");
         }
-        catch (Exception ex) when (ex is JsonException or YamlException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or YamlException or InvalidOperationException or FormatException)
         {
             return Malformed("original", ex);
         }
 
         try
         {
-            b = Load(await File.ReadAllTextAsync(reproducedPath, cancellationToken));
+            b = Load(BoundedFile.ReadAllText(reproducedPath, _yaml ? YamlLimits.MaxFileBytes : JsonLimits.MaxBytes, "the reproduction"), "the reproduction");
         }
-        catch (Exception ex) when (ex is JsonException or YamlException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or YamlException or InvalidOperationException or FormatException)
         {
             return Malformed("reproduction", ex);
         }
 
         var stats = new NumericStats(options.Tolerance, options.MaxExamples);
-        Walk(a, b, "$", stats);
+        try
+        {
+            Walk(a, b, "$", stats);
+        }
+        catch (ArgumentException ex)
+        {
+            // JsonNode refuses a key given twice in one object only when the object is first read.
+            return Malformed("original or the reproduction", ex);
+        }
+
         var result = stats.Result(Name, "structure and values");
 
         // Called only when the bytes differ: equal structure and values is formatting, EQUIVALENT.
@@ -68,7 +80,7 @@ public sealed class StructuredComparer : IFileComparer
         Detail = $"the {which} is not valid {Name.ToUpperInvariant()} ({ex.Message.Split('\n')[0]}); the bytes differ",
     };
 
-    private JsonNode? Load(string text) => _yaml ? FromYaml(text) : JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+    private JsonNode? Load(string text, string source) => _yaml ? FromYaml(text) : BoundedJson.ParseNode(text, source, lenient: true);
 
     private static JsonNode? FromYaml(string text)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Repro.Capture.Metrics;
 using Repro.Judging.Comparison;
+using Repro.Model.Serialization;
 using Repro.Recording;
 
 namespace Repro.Judging.Verification;
@@ -40,7 +41,7 @@ public static class VerifySettings
             List<KeyValuePair<string, string>> flat;
             try
             {
-                flat = StructuredFile.FlattenYaml(File.ReadAllText(file), file);
+                flat = StructuredFile.FlattenYaml(BoundedFile.ReadAllText(file, YamlLimits.MaxFileBytes), file);
             }
             catch (FormatException ex)
             {

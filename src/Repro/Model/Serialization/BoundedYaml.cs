@@ -16,8 +16,26 @@ public static class BoundedYaml
     {
         Check(text);
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        Malformed(() => stream.Load(new StringReader(text)));
         return stream;
+    }
+
+    /// <summary>
+    /// Runs YamlDotNet's <paramref name="parse"/>: it reports some malformed streams (unterminated
+    /// flow collections, an event out of place, a scanner left in a bad state) as ArgumentException
+    /// or InvalidOperationException; they become a YamlException, which every reader turns into its
+    /// own error.
+    /// </summary>
+    private static void Malformed(Action parse)
+    {
+        try
+        {
+            parse();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw new YamlException($"malformed YAML: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Throws <see cref="YamlLimitException"/> (a <see cref="YamlException"/>) when <paramref name="text"/> is over a limit.</summary>
@@ -28,7 +46,11 @@ public static class BoundedYaml
             throw new YamlLimitException(string.Create(CultureInfo.InvariantCulture, $"{text.Length} characters, more than the {YamlLimits.MaxChars} a YAML file may hold"));
         }
 
-        var parser = new Parser(new StringReader(text));
+        Malformed(() => CheckEvents(new Parser(new StringReader(text))));
+    }
+
+    private static void CheckEvents(Parser parser)
+    {
         var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
         var open = new Stack<(long Size, string? Anchor)>();
         long total = 0;
@@ -64,6 +86,12 @@ public static class BoundedYaml
                     total = Add(open, total, 1, current);
                     break;
                 case AnchorAlias alias:
+                    if (open.Any(o => o.Anchor == alias.Value.Value))
+                    {
+                        // The node would contain itself: every reader walking it would never end.
+                        throw new YamlLimitException(current.Start, current.End, $"the alias *{alias.Value.Value} refers to a node that contains it (a cycle); repro reads only finite documents");
+                    }
+
                     total = Add(open, total, anchors.GetValueOrDefault(alias.Value.Value, 1), current);
                     break;
             }

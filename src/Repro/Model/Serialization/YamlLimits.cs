@@ -15,4 +15,7 @@ public static class YamlLimits
 
     /// <summary>Nesting of mappings and sequences.</summary>
     public const int MaxDepth = 256;
+
+    /// <summary>Bytes read from one YAML file, checked before it is read (the UTF-8 of at most <see cref="MaxChars"/> characters).</summary>
+    public static InputLimit MaxFileBytes => InputLimit.Of("YAML_MAX_BYTES", MaxChars, "bytes");
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Repro.Model.Serialization;
 using YamlDotNet.RepresentationModel;
 
 namespace Repro.Recording.Pipelines;
@@ -13,12 +14,12 @@ public static class ParamsFileReader
         {
             try
             {
-                using var document = JsonDocument.Parse(File.ReadAllText(fullPath));
+                using var document = BoundedJson.ParseFile(fullPath, shownPath);
                 return ParamValue.FromJson(document.RootElement);
             }
             catch (JsonException ex)
             {
-                throw ReproException.Usage($"params file {shownPath}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}");
+                throw ReproException.Usage($"params file {shownPath}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}: {ex.Message}");
             }
         }
 

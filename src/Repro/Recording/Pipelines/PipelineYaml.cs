@@ -14,7 +14,7 @@ public static class PipelineYaml
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = BoundedFile.ReadAllText(path, YamlLimits.MaxFileBytes, name);
         }
         catch (IOException ex)
         {
