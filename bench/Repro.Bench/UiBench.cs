@@ -224,9 +224,9 @@ public static class UiBench
             lr.Value = Lrs[i % 3];
             team.Value = Teams[i % 3];
             await pair.ExecuteNonQueryAsync(cancellationToken);
-            var entry = Repro.Checks.Audit.AuditChain.Link(++seq, m.CreatedAt, m.Kind, m.Id, (string)digest.Value, previous);
+            var entry = Repro.Blobs.Storage.AuditChain.Link(++seq, m.CreatedAt, m.Kind, m.Id, (string)digest.Value, previous);
             linkSeq.Value = entry.Seq;
-            linkAt.Value = Repro.Checks.Audit.AuditChain.FormatTime(entry.At);
+            linkAt.Value = Repro.Blobs.Storage.AuditChain.FormatTime(entry.At);
             linkSubject.Value = entry.Subject;
             linkDigest.Value = entry.Digest;
             linkPrevious.Value = entry.Previous;
