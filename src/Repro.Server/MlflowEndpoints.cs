@@ -118,7 +118,7 @@ public static class MlflowEndpoints
         });
         Both(api, context, "runs/search", async (store, r, w, ct) =>
         {
-            var search = new RunSearch
+            var search = new RunSearchRequest
             {
                 ExperimentIds = r.StringList("experiment_ids"),
                 Filter = r.String("filter"),

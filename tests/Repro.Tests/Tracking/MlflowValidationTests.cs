@@ -43,9 +43,9 @@ public sealed class MlflowValidationTests
     [Fact]
     public void Page_tokens_round_trip_and_garbage_is_refused()
     {
-        Assert.Equal(0, PageToken.Offset(null));
-        Assert.Equal(250, PageToken.Offset(PageToken.For(250)));
-        Assert.Equal("INVALID_PARAMETER_VALUE", Assert.Throws<TrackingException>(() => PageToken.Offset("not base64!")).ErrorCode);
+        Assert.Equal(0, OffsetPageToken.Offset(null));
+        Assert.Equal(250, OffsetPageToken.Offset(OffsetPageToken.For(250)));
+        Assert.Equal("INVALID_PARAMETER_VALUE", Assert.Throws<TrackingException>(() => OffsetPageToken.Offset("not base64!")).ErrorCode);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Repro.Blobs.Storage.Search;
 using Repro.Model;
 using Repro.Model.Workspaces;
 using Repro.Recording;

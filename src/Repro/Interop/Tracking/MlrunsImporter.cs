@@ -1,4 +1,5 @@
 using System.Globalization;
+using Repro.Blobs.Storage.Search;
 using Repro.Model.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

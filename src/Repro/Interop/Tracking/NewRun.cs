@@ -1,3 +1,5 @@
+using Repro.Blobs.Storage.Search;
+
 namespace Repro.Interop.Tracking;
 
 /// <summary>What runs/create (or <c>repro run</c>, or an import) asks for.</summary>

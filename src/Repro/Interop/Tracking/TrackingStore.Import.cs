@@ -1,3 +1,5 @@
+using Repro.Blobs.Storage.Search;
+
 namespace Repro.Interop.Tracking;
 
 public sealed partial class TrackingStore

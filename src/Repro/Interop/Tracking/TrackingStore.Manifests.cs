@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Repro.Blobs.Storage.Search;
 using Repro.Model;
 
 namespace Repro.Interop.Tracking;

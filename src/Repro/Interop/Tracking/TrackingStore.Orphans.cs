@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Repro.Blobs.Storage.Search;
 
 namespace Repro.Interop.Tracking;
 

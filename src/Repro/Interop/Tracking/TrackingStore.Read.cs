@@ -157,7 +157,7 @@ public sealed partial class TrackingStore
     /// module turns them into parameterised SQL), runs of the given experiments in the view,
     /// newest first by default, one page at a time.
     /// </summary>
-    public async Task<(IReadOnlyList<MlflowRun> Runs, string? NextPageToken)> SearchRunsAsync(RunSearch search, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<MlflowRun> Runs, string? NextPageToken)> SearchRunsAsync(RunSearchRequest search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(search);
         var view = (search.ViewType ?? "ACTIVE_ONLY") switch

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Repro.Blobs.Storage;
+using Repro.Blobs.Storage.Search;
 using Repro.Blobs.Storage.Sql;
 using Repro.Model;
 
@@ -421,7 +422,7 @@ public sealed partial class TrackingStore
     /// <summary>Every logged point of one metric, by step then timestamp; a page of it when <paramref name="maxResults"/> is given.</summary>
     public async Task<(IReadOnlyList<MlflowMetric> Metrics, string? NextPageToken)> GetMetricHistoryAsync(string runId, string key, int? maxResults, string? pageToken, CancellationToken cancellationToken)
     {
-        var offset = PageToken.Offset(pageToken);
+        var offset = OffsetPageToken.Offset(pageToken);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         var state = await RunStateAsync(connection, null, runId, cancellationToken, allowDeleted: true);
         var limit = maxResults ?? int.MaxValue;
@@ -442,7 +443,7 @@ public sealed partial class TrackingStore
 
                 if (points.Count == limit)
                 {
-                    return (points, PageToken.For(offset + limit));
+                    return (points, OffsetPageToken.For(offset + limit));
                 }
 
                 var value = reader.IsDBNull(2) || Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) != 0 ? double.NaN : reader.GetDouble(2);

@@ -147,12 +147,12 @@ public sealed partial class TrackingStore : IDisposable
     public async Task<(IReadOnlyList<MlflowExperiment> Experiments, string? NextPageToken)> SearchExperimentsAsync(string viewType, string? filter, int maxResults, string? pageToken, CancellationToken cancellationToken)
     {
         var match = ExperimentFilter.Parse(filter);
-        var offset = PageToken.Offset(pageToken);
+        var offset = OffsetPageToken.Offset(pageToken);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         var all = await ReadExperimentsAsync(connection, null, Stages(viewType), cancellationToken);
         var matching = all.Where(match).OrderByDescending(e => e.CreationTime).ThenBy(e => e.ExperimentId, StringComparer.Ordinal).ToList();
         var page = matching.Skip(offset).Take(maxResults).ToList();
-        return (page, offset + maxResults < matching.Count ? PageToken.For(offset + maxResults) : null);
+        return (page, offset + maxResults < matching.Count ? OffsetPageToken.For(offset + maxResults) : null);
     }
 
     public Task DeleteExperimentAsync(string experimentId, CancellationToken cancellationToken) =>

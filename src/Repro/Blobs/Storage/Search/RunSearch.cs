@@ -102,7 +102,7 @@ public sealed class RunSearch
         var pageWhere = new List<string>(where);
         if (query.PageToken is { Length: > 0 } token)
         {
-            pageWhere.Add(builder.After(keys, PageToken.Decode(token, fingerprint, keys.Select(k => k.Type).ToList())));
+            pageWhere.Add(builder.After(keys, KeysetPageToken.Decode(token, fingerprint, keys.Select(k => k.Type).ToList())));
         }
 
         var from = "FROM runs r" + Hint(builder.UsesCandidates || builder.Joins.Length > 0) + (builder.UsesTracking ? $" LEFT JOIN {_tracking!.Table} x ON x.{_tracking.RunId} = r.id" : string.Empty) + builder.Joins;
@@ -139,7 +139,7 @@ public sealed class RunSearch
         if (rows.Count > query.MaxResults)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = PageToken.Encode(fingerprint, rows[^1].Sort);
+            next = KeysetPageToken.Encode(fingerprint, rows[^1].Sort);
         }
 
         long? total = null;
@@ -342,7 +342,7 @@ public sealed class RunSearch
             Summary = r with { Metrics = metrics[r.Id] },
             Params = parameters[r.Id],
             Tags = tags[r.Id],
-            MlflowStatus = MlflowStatus.FromRepro(MlflowStatus.ReproText(r.Status)),
+            MlflowStatus = MlflowStatus.FromReproText(MlflowStatus.ReproText(r.Status)),
         }).ToList();
     }
 }

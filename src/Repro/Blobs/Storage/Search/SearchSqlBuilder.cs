@@ -267,7 +267,7 @@ internal sealed class SearchSqlBuilder
         switch (clause.Comparator)
         {
             case FilterComparator.Equal or FilterComparator.NotEqual:
-                var status = MlflowStatus.ToRepro(clause.Text!);
+                var status = MlflowStatus.ReproTextFor(clause.Text!);
                 if (status is null)
                 {
                     return clause.Comparator == FilterComparator.Equal ? "1 = 0" : "1 = 1";
@@ -275,7 +275,7 @@ internal sealed class SearchSqlBuilder
 
                 return $"r.status {(clause.Comparator == FilterComparator.Equal ? "=" : "<>")} {Parameters.Add(status)}";
             case FilterComparator.In or FilterComparator.NotIn:
-                var statuses = clause.List!.Select(MlflowStatus.ToRepro).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                var statuses = clause.List!.Select(MlflowStatus.ReproTextFor).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
                 if (statuses.Count == 0)
                 {
                     return clause.Comparator == FilterComparator.In ? "1 = 0" : "1 = 1";

@@ -7,7 +7,7 @@ namespace Repro.Blobs.Storage.Search;
 /// The opaque page_token: base64 of JSON holding the sort values of the last run shown (keyset
 /// paging: the next page starts right after it, however deep) and a fingerprint of the query.
 /// </summary>
-internal static class PageToken
+internal static class KeysetPageToken
 {
     public static string Encode(string fingerprint, IReadOnlyList<object?> values)
     {

@@ -1,7 +1,7 @@
 namespace Repro.Interop.Tracking;
 
-/// <summary>A runs/search request.</summary>
-public sealed record RunSearch
+/// <summary>A runs/search request as MLflow clients send it (view type and all unparsed); the search engine gets it as a <see cref="Repro.Blobs.Storage.Search.RunSearchQuery"/>.</summary>
+public sealed record RunSearchRequest
 {
     public IReadOnlyList<string> ExperimentIds { get; init; } = [];
 

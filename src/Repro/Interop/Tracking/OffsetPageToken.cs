@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Repro.Interop.Tracking;
 
 /// <summary>MLflow's page tokens: base64 of <c>{"offset": N}</c>, opaque to clients.</summary>
-public static class PageToken
+public static class OffsetPageToken
 {
     public static string For(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"offset\": {offset}}}")));
 
