@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Repro.Blobs.Storage;
 using Repro.Model;
+using Repro.Storage.Sql.StatCache;
 
 namespace Repro.Bench;
 

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model;
 using Repro.Recording;
+using Repro.Storage.Sql;
+using Repro.Storage.Sql.Runs;
 
 namespace Repro.Bench;
 

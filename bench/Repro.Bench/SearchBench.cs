@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Text;
 using Repro.Blobs.Storage;
 using Repro.Blobs.Storage.Search;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model;
 using Repro.Model.Serialization;
+using Repro.Storage.Sql;
+using Repro.Storage.Sql.Runs;
+using Repro.Storage.Sql.Search;
 using Repro.Tests.Shared;
 
 namespace Repro.Bench;
@@ -13,7 +15,7 @@ namespace Repro.Bench;
 /// <summary>
 /// The runs table's query: 100,000 runs (two metrics, two params, two tags each) in a SQLite
 /// store (and a PostgreSQL one with --store postgresql|both), filtered by a metric, first page of 50 plus the total count, through
-/// <see cref="RunSearch"/>; next to
+/// <see cref="SqlRunSearch"/>; next to
 /// reading every run and filtering in memory, which is what the table would do without SQL search.
 /// </summary>
 public static class SearchBench
@@ -54,7 +56,7 @@ public static class SearchBench
         log.WriteLine($"[search] inserting {count:N0} runs into {database.Display}");
         var insert = Stopwatch.StartNew();
         await FillAsync(database, count, cancellationToken);
-        await RunSearch.MigrateAsync(database, cancellationToken);
+        await SqlRunSearch.MigrateAsync(database, cancellationToken);
         if (database.Kind == SqlKind.Postgres)
         {
             // What autovacuum does on a live server within a minute of a bulk load: the planner's
@@ -64,7 +66,7 @@ public static class SearchBench
         }
 
         log.WriteLine($"[search] inserted in {insert.Elapsed.TotalSeconds:0.0} s");
-        var search = new RunSearch(database);
+        var search = new SqlRunSearch(database);
         var queries = new (string Label, RunSearchQuery Query)[]
         {
             ("metrics.acc > 0.9, newest first", new RunSearchQuery { Filter = "metrics.acc > 0.9", MaxResults = 50 }),

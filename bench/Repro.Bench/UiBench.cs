@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model;
 using Repro.Model.Serialization;
 using Repro.Model.Workspaces;
 using Repro.Server;
+using Repro.Storage.Sql;
+using Repro.Storage.Sql.Runs;
 using Repro.Tests.Shared;
 
 namespace Repro.Bench;

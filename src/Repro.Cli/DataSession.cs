@@ -1,3 +1,4 @@
+using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
 using Repro.Model.Workspaces;
 using Repro.Platform.Diagnostics;
@@ -28,6 +29,9 @@ public sealed class DataSession
         return session;
     }
 
+    /// <summary>The stat caches in the workspace's state file.</summary>
+    public IStatCacheFactory StatCaches => Adapters.StatCaches(Workspace.StatePath);
+
     /// <summary>The stat cache of this workspace (<c>.repro/state.db</c> and its folder snapshots).</summary>
-    public SqliteStatCache StatCache() => new(Workspace.StatePath);
+    public IStatCache StatCache() => StatCaches.Open("sha256");
 }

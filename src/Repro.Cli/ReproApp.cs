@@ -44,6 +44,8 @@ public static class ReproApp
     /// <summary>Runs one command line in <paramref name="host"/> (the process, or a test's in-process host) and returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, CliContext host, CancellationToken cancellationToken = default)
     {
+        Adapters.Register();
+
         // Everything after the first "--" is the user's command, never parsed as repro options.
         var split = Array.IndexOf(args, "--");
         var own = split < 0 ? args : args[..split];

@@ -1,7 +1,10 @@
+using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model.Workspaces;
 using Repro.Platform.Diagnostics;
+using Repro.Ports;
+using Repro.Storage.Sql;
+using Repro.Storage.Sql.Runs;
 
 namespace Repro.Cli;
 
@@ -31,8 +34,14 @@ public sealed class WorkspaceSession : IAsyncDisposable
 
     public ContentCache Cache { get; }
 
-    /// <summary>The store's database, for modules that keep their own tables beside the runs (tracking, models).</summary>
-    public async Task<SqlDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) => (await _opened.WaitAsync(cancellationToken)).Database;
+    /// <summary>The store's database, for modules that keep their own tables beside the runs (tracking, models, studies).</summary>
+    public async Task<IStoreDatabase> OpenDatabaseAsync(CancellationToken cancellationToken) => (await _opened.WaitAsync(cancellationToken)).Database;
+
+    /// <summary>The stat caches in the workspace's state file.</summary>
+    public IStatCacheFactory StatCaches => Adapters.StatCaches(Workspace.StatePath);
+
+    /// <summary>The sha256 stat cache, new for each call (a caller flushes its own).</summary>
+    public IStatCache StatCache() => StatCaches.Open("sha256");
 
     /// <summary>The workspace around the context's working folder, its store where the context's environment and the config say.</summary>
     public static async Task<WorkspaceSession> OpenAsync(CliContext context, CancellationToken cancellationToken)

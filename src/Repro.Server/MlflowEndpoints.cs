@@ -10,7 +10,7 @@ namespace Repro.Server;
 /// <summary>
 /// The MLflow-compatible REST API under <c>/api/2.0/mlflow/</c>: the tracking calls MLflow's
 /// Python client makes, with its request and response shapes and its error codes, over the
-/// workspace's <see cref="TrackingStore"/>. Read calls take GET query strings or POST JSON.
+/// workspace's <see cref="ITrackingStore"/>. Read calls take GET query strings or POST JSON.
 /// </summary>
 public static class MlflowEndpoints
 {
@@ -66,7 +66,7 @@ public static class MlflowEndpoints
             var run = await store.CreateRunAsync(
                 new NewRun
                 {
-                    ExperimentId = r.String("experiment_id") is { Length: > 0 } experiment ? experiment : TrackingStore.DefaultExperimentId,
+                    ExperimentId = r.String("experiment_id") is { Length: > 0 } experiment ? experiment : TrackingDefaults.DefaultExperimentId,
                     UserId = r.String("user_id"),
                     RunName = r.String("run_name"),
                     StartTime = r.Int64("start_time"),
@@ -200,7 +200,7 @@ public static class MlflowEndpoints
         api.Map("{**path}", (HttpContext http) => WriteErrorAsync(http, 404, "ENDPOINT_NOT_FOUND", $"No API endpoint {http.Request.Method} {http.Request.Path}"));
     }
 
-    private delegate Task Handler(TrackingStore store, MlflowRequest request, Utf8JsonWriter writer, CancellationToken cancellationToken);
+    private delegate Task Handler(ITrackingStore store, MlflowRequest request, Utf8JsonWriter writer, CancellationToken cancellationToken);
 
     private static void Post(RouteGroupBuilder api, ServerContext context, string path, Handler handler) =>
         api.MapPost(path, (HttpContext http) => HandleAsync(http, context, handler));

@@ -1,7 +1,7 @@
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Interop.Tracking;
 using Repro.Model.Workspaces;
+using Repro.Ports;
 
 namespace Repro.Server;
 
@@ -13,13 +13,13 @@ public sealed class ServerContext
     /// <summary>Safe to call from concurrent requests.</summary>
     public required IRunStore Runs { get; init; }
 
-    /// <summary>The store's database, which the runs page searches (filter, sort, page, count in SQL); without it the page lists the newest runs only.</summary>
-    public SqlDatabase? Database { get; init; }
+    /// <summary>The store's modules: the runs page searches through it (filter, sort, page, count in the store), the models and audit pages read it; without it the page lists the newest runs only.</summary>
+    public IStoreDatabase? Database { get; init; }
 
     public required ContentCache Cache { get; init; }
 
     /// <summary>Experiments and live runs for the MLflow API; without it the API answers 503.</summary>
-    public TrackingStore? Tracking { get; init; }
+    public ITrackingStore? Tracking { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -26,11 +26,11 @@ public static class UiEndpoints
 
     internal static void Map(IEndpointRouteBuilder app, ServerContext context, IRunsTableSource table)
     {
-        // The registry lives in the store's database; it is opened (and its tables migrated) on the first page that needs it.
+        // The registry lives in the store beside the runs; it is opened (and its tables migrated) on the first page that needs it.
         var registry = context.Database is { } database
-            ? new Lazy<Task<ModelRegistry>>(() => ModelRegistry.OpenAsync(database, context.Runs, context.Time, CancellationToken.None))
+            ? new Lazy<Task<IModelRegistry>>(() => database.OpenModelRegistryAsync(context.Runs, context.Time, CancellationToken.None))
             : null;
-        var audit = new AuditLogSource(context.Runs, context.Database);
+        var audit = new AuditLogSource(context.Runs, context.Database?.AuditLog);
         var lastCheck = new StrongBox<AuditCheck?>();
         app.MapGet("/assets/{name}", AssetAsync);
         app.MapGet("/", (HttpContext http) => RunsAsync(http, table));
@@ -88,7 +88,7 @@ public static class UiEndpoints
         }
     }
 
-    private static async Task RunAsync(HttpContext http, ServerContext context, Lazy<Task<ModelRegistry>>? registry, string id)
+    private static async Task RunAsync(HttpContext http, ServerContext context, Lazy<Task<IModelRegistry>>? registry, string id)
     {
         var stored = await FindAsync(http, context, id);
         if (stored is null)
@@ -207,7 +207,7 @@ public static class UiEndpoints
         }
     }
 
-    private static async Task ModelsAsync(HttpContext http, Lazy<Task<ModelRegistry>>? registry)
+    private static async Task ModelsAsync(HttpContext http, Lazy<Task<IModelRegistry>>? registry)
     {
         if (registry is null)
         {
@@ -219,7 +219,7 @@ public static class UiEndpoints
         await UiPage.WriteAsync(http, StatusCodes.Status200OK, "Models", "/models", ModelsPage.RenderList(models));
     }
 
-    private static async Task ModelAsync(HttpContext http, ServerContext context, Lazy<Task<ModelRegistry>>? registry, string name)
+    private static async Task ModelAsync(HttpContext http, ServerContext context, Lazy<Task<IModelRegistry>>? registry, string name)
     {
         if (registry is null)
         {

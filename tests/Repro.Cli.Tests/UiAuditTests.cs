@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model.Workspaces;
 using Repro.Server;
 

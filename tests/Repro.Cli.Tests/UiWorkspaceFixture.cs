@@ -1,5 +1,4 @@
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model.Workspaces;
 using Repro.Server;
 
@@ -37,7 +36,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
     private readonly Workdir _dir = new();
     private SqlRunStore? _store;
     private SqlDatabase? _database;
-    private Repro.Interop.Tracking.TrackingStore? _tracking;
+    private Repro.Storage.Sql.Tracking.TrackingStore? _tracking;
     private ReproServer? _server;
 
     public string Root => _dir.Path;
@@ -90,7 +89,7 @@ public sealed class UiWorkspaceFixture : IAsyncLifetime, IDisposable
         var workspace = Workspace.Require(_dir.Path);
         _store ??= await SqliteRunStore.OpenAsync(workspace.DatabasePath, CancellationToken.None);
         _database ??= await SqlDatabase.OpenSqliteAsync(workspace.DatabasePath, CancellationToken.None);
-        _tracking ??= await Repro.Interop.Tracking.TrackingStore.OpenAsync(_database, _store, TimeProvider.System, Repro.Interop.Tracking.TrackingStore.ArtifactRootFor(workspace.ReproDirectory), CancellationToken.None);
+        _tracking ??= await Repro.Storage.Sql.Tracking.TrackingStore.OpenAsync(_database, _store, TimeProvider.System, Repro.Storage.Sql.Tracking.TrackingStore.ArtifactRootFor(workspace.ReproDirectory), CancellationToken.None);
         var context = new ServerContext { Workspace = workspace, Runs = _store, Database = _database, Cache = new ContentCache(workspace.CachePath), Tracking = _tracking };
         _server = await ReproServer.StartAsync(new ServerOptions { Port = 0, Token = token }, context, CancellationToken.None);
     }

@@ -3,6 +3,7 @@ using Repro.Blobs.Data;
 using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
 using Repro.Model.Workspaces;
+using Repro.Storage.Sql.StatCache;
 
 namespace Repro.Tests;
 

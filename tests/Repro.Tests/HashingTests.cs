@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
+using Repro.Storage.Sql.StatCache;
 
 namespace Repro.Tests;
 

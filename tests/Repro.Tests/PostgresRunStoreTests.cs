@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Checks.Audit;
 using Repro.Tests.Shared;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model.Workspaces;
 
 namespace Repro.Tests;

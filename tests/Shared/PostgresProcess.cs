@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Repro.Blobs.Storage.Sql;
+using Repro.Storage.Sql;
 
 namespace Repro.Tests.Shared;
 

@@ -1,4 +1,4 @@
-using Repro.Blobs.Storage.Sql;
+using Repro.Storage.Sql;
 
 namespace Repro.Tests.Shared;
 

@@ -45,7 +45,7 @@ public sealed class DataFsckCommand : CliCommand<DataFsckSettings>
 
         if (settings.Repair)
         {
-            var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), Context.Time);
+            var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), Context.Time);
             transfer = new DataTransfer(session.Cache, remote!, tracker, 1);
         }
 

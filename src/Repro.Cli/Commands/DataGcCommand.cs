@@ -40,7 +40,7 @@ public sealed class DataGcCommand : CliCommand<DataGcSettings>
         }
 
         await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
-        var tracker = new DataTracker(session.Workspace, session.Cache, new SqliteStatCache(session.Workspace.StatePath), Context.Time);
+        var tracker = new DataTracker(session.Workspace, session.Cache, session.StatCache(), Context.Time);
         var result = await new CacheCollector(session.Cache, tracker, session.Store).CollectAsync(includeRuns: !onlyWorkspace, dry, cancellationToken);
         if (dry)
         {

@@ -41,7 +41,7 @@ public sealed class DataStatusCommand : CliCommand<DataPathsSettings>
         // Looking for .dvc files skips the folders repro tracks (their files are data, not DVC's).
         var trackedFolders = tracked.Where(t => t.Pointer.IsFolder).Select(t => t.Relative.Replace('\\', '/')).ToHashSet(StringComparer.Ordinal);
         var dvc = settings.Paths.Count == 0 && (File.Exists(Path.Combine(session.Workspace.Root, "dvc.lock")) || DvcFile.FindAll(session.Workspace.Root, trackedFolders).Count > 0)
-            ? (await DvcProject.CheckWorkspaceAsync(session.Workspace.Root, DvcProject.Hasher(session.Workspace.Root, session.Workspace.StatePath, Context.Time), cancellationToken)).Entries
+            ? (await DvcProject.CheckWorkspaceAsync(session.Workspace.Root, DvcProject.Hasher(session.Workspace.Root, session.StatCaches, Context.Time), cancellationToken)).Entries
             : [];
         static string DvcState(DvcWorkspaceEntry e) => e.State switch { DvcEntryState.Unchanged => "unchanged", DvcEntryState.Modified => "modified", _ => "missing" };
         if (settings.Json)

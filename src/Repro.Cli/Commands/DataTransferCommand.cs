@@ -3,6 +3,7 @@ using Repro.Blobs.Data;
 using Repro.Blobs.Remotes;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
+using Repro.Storage.Sql;
 
 namespace Repro.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
 using Repro.Model.Workspaces;
+using Repro.Storage.Sql;
 
 namespace Repro.Cli.Commands;
 

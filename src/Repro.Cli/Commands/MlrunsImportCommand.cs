@@ -30,7 +30,7 @@ public sealed class MlrunsImportCommand : CliCommand<MlrunsImportSettings>
     {
         await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
         var database = await session.OpenDatabaseAsync(cancellationToken);
-        using var tracking = await TrackingStore.OpenAsync(database, session.Store, Context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
+        using var tracking = await database.OpenTrackingAsync(session.Store, Context.Time, TrackingDefaults.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
         var result = await new MlrunsImporter(tracking).ImportAsync(Context.FullPath(settings.Path), cancellationToken);
         foreach (var (folder, reason) in result.Skipped)
         {

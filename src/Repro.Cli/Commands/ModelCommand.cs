@@ -22,8 +22,8 @@ public static class ModelCommand
             ModelShowCommand.Create(context),
         };
 
-    internal static async Task<ModelRegistry> OpenAsync(WorkspaceSession session, CliContext context, CancellationToken cancellationToken) =>
-        await ModelRegistry.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), session.Store, context.Time, cancellationToken);
+    internal static async Task<IModelRegistry> OpenAsync(WorkspaceSession session, CliContext context, CancellationToken cancellationToken) =>
+        await (await session.OpenDatabaseAsync(cancellationToken)).OpenModelRegistryAsync(session.Store, context.Time, cancellationToken);
 
     internal static void Render(TextWriter o, RegisteredModelVersion registered, List<ModelVerification> later, string? runDigestNow)
     {

@@ -43,7 +43,7 @@ public sealed class PipelineRunCommand : CliCommand<PipelineRunSettings>
     protected override async Task<int> ExecuteAsync(PipelineRunSettings settings, CancellationToken cancellationToken)
     {
         await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
-        var format = PipelineProject.Open(session.Workspace.Root, session.Cache, session.Workspace.StatePath, Context.Time);
+        var format = PipelineProject.Open(session.Workspace.Root, session.Cache, session.StatCaches, Context.Time);
 
         // One pipeline run at a time per workspace: two would race on the lock file and the outputs.
         using var exclusive = Exclusive(Path.Combine(session.Workspace.ReproDirectory, "pipeline.lock"));
@@ -52,7 +52,7 @@ public sealed class PipelineRunCommand : CliCommand<PipelineRunSettings>
         // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
         using var interrupts = Context.Interrupts.Hold();
 
-        var statCache = new SqliteStatCache(session.Workspace.StatePath);
+        var statCache = session.StatCache();
         var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, statCache, Context.Time);
         var runner = new PipelineRunner(format, recorder, new ArtifactHasher(session.Cache, statCache, Context.Time));
         int ran = 0, skipped = 0;

@@ -34,7 +34,7 @@ public sealed class PipelineStatusCommand : CliCommand<PipelineStatusSettings>
         var workspace = Context.FindWorkspace();
         var root = workspace?.Root ?? Context.WorkingDirectory;
         var cache = new ContentCache(workspace?.CachePath ?? Path.Combine(root, Workspace.DirectoryName, "cache"));
-        var format = PipelineProject.Open(root, cache, workspace is not null && Directory.Exists(workspace.ReproDirectory) ? workspace.StatePath : null, Context.Time);
+        var format = PipelineProject.Open(root, cache, workspace is not null && Directory.Exists(workspace.ReproDirectory) ? Adapters.StatCaches(workspace.StatePath) : null, Context.Time);
         var statuses = await PipelineProject.StatusAsync(format, cancellationToken);
         if (settings.Json)
         {

@@ -57,9 +57,9 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
 
         using var mlflow = new MlflowRunObserver(
             session.Workspace,
-            async ct => await TrackingStore.OpenAsync(await session.OpenDatabaseAsync(ct), session.Store, Context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
+            async ct => await (await session.OpenDatabaseAsync(ct)).OpenTrackingAsync(session.Store, Context.Time, TrackingDefaults.ArtifactRootFor(session.Workspace.ReproDirectory), ct),
             new SynchronousProgress<string>(warning => Terminal.Warning(Context, warning)));
-        var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, new Repro.Blobs.Storage.SqliteStatCache(session.Workspace.StatePath), Context.Time)
+        var recorder = new RunRecorder(session.Workspace, session.Store, session.Cache, session.StatCache(), Context.Time)
         {
             Observers = [mlflow],
         };

@@ -121,7 +121,7 @@ public sealed class SeedsCommand : CliCommand<SeedsCommandSettings>
             var status = child.Status == RunStatus.Ok ? "ok" : string.Create(CultureInfo.InvariantCulture, $"FAILED (exit {child.ExitCode})");
             Terminal.Note(Context, string.Create(CultureInfo.InvariantCulture, $"seed {child.Seed} ({n} of {seedList.Count}): run {child.RunId[..8]} {status}"));
         });
-        var runner = new StudyRunner(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), Context.Time);
+        var runner = new StudyRunner(session.Workspace, session.Store, session.Cache, () => session.StatCache(), Context.Time);
         var outcome = await runner.RunAsync(request, childOutput, childOutput, finished, Context.Interrupts.Token);
         var study = outcome.Study;
         if (settings.Json)

@@ -15,8 +15,8 @@ public static class SlurmStudyWait
 {
     public static async Task<SlurmStudyRunner> RunnerAsync(CliContext context, WorkspaceSession session, CancellationToken cancellationToken)
     {
-        var studies = await SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
-        return new SlurmStudyRunner(session.Workspace, session.Store, studies, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), new SlurmClient(), context.Time)
+        var studies = await (await session.OpenDatabaseAsync(cancellationToken)).OpenStudyStoreAsync(cancellationToken);
+        return new SlurmStudyRunner(session.Workspace, session.Store, studies, session.Cache, () => session.StatCache(), new SlurmClient(), context.Time)
         {
             PollInterval = PollInterval(context),
         };

@@ -75,13 +75,13 @@ public sealed class SlurmTaskCommand : CliCommand<SlurmTaskSettings>
         await using var session = await Context.OpenWorkspaceAsync(cancellationToken);
         var studies = await new RetryingRunStore(session.Store, Context.Time).RetryAsync(
             "open the study tables",
-            async () => await SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(CancellationToken.None), CancellationToken.None),
+            async () => await (await session.OpenDatabaseAsync(CancellationToken.None)).OpenStudyStoreAsync(CancellationToken.None),
             null,
             CancellationToken.None);
 
         // Ctrl+C stops the command, not repro: what ran so far is still recorded and reported.
         using var interrupts = Context.Interrupts.Hold();
-        var runner = new SlurmSeedRunner(session.Workspace, session.Store, studies, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), Context.Time);
+        var runner = new SlurmSeedRunner(session.Workspace, session.Store, studies, session.Cache, () => session.StatCache(), Context.Time);
         var retrying = new SynchronousProgress<string>(message => Terminal.Warning(Context, message));
         var run = await runner.RunAsync(studyId, settings.Batch, index, Context.EnvironmentCopy(), Context.OutStream, Context.ErrorStream, retrying, Context.Interrupts.Token);
         if (run is null)

@@ -39,7 +39,7 @@ public sealed class StudyCommand : CliCommand<StudySettings>
         if (settings.Wait)
         {
             var runner = await SlurmStudyWait.RunnerAsync(Context, session, cancellationToken);
-            var studies = await Repro.Judging.Studies.Slurm.SlurmStudyStore.OpenAsync(await session.OpenDatabaseAsync(cancellationToken), cancellationToken);
+            var studies = await (await session.OpenDatabaseAsync(cancellationToken)).OpenStudyStoreAsync(cancellationToken);
             var text = settings.Run;
             var found = await studies.FindAsync(text == Repro.Recording.RunId.Last ? string.Empty : text, cancellationToken);
             if (found.Count > 1 && Repro.Recording.RunId.IsHex(text))

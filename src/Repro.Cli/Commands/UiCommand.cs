@@ -46,7 +46,7 @@ public sealed class UiCommand : CliCommand<UiSettings>
         // SqlRunStore borrows a pooled connection per call: requests are served at once, not in turn.
         var runs = session.Store;
         var database = await session.OpenDatabaseAsync(cancellationToken);
-        using var tracking = await TrackingStore.OpenAsync(database, runs, Context.Time, TrackingStore.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
+        using var tracking = await database.OpenTrackingAsync(runs, Context.Time, TrackingDefaults.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
         var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Database = database, Cache = session.Cache, Time = Context.Time, Tracking = tracking };
         await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);
         await EndOrphanedRunsAsync(Context, tracking, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class UiCommand : CliCommand<UiSettings>
     /// <summary>How often a running server looks for live runs whose <c>repro run</c> is gone.</summary>
     internal static TimeSpan OrphanSweep { get; } = TimeSpan.FromSeconds(10);
 
-    private static async Task EndOrphanedRunsAsync(CliContext context, TrackingStore tracking, CancellationToken cancellationToken)
+    private static async Task EndOrphanedRunsAsync(CliContext context, ITrackingStore tracking, CancellationToken cancellationToken)
     {
         foreach (var (runId, owner) in await tracking.EndOrphanedRunsAsync(context.MachineName, RunOwner.IsAlive, cancellationToken))
         {

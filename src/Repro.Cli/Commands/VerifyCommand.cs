@@ -99,7 +99,7 @@ public sealed class VerifyCommand : CliCommand<VerifyCommandSettings>
         using var interrupts = Context.Interrupts.Hold();
 
         PhaseTimings.Mark("verify: run resolved");
-        var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => new SqliteStatCache(session.Workspace.StatePath), Context.Time)
+        var verifier = new Verifier(session.Workspace, session.Store, session.Cache, () => session.StatCache(), Context.Time)
         {
             Blobs = new RemoteRunBlobSource(session.Workspace, session.Cache),
         };

@@ -1,21 +1,20 @@
 using Repro.Blobs.Storage.Search;
-using Repro.Blobs.Storage.Sql;
+using Repro.Ports;
 
 namespace Repro.Server.Ui;
 
 /// <summary>
-/// The runs table from <see cref="RunSearch"/>: the filter parsed from MLflow's grammar into
-/// parameterised SQL, sorted, keyset-paged and counted by the database (two queries for the
-/// page, one for the count). The search module's indexes are added on the first query.
+/// The runs table from the store's <see cref="IRunSearch"/>: the filter in MLflow's grammar,
+/// sorted, keyset-paged and counted by the store. The search is opened (its indexes added) on the
+/// first query.
 /// </summary>
-internal sealed class SearchRunsTableSource(SqlDatabase database) : IRunsTableSource
+internal sealed class SearchRunsTableSource(IStoreDatabase database) : IRunsTableSource
 {
-    private readonly RunSearch _search = new(database);
-    private readonly Lazy<Task> _migrated = new(() => RunSearch.MigrateAsync(database, CancellationToken.None));
+    private readonly Lazy<Task<IRunSearch>> _search = new(() => database.OpenRunSearchAsync(CancellationToken.None));
 
     public async Task<RunsTablePage> QueryAsync(RunsTableQuery query, CancellationToken cancellationToken)
     {
-        await _migrated.Value.WaitAsync(cancellationToken);
+        var search = await _search.Value.WaitAsync(cancellationToken);
         var direction = query.Descending ? " DESC" : " ASC";
         var order = query.Sort switch
         {
@@ -26,7 +25,7 @@ internal sealed class SearchRunsTableSource(SqlDatabase database) : IRunsTableSo
         };
         try
         {
-            var result = await _search.SearchAsync(
+            var result = await search.SearchAsync(
                 new RunSearchQuery
                 {
                     Filter = query.Filter.Length == 0 ? null : query.Filter,

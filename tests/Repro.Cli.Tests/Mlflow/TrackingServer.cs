@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Interop.Tracking;
 using Repro.Model.Workspaces;
 using Repro.Server;

@@ -11,7 +11,7 @@ public sealed partial class LayerMap
 {
     /// <summary>The wings of src/Repro, bottom first; the root namespace <c>Repro</c> sits below them all.</summary>
     public static IReadOnlyList<string> Layers { get; } =
-        ["Platform", "Model", "Blobs", "Capture", "Execution", "Recording", "Judging", "Checks", "Interop", "Evidence", "Catalog"];
+        ["Platform", "Model", "Blobs", "Capture", "Execution", "Recording", "Judging", "Checks", "Interop", "Evidence", "Catalog", "Ports"];
 
     private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _imports = new(StringComparer.Ordinal);
 

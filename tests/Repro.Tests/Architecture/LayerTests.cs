@@ -69,6 +69,77 @@ public sealed class LayerTests
         Assert.Equal(["Repro.Gadgets"], map.OutsideLayers());
     }
 
+    [Fact]
+    public void The_core_references_no_database_driver_cloud_sdk_or_adapter_project()
+    {
+        var csproj = File.ReadAllText(Path.Combine(RepoRoot(), "src", "Repro", "Repro.csproj"));
+        var violations = AdapterRules.CoreReferenceViolations(csproj);
+        Assert.True(violations.Count == 0, "the core references adapters' packages or projects:\n" + string.Join('\n', violations));
+    }
+
+    [Fact]
+    public void The_server_uses_the_store_ports_only_no_sql_adapter_and_no_sql_types()
+    {
+        var server = Path.Combine(RepoRoot(), "src", "Repro.Server");
+        var files = Directory.EnumerateFiles(server, "*.cs", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(server, p).Replace('\\', '/'))
+            .Where(p => !p.StartsWith("bin/", StringComparison.Ordinal) && !p.StartsWith("obj/", StringComparison.Ordinal))
+            .Select(p => (p, File.ReadAllText(Path.Combine(server, p))));
+        var violations = AdapterRules.ServerViolations(File.ReadAllText(Path.Combine(server, "Repro.Server.csproj")), files);
+        Assert.True(violations.Count == 0, "the server reaches past the ports:\n" + string.Join('\n', violations));
+    }
+
+    [Fact]
+    public void A_database_or_aws_package_or_an_adapter_project_in_the_core_is_named()
+    {
+        var csproj = """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup>
+                <PackageReference Include="YamlDotNet" />
+                <PackageReference Include="Microsoft.Data.Sqlite" />
+                <PackageReference Include="Npgsql" />
+                <PackageReference Include="AWSSDK.S3" />
+                <ProjectReference Include="../Repro.Storage.Sql/Repro.Storage.Sql.csproj" />
+                <ProjectReference Include="../Repro.Remotes.S3/Repro.Remotes.S3.csproj" />
+              </ItemGroup>
+            </Project>
+            """;
+        Assert.Equal(
+            [
+                "Repro.csproj: PackageReference Microsoft.Data.Sqlite",
+                "Repro.csproj: PackageReference Npgsql",
+                "Repro.csproj: PackageReference AWSSDK.S3",
+                "Repro.csproj: ProjectReference ../Repro.Storage.Sql/Repro.Storage.Sql.csproj",
+                "Repro.csproj: ProjectReference ../Repro.Remotes.S3/Repro.Remotes.S3.csproj",
+            ],
+            AdapterRules.CoreReferenceViolations(csproj));
+        Assert.Empty(AdapterRules.CoreReferenceViolations("""<PackageReference Include="YamlDotNet" /><ProjectReference Include="../Repro.Platform/Repro.Platform.csproj" />"""));
+    }
+
+    [Fact]
+    public void A_server_reference_to_the_sql_adapter_or_a_use_of_sql_types_is_named_with_its_file()
+    {
+        var csproj = """<ProjectReference Include="../Repro/Repro.csproj" /><ProjectReference Include="../Repro.Storage.Sql/Repro.Storage.Sql.csproj" />""";
+        var violations = AdapterRules.ServerViolations(
+            csproj,
+            [
+                ("Ui/Audit.cs", "using System.Data.Common;\n\nnamespace Repro.Server.Ui;\n"),
+                ("Ui/Search.cs", "namespace Repro.Server.Ui;\ninternal sealed class S(DbConnection c);\n"),
+                ("Ui/Raw.cs", "namespace Repro.Server.Ui;\n// SqliteConnection in a comment is no use\ninternal sealed class R { object C = new Npgsql.NpgsqlConnection(); }\n"),
+                ("Ui/Store.cs", "using Repro.Storage.Sql;\n"),
+                ("Ui/Fine.cs", "using Repro.Ports;\n\nnamespace Repro.Server.Ui;\ninternal sealed class F(IStoreDatabase d);\n"),
+            ]);
+        Assert.Equal(
+            [
+                "Repro.Server.csproj: ProjectReference ../Repro.Storage.Sql/Repro.Storage.Sql.csproj",
+                "Ui/Audit.cs:1: System.Data",
+                "Ui/Search.cs:2: DbConnection",
+                "Ui/Raw.cs:3: Npgsql",
+                "Ui/Store.cs:1: Repro.Storage.Sql",
+            ],
+            violations);
+    }
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,9 +1,9 @@
 using Repro.Blobs.Storage;
-using Repro.Blobs.Storage.Sql;
 using Repro.Interop.Models;
 using Repro.Judging.Comparison;
 using Repro.Model;
 using Repro.Model.Verdicts;
+using Repro.Storage.Sql.Models;
 
 namespace Repro.Tests.Models;
 

@@ -1,6 +1,7 @@
 using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
 using Repro.Interop.Dvc;
+using Repro.Storage.Sql.StatCache;
 
 namespace Repro.Tests.Pipelines;
 
@@ -34,7 +35,7 @@ public sealed class DvcStatCacheTests
         var file = dir.Write("data.csv", "x\n1\n");
         File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
         var database = dir.Combine("state.db");
-        var first = await DvcProject.Hasher(dir.Path, database, TimeProvider.System).HashAsync(file, "data.csv", DvcHasher.Md5, CancellationToken.None);
+        var first = await DvcProject.Hasher(dir.Path, new SqliteStatCacheFactory(database), TimeProvider.System).HashAsync(file, "data.csv", DvcHasher.Md5, CancellationToken.None);
 
         // A cached md5 is trusted while size, mtime and inode stay the same: prove it by planting a marker.
         var stamp = FileStamp.Read(file)!.Value;
@@ -43,7 +44,7 @@ public sealed class DvcStatCacheTests
         Assert.Equal(first!.Hash, known);
         cache.Put(file, stamp, "0123456789abcdef0123456789abcdef");
         await cache.FlushAsync(CancellationToken.None);
-        var second = await DvcProject.Hasher(dir.Path, database, TimeProvider.System).HashAsync(file, "data.csv", DvcHasher.Md5, CancellationToken.None);
+        var second = await DvcProject.Hasher(dir.Path, new SqliteStatCacheFactory(database), TimeProvider.System).HashAsync(file, "data.csv", DvcHasher.Md5, CancellationToken.None);
         Assert.Equal("0123456789abcdef0123456789abcdef", second!.Hash);
     }
 }

@@ -1,5 +1,6 @@
 using Amazon.S3.Model;
 using Repro.Blobs.Remotes;
+using Repro.Remotes.S3;
 
 namespace Repro.Tests.Remotes;
 

@@ -1,7 +1,7 @@
 using Repro.Blobs.Storage;
 using Repro.Blobs.Storage.Search;
-using Repro.Blobs.Storage.Sql;
 using Repro.Model;
+using Repro.Storage.Sql.Search;
 
 namespace Repro.Tests.Search;
 
@@ -11,7 +11,7 @@ public abstract class RunSearchContract : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private SqlDatabase _database = null!;
-    private RunSearch _search = null!;
+    private SqlRunSearch _search = null!;
     private readonly List<RunManifest> _runs = [];
 
     /// <summary>A new connection pool onto this test's store (empty at first).</summary>
@@ -44,8 +44,8 @@ public abstract class RunSearchContract : IAsyncLifetime
             }
         }
 
-        await RunSearch.MigrateAsync(_database, CancellationToken.None);
-        _search = new RunSearch(_database);
+        await SqlRunSearch.MigrateAsync(_database, CancellationToken.None);
+        _search = new SqlRunSearch(_database);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
@@ -60,7 +60,7 @@ public abstract class RunSearchContract : IAsyncLifetime
     [Fact]
     public async Task Filters_answer_alike_whether_their_matches_are_looked_up_first_or_not()
     {
-        // PostgreSQL looks a clause's matches up first when there are few (see RunSearch): with a
+        // PostgreSQL looks a clause's matches up first when there are few (see SqlRunSearch): with a
         // bound of 0 only a clause without matches is looked up, with 2 the rare ones, with 1000 all.
         string[] filters =
         [
@@ -69,7 +69,7 @@ public abstract class RunSearchContract : IAsyncLifetime
         ];
         foreach (var bound in new[] { 0, 2, 1000 })
         {
-            var search = new RunSearch(_database, null, bound);
+            var search = new SqlRunSearch(_database, null, bound);
             foreach (var filter in filters)
             {
                 foreach (var order in new[] { Array.Empty<string>(), ["metrics.acc DESC"] })
@@ -292,7 +292,7 @@ public abstract class RunSearchContract : IAsyncLifetime
             await insert.ExecuteNonQueryAsync();
         }
 
-        var tracked = new RunSearch(_database, new TrackingColumns
+        var tracked = new SqlRunSearch(_database, new TrackingColumns
         {
             Table = "tracked",
             ExperimentId = "experiment_id",
@@ -311,6 +311,6 @@ public abstract class RunSearchContract : IAsyncLifetime
         Assert.Equal([2], await Find(new RunSearchQuery { Filter = "attributes.user_id = 'ada'" }));
         Assert.Equal([0], await Find(new RunSearchQuery { Filter = "attributes.artifact_uri LIKE 's3://%'" }));
         Assert.Equal([0], await Find(new RunSearchQuery { Filter = "attributes.end_time < 10" }));
-        Assert.Throws<ArgumentException>(() => new RunSearch(_database, new TrackingColumns { Table = "tracked; DROP TABLE runs" }));
+        Assert.Throws<ArgumentException>(() => new SqlRunSearch(_database, new TrackingColumns { Table = "tracked; DROP TABLE runs" }));
     }
 }

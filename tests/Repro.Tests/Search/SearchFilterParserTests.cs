@@ -1,4 +1,5 @@
 using Repro.Blobs.Storage.Search;
+using Repro.Storage.Sql.Search;
 
 namespace Repro.Tests.Search;
 

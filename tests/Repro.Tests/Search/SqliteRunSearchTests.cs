@@ -1,4 +1,3 @@
-using Repro.Blobs.Storage.Sql;
 
 namespace Repro.Tests.Search;
 

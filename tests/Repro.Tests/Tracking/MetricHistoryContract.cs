@@ -1,7 +1,6 @@
 using System.Globalization;
 using Repro.Blobs.Storage;
 using Repro.Blobs.Storage.Search;
-using Repro.Blobs.Storage.Sql;
 using Repro.Interop.Tracking;
 using Repro.Model;
 

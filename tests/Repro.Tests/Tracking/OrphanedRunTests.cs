@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Repro.Blobs.Storage;
 using Repro.Blobs.Storage.Search;
-using Repro.Blobs.Storage.Sql;
 using Repro.Checks.Audit;
 using Repro.Interop.Tracking;
 using Repro.Model;

@@ -1,4 +1,3 @@
-using Repro.Blobs.Storage.Sql;
 using Repro.Tests.Shared;
 
 namespace Repro.Tests.Tracking;

@@ -53,11 +53,8 @@ public static partial class RemoteUrl
         var display = $"'{spec.Name}' ({Capture.UrlRedactor.Redact(spec.Url)})";
         if (spec.Url.StartsWith("s3://", StringComparison.Ordinal))
         {
-            var rest = spec.Url["s3://".Length..];
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            return slash < 0
-                ? new S3Remote(rest, string.Empty, display)
-                : new S3Remote(rest[..slash], rest[(slash + 1)..], display);
+            var factory = RemoteSchemes.Find("s3") ?? throw ReproException.Usage($"{spec.Url}: this build of repro has no S3 remotes");
+            return factory.Open(spec.Url["s3://".Length..], display);
         }
 
         var path = spec.Url.StartsWith("file://", StringComparison.Ordinal)

@@ -68,8 +68,8 @@ public static class DvcProject
         return new DvcWorkspaceStatus { Entries = entries };
     }
 
-    /// <summary>A hasher whose md5s are remembered in the workspace's state database.</summary>
-    public static DvcHasher Hasher(string root, string? stateDatabase, TimeProvider time) => stateDatabase is null
+    /// <summary>A hasher whose md5s are remembered in the workspace's stat caches (null: hash everything).</summary>
+    public static DvcHasher Hasher(string root, IStatCacheFactory? statCaches, TimeProvider time) => statCaches is null
         ? new DvcHasher(root, NullStatCache.Instance, NullStatCache.Instance, time)
-        : new DvcHasher(root, new Repro.Blobs.Storage.SqliteStatCache(stateDatabase, DvcHasher.Md5), new Repro.Blobs.Storage.SqliteStatCache(stateDatabase, DvcHasher.Md5Dos2Unix), time);
+        : new DvcHasher(root, statCaches.Open(DvcHasher.Md5), statCaches.Open(DvcHasher.Md5Dos2Unix), time);
 }

@@ -1,3 +1,4 @@
+using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
 using Repro.Interop.Dvc;
 using Repro.Recording.Pipelines;
@@ -11,18 +12,18 @@ namespace Repro.Interop.Dvc;
 public static class PipelineProject
 {
     /// <param name="root">The pipeline's folder (the workspace root).</param>
-    /// <param name="stateDatabase">The stat cache database, or null to hash everything.</param>
-    public static IPipelineFormat Open(string root, ContentCache cache, string? stateDatabase, TimeProvider time)
+    /// <param name="statCaches">The workspace's stat caches, or null to hash everything.</param>
+    public static IPipelineFormat Open(string root, ContentCache cache, IStatCacheFactory? statCaches, TimeProvider time)
     {
         if (ReproPipelineFile.HasStages(root))
         {
-            var statCache = stateDatabase is null ? (Repro.Blobs.Hashing.IStatCache)Repro.Blobs.Hashing.NullStatCache.Instance : new SqliteStatCache(stateDatabase);
+            var statCache = statCaches is null ? NullStatCache.Instance : statCaches.Open("sha256");
             return new ReproPipelineFormat(ReproPipelineFile.Load(root), new Sha256PipelineHasher(cache, statCache, time));
         }
 
         if (DvcProject.Exists(root))
         {
-            return DvcProject.OpenPipeline(root, DvcProject.Hasher(root, stateDatabase, time));
+            return DvcProject.OpenPipeline(root, DvcProject.Hasher(root, statCaches, time));
         }
 
         throw ReproException.Usage(File.Exists(Path.Combine(root, ReproPipelineFile.FileName))

@@ -15,13 +15,13 @@ namespace Repro.Interop.Tracking;
 public sealed class MlflowRunObserver : IRunObserver, IDisposable
 {
     private readonly Workspace _workspace;
-    private readonly Func<CancellationToken, Task<TrackingStore>> _open;
+    private readonly Func<CancellationToken, Task<ITrackingStore>> _open;
     private readonly IProgress<string> _warnings;
-    private TrackingStore? _store;
+    private ITrackingStore? _store;
 
     /// <param name="open">Opens the workspace's tracking store; called only when a server is live.</param>
     /// <param name="warnings">Why a script may fail to log (a token the server asks for).</param>
-    public MlflowRunObserver(Workspace workspace, Func<CancellationToken, Task<TrackingStore>> open, IProgress<string> warnings)
+    public MlflowRunObserver(Workspace workspace, Func<CancellationToken, Task<ITrackingStore>> open, IProgress<string> warnings)
     {
         _workspace = workspace;
         _open = open;

@@ -12,7 +12,7 @@ namespace Repro.Interop.Tracking;
 /// experiments) into the tracking tables as repro runs. Importing twice adds nothing; a run that
 /// cannot be read is reported and skipped while the others are imported.
 /// </summary>
-public sealed class MlrunsImporter(TrackingStore store)
+public sealed class MlrunsImporter(ITrackingStore store)
 {
     private const string Trash = ".trash";
 
@@ -152,7 +152,7 @@ public sealed class MlrunsImporter(TrackingStore store)
         var statusText = Scalar(meta, "status") ?? "1";
         var status = int.TryParse(statusText, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? MlflowStatus.FromNumber(number) : MlflowStatus.All.Contains(statusText) ? statusText : null;
         var tags = ReadKeyFiles(Path.Combine(dir, "tags")).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var runName = Scalar(meta, "run_name") is { Length: > 0 } rn ? rn : tags.GetValueOrDefault(TrackingStore.RunNameTag);
+        var runName = Scalar(meta, "run_name") is { Length: > 0 } rn ? rn : tags.GetValueOrDefault(TrackingDefaults.RunNameTag);
         return new ImportedRun
         {
             Run = new NewRun

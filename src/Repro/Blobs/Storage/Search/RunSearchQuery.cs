@@ -48,7 +48,7 @@ public sealed record RunSearchQuery
     /// <summary>Only the children (seeds, verifications) of this run.</summary>
     public string? ParentId { get; init; }
 
-    /// <summary>MLflow experiment ids (empty: all); see <see cref="TrackingColumns"/>.</summary>
+    /// <summary>MLflow experiment ids (empty: all); only a store that tracks experiments can filter by them.</summary>
     public IReadOnlyList<string> ExperimentIds { get; init; } = [];
 
     public RunViewType ViewType { get; init; } = RunViewType.ActiveOnly;

@@ -1,6 +1,6 @@
 namespace Repro.Blobs.Storage.Search;
 
-/// <summary>MLflow's run_view_type: which lifecycle stages a search sees (needs <see cref="TrackingColumns.LifecycleStage"/>).</summary>
+/// <summary>MLflow's run_view_type: which lifecycle stages a search sees (needs the store to know each run's lifecycle stage).</summary>
 public enum RunViewType
 {
     ActiveOnly,

@@ -19,12 +19,12 @@ public sealed class SlurmSeedRunner
 {
     private readonly Workspace _workspace;
     private readonly IRunStore _store;
-    private readonly SlurmStudyStore _studies;
+    private readonly IStudyStore _studies;
     private readonly ContentCache _cache;
     private readonly Func<IStatCache> _statCache;
     private readonly TimeProvider _time;
 
-    public SlurmSeedRunner(Workspace workspace, IRunStore store, SlurmStudyStore studies, ContentCache cache, Func<IStatCache> statCache, TimeProvider time)
+    public SlurmSeedRunner(Workspace workspace, IRunStore store, IStudyStore studies, ContentCache cache, Func<IStatCache> statCache, TimeProvider time)
     {
         _workspace = workspace;
         _store = store;

@@ -25,13 +25,13 @@ public sealed class SlurmStudyRunner
 {
     private readonly Workspace _workspace;
     private readonly IRunStore _store;
-    private readonly SlurmStudyStore _studies;
+    private readonly IStudyStore _studies;
     private readonly ContentCache _cache;
     private readonly Func<IStatCache> _statCache;
     private readonly SlurmClient _slurm;
     private readonly TimeProvider _time;
 
-    public SlurmStudyRunner(Workspace workspace, IRunStore store, SlurmStudyStore studies, ContentCache cache, Func<IStatCache> statCache, SlurmClient slurm, TimeProvider time)
+    public SlurmStudyRunner(Workspace workspace, IRunStore store, IStudyStore studies, ContentCache cache, Func<IStatCache> statCache, SlurmClient slurm, TimeProvider time)
     {
         _workspace = workspace;
         _store = store;

@@ -1,0 +1,197 @@
+using Repro.Storage.Sql.Search;
+using SearchEngine = Repro.Storage.Sql.Search.SqlRunSearch;
+
+namespace Repro.Storage.Sql.Tracking;
+
+public sealed partial class TrackingStore
+{
+    private const int ChunkSize = 400;
+
+    /// <summary>
+    /// MLflow runs of these ids, in the given order (unknown ids left out). A run recorded by
+    /// <c>repro run</c> without the MLflow API shows as a run of experiment 0 with its repro status.
+    /// </summary>
+    public async Task<IReadOnlyList<MlflowRun>> LoadRunsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var found = new Dictionary<string, MlflowRun>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(ChunkSize))
+        {
+            var names = chunk.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+            var parameters = chunk.Select((id, i) => ("i" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
+            var inList = string.Join(", ", names);
+            var infos = new Dictionary<string, MlflowRunInfo>(StringComparer.Ordinal);
+            await using (var read = Sql(connection, null, $"SELECT {RunColumns} FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id WHERE r.id IN ({inList})", parameters))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var info = Info(reader);
+                    infos[info.RunId] = info;
+                }
+            }
+
+            var runParams = await ChunkPairsAsync(connection, "params", inList, parameters, cancellationToken);
+            var runTags = await ChunkPairsAsync(connection, "tags", inList, parameters, cancellationToken);
+            var metrics = new Dictionary<string, Dictionary<string, MlflowMetric>>(StringComparer.Ordinal);
+            await using (var read = Sql(connection, null, $"SELECT run_id, key, value, timestamp, step, is_nan FROM tracking_latest WHERE run_id IN ({inList})", parameters))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var key = reader.GetString(1);
+                    Map(metrics, reader.GetString(0))[key] = new MlflowMetric(key, reader.GetInt64(5) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(3), reader.GetInt64(4));
+                }
+            }
+
+            // Runs recorded by `repro run` have final values only: one point at their start, step 0.
+            await using (var read = Sql(connection, null, $"SELECT run_id, key, value FROM metrics WHERE run_id IN ({inList})", parameters))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var id = reader.GetString(0);
+                    var key = reader.GetString(1);
+                    var map = Map(metrics, id);
+                    if (!map.ContainsKey(key) && infos.TryGetValue(id, out var info))
+                    {
+                        map[key] = new MlflowMetric(key, reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2), info.StartTime ?? 0, 0);
+                    }
+                }
+            }
+
+            foreach (var (id, info) in infos)
+            {
+                found[id] = new MlflowRun
+                {
+                    Info = info with { RunName = runTags.GetValueOrDefault(id)?.GetValueOrDefault(RunNameTag) ?? info.RunName },
+                    Params = runParams.GetValueOrDefault(id) ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                    Tags = runTags.GetValueOrDefault(id) ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                    Metrics = metrics.TryGetValue(id, out var m) ? m.Values.OrderBy(v => v.Key, StringComparer.Ordinal).ToList() : [],
+                };
+            }
+        }
+
+        return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+    }
+
+    private MlflowRunInfo Info(DbDataReader reader)
+    {
+        var id = reader.GetString(0);
+        var created = DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var reproStatus = reader.GetString(2);
+        if (reader.IsDBNull(5))
+        {
+            var start = created.ToUnixTimeMilliseconds();
+            return new MlflowRunInfo
+            {
+                RunId = id,
+                RunName = reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
+                ExperimentId = DefaultExperimentId,
+                Status = MlflowStatus.FromRepro(reproStatus switch { "ok" => RunStatus.Ok, "running" => RunStatus.Running, _ => RunStatus.Failed }),
+                StartTime = start,
+                EndTime = reproStatus == "running" ? null : start + (long)Math.Round(reader.GetDouble(4) * 1000),
+                ArtifactUri = $"{_artifactRoot}/{DefaultExperimentId}/{id}/artifacts",
+                LifecycleStage = "active",
+            };
+        }
+
+        return new MlflowRunInfo
+        {
+            RunId = id,
+            RunName = reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
+            ExperimentId = reader.GetString(5),
+            UserId = reader.GetString(6),
+            Status = reader.GetString(7),
+            StartTime = NullableLong(reader, 8),
+            EndTime = NullableLong(reader, 9),
+            LifecycleStage = reader.GetString(10),
+            ArtifactUri = reader.GetString(11),
+        };
+    }
+
+    private static async Task<Dictionary<string, SortedDictionary<string, string>>> ChunkPairsAsync(DbConnection connection, string table, string inList, (string, object?)[] parameters, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
+        await using var read = Sql(connection, null, $"SELECT run_id, key, value FROM {table} WHERE run_id IN ({inList})", parameters);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (!result.TryGetValue(id, out var map))
+            {
+                result[id] = map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            map[reader.GetString(1)] = reader.GetString(2);
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, MlflowMetric> Map(Dictionary<string, Dictionary<string, MlflowMetric>> metrics, string id)
+    {
+        if (!metrics.TryGetValue(id, out var map))
+        {
+            metrics[id] = map = new Dictionary<string, MlflowMetric>(StringComparer.Ordinal);
+        }
+
+        return map;
+    }
+
+    private static readonly TrackingColumns SearchColumns = new()
+    {
+        Table = "tracking_runs",
+        ExperimentId = "experiment_id",
+        UserId = "user_id",
+        ArtifactUri = "artifact_uri",
+        EndTime = "end_time",
+        LifecycleStage = "lifecycle_stage",
+    };
+
+    /// <summary>
+    /// runs/search: MLflow's filter grammar and order_by over the run store's tables (the search
+    /// module turns them into parameterised SQL), runs of the given experiments in the view,
+    /// newest first by default, one page at a time.
+    /// </summary>
+    public async Task<(IReadOnlyList<MlflowRun> Runs, string? NextPageToken)> SearchRunsAsync(RunSearchRequest search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var view = (search.ViewType ?? "ACTIVE_ONLY") switch
+        {
+            "ACTIVE_ONLY" or "1" => RunViewType.ActiveOnly,
+            "DELETED_ONLY" or "2" => RunViewType.DeletedOnly,
+            "ALL" or "3" => RunViewType.All,
+            var other => throw TrackingException.Invalid($"Invalid value \"{other}\" for parameter 'run_view_type': expected ACTIVE_ONLY, DELETED_ONLY or ALL"),
+        };
+        if (search.ExperimentIds.Count == 0)
+        {
+            return ([], null);
+        }
+
+        RunSearchResult result;
+        try
+        {
+            result = await new SearchEngine(_database, SearchColumns).SearchAsync(
+                new RunSearchQuery
+                {
+                    Filter = search.Filter,
+                    OrderBy = search.OrderBy,
+                    MaxResults = search.MaxResults,
+                    PageToken = search.PageToken,
+                    CountTotal = false,
+                    IdsOnly = true,
+                    ExperimentIds = search.ExperimentIds,
+                    ViewType = view,
+                },
+                cancellationToken);
+        }
+        catch (SearchFilterException ex)
+        {
+            throw TrackingException.Invalid(ex.Message);
+        }
+
+        var page = await LoadRunsAsync(result.Ids, cancellationToken);
+        return (page, result.NextPageToken);
+    }
+}

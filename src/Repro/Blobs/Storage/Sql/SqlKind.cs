@@ -1,8 +1,0 @@
-namespace Repro.Blobs.Storage.Sql;
-
-/// <summary>The database engines a store can live in.</summary>
-public enum SqlKind
-{
-    Sqlite,
-    Postgres,
-}
