@@ -4,20 +4,19 @@ using Repro.Model.Workspaces;
 using Repro.Platform.Diagnostics;
 using Repro.Ports;
 using Repro.Storage.Sql;
-using Repro.Storage.Sql.Runs;
 
 namespace Repro.Cli;
 
 /// <summary>
 /// The workspace around the command's working folder, its run store and its cache, opened once per command.
-/// The store is wherever <see cref="StoreLocation"/> says (SQLite file or PostgreSQL server); its
-/// database is opened once and shared by the runs and by the modules with tables of their own.
+/// The store is opened by the registered <see cref="IStoreProvider"/> (<see cref="Adapters.Stores"/>)
+/// once, and shared by the runs and by the modules with tables of their own.
 /// </summary>
 public sealed class WorkspaceSession : IAsyncDisposable
 {
-    private readonly Task<Opened> _opened;
+    private readonly Task<OpenedStore> _opened;
 
-    private WorkspaceSession(Workspace workspace, Task<Opened> opened, IRunStore store)
+    private WorkspaceSession(Workspace workspace, Task<OpenedStore> opened, IRunStore store)
     {
         Workspace = workspace;
         _opened = opened;
@@ -26,9 +25,6 @@ public sealed class WorkspaceSession : IAsyncDisposable
     }
 
     public Workspace Workspace { get; }
-
-    /// <summary>Where the store is; only once it is open (always, unless the session came from <see cref="OpenInBackground"/>).</summary>
-    public StoreLocation Location => _opened.IsCompletedSuccessfully ? _opened.Result.Location : throw new InvalidOperationException("the run store is still being opened");
 
     public IRunStore Store { get; }
 
@@ -47,15 +43,15 @@ public sealed class WorkspaceSession : IAsyncDisposable
     public static async Task<WorkspaceSession> OpenAsync(CliContext context, CancellationToken cancellationToken)
     {
         var workspace = context.RequireWorkspace();
-        var location = await StoreLocation.ResolveAsync(workspace, context.Variable, cancellationToken);
-        return await OpenAsync(workspace, location, context.Variable, cancellationToken);
+        var opened = await Timed(Adapters.Stores.OpenAsync(workspace, context.Variable, cancellationToken));
+        return new WorkspaceSession(workspace, Task.FromResult(opened), opened.Runs);
     }
 
     /// <summary>A given workspace and store; <paramref name="variable"/> supplies PGPASSWORD and the like.</summary>
     public static async Task<WorkspaceSession> OpenAsync(Workspace workspace, StoreLocation location, Func<string, string?> variable, CancellationToken cancellationToken)
     {
-        var opened = await OpenStoreAsync(location, variable, cancellationToken);
-        return new WorkspaceSession(workspace, Task.FromResult(opened), opened.Store);
+        var opened = await Timed(SqlStoreProvider.OpenAtAsync(location, variable, cancellationToken));
+        return new WorkspaceSession(workspace, Task.FromResult(opened), opened.Runs);
     }
 
     /// <summary>
@@ -66,21 +62,15 @@ public sealed class WorkspaceSession : IAsyncDisposable
     public static WorkspaceSession OpenInBackground(CliContext context, CancellationToken cancellationToken)
     {
         var workspace = context.RequireWorkspace();
-        var opened = Task.Run(
-            async () =>
-            {
-                var location = await StoreLocation.ResolveAsync(workspace, context.Variable, cancellationToken);
-                return await OpenStoreAsync(location, context.Variable, cancellationToken);
-            },
-            cancellationToken);
+        var opened = Task.Run(() => Timed(Adapters.Stores.OpenAsync(workspace, context.Variable, cancellationToken)), cancellationToken);
         return new WorkspaceSession(workspace, opened, new OpeningRunStore(StoreOf(opened)));
 
-        static async Task<IRunStore> StoreOf(Task<Opened> opening) => (await opening).Store;
+        static async Task<IRunStore> StoreOf(Task<OpenedStore> opening) => (await opening).Runs;
     }
 
     public async ValueTask DisposeAsync()
     {
-        Opened opened;
+        OpenedStore opened;
         try
         {
             opened = await _opened;
@@ -91,30 +81,19 @@ public sealed class WorkspaceSession : IAsyncDisposable
             return;
         }
 
-        if (!ReferenceEquals(Store, opened.Store))
+        if (!ReferenceEquals(Store, opened.Runs))
         {
             await Store.DisposeAsync();
         }
 
-        await opened.Store.DisposeAsync();
+        await opened.Runs.DisposeAsync();
         await opened.Database.DisposeAsync();
     }
 
-    private static async Task<Opened> OpenStoreAsync(StoreLocation location, Func<string, string?> variable, CancellationToken cancellationToken)
+    private static async Task<OpenedStore> Timed(Task<OpenedStore> opening)
     {
-        var database = await location.OpenDatabaseAsync(variable, cancellationToken);
-        try
-        {
-            var store = await SqlRunStore.OpenAsync(database, ownsDatabase: false, cancellationToken);
-            PhaseTimings.Mark("store opened");
-            return new Opened(location, database, store);
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
+        var opened = await opening;
+        PhaseTimings.Mark("store opened");
+        return opened;
     }
-
-    private sealed record Opened(StoreLocation Location, SqlDatabase Database, IRunStore Store);
 }

@@ -3,7 +3,6 @@ using Repro.Blobs.Data;
 using Repro.Blobs.Remotes;
 using Repro.Blobs.Storage;
 using Repro.Cli.Rendering;
-using Repro.Storage.Sql;
 
 namespace Repro.Cli.Commands;
 
@@ -53,7 +52,7 @@ public sealed class DataTransferCommand : CliCommand<DataTransferSettings>
         if (settings.Push && settings.Paths.Count == 0)
         {
             // Only a push of everything reads the run store.
-            await using var store = await WorkspaceSession.OpenAsync(session.Workspace, await StoreLocation.ResolveAsync(session.Workspace, Context.Variable, cancellationToken), Context.Variable, cancellationToken);
+            await using var store = await WorkspaceSession.OpenAsync(Context, cancellationToken);
             var runs = new List<Repro.Model.RunManifest>();
             foreach (var summary in await store.Store.ListAsync(new RunQuery { Limit = 0 }, cancellationToken))
             {
