@@ -18,7 +18,7 @@ public sealed class LeakageCheck : ILintCheck
     {
         var functions = context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")).ToList();
         // Module-level definitions are what a call by name reaches; a method of the same name does not.
-        var flow = new LeakageFlow(context.Names, context.Statements.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")));
+        var flow = new LeakageFlow(context.Names, context.Statements.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")), context.Statements.Where(n => n.Is("ClassDef")));
         flow.RunModule(context.Statements);
         foreach (var function in functions)
         {

@@ -68,6 +68,8 @@ public sealed class LeakageFlow
     private readonly List<MixedFit> _mixedFits = [];
     private readonly List<TrainEvent> _trained = [];
     private readonly Dictionary<string, PyNode> _functions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, PyNode>> _classes = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Object, string Attribute), FlowValue> _fields = [];
     private readonly Stack<PyNode> _inlining = new();
     private readonly Stack<List<FlowValue>> _returns = new();
     private readonly Stack<Dictionary<string, FlowValue>> _enclosing = new();
@@ -79,6 +81,9 @@ public sealed class LeakageFlow
     private int _order;
     private int _loopDepth;
 
+    /// <summary>The class of an object built from a class the program defines: "user:" and its name.</summary>
+    private const string UserClass = "user:";
+
     /// <summary>How deep calls of the program's own functions are followed (a helper calling a helper calling a helper).</summary>
     public const int MaxCallDepth = 4;
 
@@ -86,6 +91,12 @@ public sealed class LeakageFlow
     public const int MaxInlinedStatements = 50_000;
 
     public LeakageFlow(NameResolver names, IEnumerable<PyNode> functions)
+        : this(names, functions, [])
+    {
+    }
+
+    /// <summary>The program's module-level functions and classes: calls of them, and of the classes' methods, are followed.</summary>
+    public LeakageFlow(NameResolver names, IEnumerable<PyNode> functions, IEnumerable<PyNode> classes)
     {
         _names = names;
         // The same name defined twice: the later definition wins, as when the program runs.
@@ -94,6 +105,17 @@ public sealed class LeakageFlow
             if (function.Text("name") is { } name)
             {
                 _functions[name] = function;
+            }
+        }
+
+        foreach (var definition in classes)
+        {
+            if (definition.Text("name") is { } name)
+            {
+                _classes[name] = definition.Nodes("body").Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef"))
+                    .Where(n => n.Text("name") is not null)
+                    .GroupBy(n => n.Text("name")!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
             }
         }
     }
@@ -330,6 +352,12 @@ public sealed class LeakageFlow
                 {
                     var name = root.Text("id")!;
                     var old = Eval(root);
+                    // self.scaler = StandardScaler(): the object's field, read back by its methods.
+                    if (target.Is("Attribute") && ReferenceEquals(target.Node("value"), root) && old.ObjectId is { } owner && old.Class?.StartsWith(UserClass, StringComparison.Ordinal) == true)
+                    {
+                        _fields[(owner, target.Text("attr")!)] = value;
+                    }
+
                     var slice = target.Is("Subscript") ? Eval(target.Node("slice")) : FlowValue.Empty;
                     _env[name] = old with
                     {
@@ -549,7 +577,10 @@ public sealed class LeakageFlow
             case "Constant":
                 return FlowValue.Empty;
             case "Attribute":
-                return Eval(node.Node("value")) with { Elements = null, Pairs = false };
+                var owner = Eval(node.Node("value"));
+                return owner.ObjectId is { } objectId && node.Text("attr") is { } attribute && _fields.TryGetValue((objectId, attribute), out var field)
+                    ? field
+                    : owner with { Elements = null, Pairs = false };
             case "Subscript":
                 var container = Eval(node.Node("value"));
                 var sliceNode = node.Node("slice");
@@ -563,7 +594,8 @@ public sealed class LeakageFlow
                     return items[(int)index];
                 }
 
-                return FlowValue.Union(container with { Elements = null }, Eval(sliceNode));
+                var sliced = FlowValue.Union(container with { Elements = null }, Eval(sliceNode));
+                return RowSlice(sliceNode) is { } part && !container.Atoms.IsEmpty && container.Parts == DataPart.None ? sliced with { Parts = part } : sliced;
             case "Call":
                 return Call(node);
             case "Tuple":
@@ -610,6 +642,26 @@ public sealed class LeakageFlow
             return returned;
         }
 
+        // The program's own class: a new object whose __init__ runs with it as self.
+        if (callee is null && call.Node("func") is { } type && type.Is("Name") && _classes.TryGetValue(type.Text("id")!, out var methods) && !_env.ContainsKey(type.Text("id")!))
+        {
+            var instance = Fresh() with { ObjectId = _nextAtom++, Class = UserClass + type.Text("id"), Many = _loopDepth > 0 };
+            if (methods.TryGetValue("__init__", out var init))
+            {
+                Inline(init, call, [instance, .. args], keywords);
+            }
+
+            return instance;
+        }
+
+        // A method of the program's own class: followed with the object as self.
+        if (receiver is { Class: { } userClass } && method is not null && userClass.StartsWith(UserClass, StringComparison.Ordinal)
+            && _classes.TryGetValue(userClass[UserClass.Length..], out var ofClass) && ofClass.TryGetValue(method, out var body)
+            && Inline(body, call, [receiver, .. args], keywords) is { } answered)
+        {
+            return answered;
+        }
+
         var name = callee is null ? null : Py.Last(callee);
         var library = callee is not null && (callee.StartsWith("sklearn.", StringComparison.Ordinal) || callee.StartsWith("imblearn.", StringComparison.Ordinal));
 
@@ -648,6 +700,19 @@ public sealed class LeakageFlow
         if (callee == "builtins.enumerate" && args.Count == 1 && args[0].Pairs)
         {
             return new FlowValue { Elements = [FlowValue.Empty, args[0]], Pairs = true };
+        }
+
+        // Rows repeated before a split: pd.concat([df, minority, minority]), resample() with
+        // replacement (its default), df.sample(..., replace=True). Copies of one row land on both sides.
+        if (Repeats(call, callee, method) is { } repeats)
+        {
+            var rows = method is not null && receiver is not null ? FlowValue.Union(receiver, all) : all;
+            if (rows.Parts == DataPart.None && !rows.Atoms.IsEmpty)
+            {
+                var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Oversampling, What = repeats, Node = call, Atoms = rows.Atoms, Order = _order };
+                _fits.Add(fit);
+                return rows with { Taints = rows.Taints.Add(fit.Id), Elements = null, ObjectId = null, Class = null, Pairs = false };
+            }
         }
 
         if (receiver is not null && method is not null)
@@ -858,6 +923,74 @@ public sealed class LeakageFlow
             || qualified.StartsWith("xgboost.", StringComparison.Ordinal) || qualified.StartsWith("lightgbm.", StringComparison.Ordinal)
             || qualified.StartsWith("catboost.", StringComparison.Ordinal) || qualified.StartsWith("torch.", StringComparison.Ordinal)
             || qualified.StartsWith("keras.", StringComparison.Ordinal) || qualified.StartsWith("tensorflow.", StringComparison.Ordinal));
+
+    /// <summary>
+    /// What a call that repeats rows is called in a finding, or null: a row-wise concatenation
+    /// whose list names the same frame twice (or a frame and a part of it), scikit-learn's
+    /// <c>resample</c> unless <c>replace=False</c>, and <c>.sample(replace=True)</c>.
+    /// </summary>
+    private static string? Repeats(PyNode call, string? callee, string? method)
+    {
+        if (method == "sample" && Py.IsTrue(Py.Keyword(call, "replace")))
+        {
+            return $"{Py.Render(call.Node("func"))}(replace=True)";
+        }
+
+        if (callee is "sklearn.utils.resample" && Py.Keyword(call, "replace")?.ConstantValue is not false)
+        {
+            return "resample (with replacement)";
+        }
+
+        if (callee is not ("pandas.concat" or "numpy.concatenate" or "numpy.vstack" or "numpy.row_stack") || RowWise(call)
+            || Py.FirstArg(call) is not { } list || !(list.Is("List") || list.Is("Tuple")))
+        {
+            return null;
+        }
+
+        // The frame each element comes from: df, df[mask], df.loc[...] are all rows of df.
+        var roots = new List<(string Name, bool Whole)>();
+        foreach (var element in list.Nodes("elts"))
+        {
+            var root = element;
+            while (root is not null && (root.Is("Subscript") || root.Is("Attribute")))
+            {
+                root = root.Node("value");
+            }
+
+            if (root is not null && root.Is("Name"))
+            {
+                roots.Add((root.Text("id")!, ReferenceEquals(root, element)));
+            }
+        }
+
+        var repeated = roots.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count(r => r.Whole) >= 2 || (g.Count() >= 2 && g.Any(r => r.Whole)));
+        return repeated is null ? null : $"{Py.Render(call.Node("func"))} repeating rows of {repeated.Key}";
+    }
+
+    /// <summary>
+    /// A split by position: the rows before a bound (<c>X[:n]</c>, <c>df.iloc[:n]</c>, <c>X[:n, :]</c>)
+    /// are the training part, the rows from it on (<c>X[n:]</c>) the held-out part. Anything
+    /// else (a step, both bounds, a single index) is no split.
+    /// </summary>
+    private static DataPart? RowSlice(PyNode? slice)
+    {
+        if (slice is not null && slice.Is("Tuple") && slice.Nodes("elts") is [var first, ..])
+        {
+            slice = first;
+        }
+
+        if (slice is null || !slice.Is("Slice") || slice.Node("step") is not null)
+        {
+            return null;
+        }
+
+        return (slice.Node("lower"), slice.Node("upper")) switch
+        {
+            (null, not null) => DataPart.Train,
+            (not null, null) => DataPart.Test,
+            _ => null,
+        };
+    }
 
     private static bool RowWise(PyNode call) =>
         Py.Keyword(call, "axis") is { } axis && (Py.Number(axis) is 1 || Py.String(axis) == "columns");
