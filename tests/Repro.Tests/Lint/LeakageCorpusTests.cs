@@ -43,12 +43,12 @@ public sealed class LeakageCorpusTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, (double Precision, double Recall)> Bar = new()
     {
-        // Measured on 110 files: TP 7, FP 7, FN 5 (precision 0.500, recall 0.583).
-        ["preprocessing"] = (0.50, 0.55),
-        // One labelled leak, not found, and no finding: recall 0, precision undefined.
+        // Measured on 152 files: TP 20, FP 10, FN 9 (precision 0.667, recall 0.690).
+        ["preprocessing"] = (0.65, 0.65),
+        // Two labelled leaks, neither found, and no finding: recall 0, precision undefined.
         ["overlap"] = (0.0, 0.0),
-        // TP 11, FP 0, FN 12 (precision 1.000, recall 0.478).
-        ["multitest"] = (1.00, 0.45),
+        // TP 31, FP 2, FN 21 (precision 0.939, recall 0.596).
+        ["multitest"] = (0.90, 0.55),
     };
 
     private static readonly HashSet<string> Licences = ["MIT", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "CC-BY-4.0", "CC0-1.0", "Unlicense"];
