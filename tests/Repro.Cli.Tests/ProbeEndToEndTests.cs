@@ -21,12 +21,12 @@ public sealed class ProbeEndToEndTests
         json.dump({"acc": float(model.score(X, y)), "w": float(model.coefs_[0].sum())}, open("metrics.json", "w"))
         """;
 
-    private static async Task<Workdir> ProjectAsync(params (string Path, string Text)[] files)
+    internal static async Task<Workdir> ProjectAsync(params (string Path, string Text)[] files)
     {
         Assert.True(File.Exists(Python), "Debian's python3 with scikit-learn is needed (scripts/test installs it)");
         var dir = new Workdir();
         await ReproProcess.GitAsync(dir.Path, "init", "-q");
-        dir.Write(".gitignore", "metrics.json\n*.pt\n__pycache__/\n");
+        dir.Write(".gitignore", "metrics.json\n*.pt\n__pycache__/\nout.ipynb\n");
         foreach (var (path, text) in files)
         {
             dir.Write(path, text);
@@ -38,13 +38,13 @@ public sealed class ProbeEndToEndTests
         return dir;
     }
 
-    private static async Task Record(Workdir dir, params string[] args)
+    internal static async Task Record(Workdir dir, params string[] args)
     {
         var result = await dir.ReproAsync(["run", .. args]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    private static async Task<JsonElement> ProbeOf(Workdir dir, string run = "@last")
+    internal static async Task<JsonElement> ProbeOf(Workdir dir, string run = "@last")
     {
         var manifest = await dir.ManifestAsync(run);
         Assert.True(manifest.TryGetProperty("probe", out var probe), manifest.ToString());
