@@ -93,6 +93,33 @@ public sealed class ProbeEndToEndTests
     }
 
     [Fact]
+    public async Task The_sandbox_executor_loads_the_probe_and_a_verify_in_the_sandbox_names_the_unseeded_fit()
+    {
+        using var dir = await ProjectAsync(("train.py", Mlp));
+        await Record(dir, "--name", "boxed", "--executor", "sandbox", "--metrics", "metrics.json", "--", Python, "-W", "ignore", "train.py");
+        var manifest = await dir.ManifestAsync("boxed");
+        Assert.Equal("sandbox", manifest.GetProperty("environment").GetProperty("executor").GetProperty("name").GetString());
+        var probe = manifest.GetProperty("probe");
+        Assert.Contains(probe.GetProperty("estimators").EnumerateArray(), e => e.GetProperty("name").GetString() == "MLPClassifier");
+        Assert.Contains(probe.GetProperty("rng_starts").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy");
+        Assert.DoesNotContain(manifest.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("probe:", StringComparison.Ordinal));
+
+        var (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "boxed", "--executor", "sandbox");
+        Assert.True(exit == 1, raw.ToString());
+        var first = report.GetProperty("first_divergence");
+        Assert.Equal("MLPClassifier.fit", first.GetProperty("call").GetString());
+        Assert.Equal("unseeded_rng", first.GetProperty("cause_kind").GetString());
+
+        // --seed reaches a sandboxed Python the same way, and two sandboxed runs then agree.
+        await Record(dir, "--name", "boxed-seeded", "--executor", "sandbox", "--seed", "3", "--metrics", "metrics.json", "--", Python, "-W", "ignore", "train.py");
+        Assert.Contains((await ProbeOf(dir, "boxed-seeded")).GetProperty("seeded").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy" && s.GetProperty("seed").GetInt64() == 3);
+        (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "boxed-seeded", "--executor", "sandbox");
+        Assert.True(exit == 0, raw.ToString());
+        Assert.Equal("IDENTICAL", report.GetProperty("verdict").GetString());
+        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("traces agree", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unseeded_shuffle_in_a_pipeline_diverges_first_at_the_split_not_the_model()
     {
         const string script = """

@@ -114,4 +114,20 @@ public sealed class ProbeNotebookEndToEndTests
         var text = await dir.ReproAsync("verify", "unseeded");
         Assert.Contains("first divergence: SGDClassifier.fit (traced call 0 of child process 1)", text.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_notebook_executed_in_the_sandbox_gets_the_probe_in_its_kernel_too()
+    {
+        using var dir = await NotebookProjectAsync(
+            "import json\nimport numpy as np\nfrom sklearn.cluster import KMeans\nX = np.random.rand(60, 2)",
+            "model = KMeans(n_clusters=2, n_init=2).fit(X)\njson.dump({\"inertia\": float(model.inertia_)}, open(\"metrics.json\", \"w\"))");
+        await ProbeEndToEndTests.Record(dir, ["--name", "boxed", "--executor", "sandbox", "--seed", "3", "--out", "out.ipynb", "--metrics", "metrics.json", "--", .. Execute]);
+        var manifest = await dir.ManifestAsync("boxed");
+        Assert.Equal("sandbox", manifest.GetProperty("environment").GetProperty("executor").GetProperty("name").GetString());
+        var probe = manifest.GetProperty("probe");
+        Assert.True(probe.GetProperty("processes").GetInt32() == 2, probe.ToString());
+        Assert.Contains(probe.GetProperty("seeded").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy" && s.GetProperty("seed").GetInt64() == 3);
+        Assert.Contains(probe.GetProperty("estimators").EnumerateArray(), e => e.GetProperty("name").GetString() == "KMeans");
+        Assert.Contains(TraceOf(dir, probe), e => e.GetProperty("t").GetString() == "call" && e.GetProperty("call").GetString() == "KMeans.fit");
+    }
 }
