@@ -21,12 +21,12 @@ public sealed class ProbeEndToEndTests
         json.dump({"acc": float(model.score(X, y)), "w": float(model.coefs_[0].sum())}, open("metrics.json", "w"))
         """;
 
-    private static async Task<Workdir> ProjectAsync(params (string Path, string Text)[] files)
+    internal static async Task<Workdir> ProjectAsync(params (string Path, string Text)[] files)
     {
         Assert.True(File.Exists(Python), "Debian's python3 with scikit-learn is needed (scripts/test installs it)");
         var dir = new Workdir();
         await ReproProcess.GitAsync(dir.Path, "init", "-q");
-        dir.Write(".gitignore", "metrics.json\n*.pt\n__pycache__/\n");
+        dir.Write(".gitignore", "metrics.json\n*.pt\n__pycache__/\nout.ipynb\n");
         foreach (var (path, text) in files)
         {
             dir.Write(path, text);
@@ -38,13 +38,13 @@ public sealed class ProbeEndToEndTests
         return dir;
     }
 
-    private static async Task Record(Workdir dir, params string[] args)
+    internal static async Task Record(Workdir dir, params string[] args)
     {
         var result = await dir.ReproAsync(["run", .. args]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    private static async Task<JsonElement> ProbeOf(Workdir dir, string run = "@last")
+    internal static async Task<JsonElement> ProbeOf(Workdir dir, string run = "@last")
     {
         var manifest = await dir.ManifestAsync(run);
         Assert.True(manifest.TryGetProperty("probe", out var probe), manifest.ToString());
@@ -90,6 +90,33 @@ public sealed class ProbeEndToEndTests
 
         var text = await dir.ReproAsync("verify", "mlp");
         Assert.Contains("first divergence: MLPClassifier.fit", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sandbox_executor_loads_the_probe_and_a_verify_in_the_sandbox_names_the_unseeded_fit()
+    {
+        using var dir = await ProjectAsync(("train.py", Mlp));
+        await Record(dir, "--name", "boxed", "--executor", "sandbox", "--metrics", "metrics.json", "--", Python, "-W", "ignore", "train.py");
+        var manifest = await dir.ManifestAsync("boxed");
+        Assert.Equal("sandbox", manifest.GetProperty("environment").GetProperty("executor").GetProperty("name").GetString());
+        var probe = manifest.GetProperty("probe");
+        Assert.Contains(probe.GetProperty("estimators").EnumerateArray(), e => e.GetProperty("name").GetString() == "MLPClassifier");
+        Assert.Contains(probe.GetProperty("rng_starts").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy");
+        Assert.DoesNotContain(manifest.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("probe:", StringComparison.Ordinal));
+
+        var (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "boxed", "--executor", "sandbox");
+        Assert.True(exit == 1, raw.ToString());
+        var first = report.GetProperty("first_divergence");
+        Assert.Equal("MLPClassifier.fit", first.GetProperty("call").GetString());
+        Assert.Equal("unseeded_rng", first.GetProperty("cause_kind").GetString());
+
+        // --seed reaches a sandboxed Python the same way, and two sandboxed runs then agree.
+        await Record(dir, "--name", "boxed-seeded", "--executor", "sandbox", "--seed", "3", "--metrics", "metrics.json", "--", Python, "-W", "ignore", "train.py");
+        Assert.Contains((await ProbeOf(dir, "boxed-seeded")).GetProperty("seeded").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy" && s.GetProperty("seed").GetInt64() == 3);
+        (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "boxed-seeded", "--executor", "sandbox");
+        Assert.True(exit == 0, raw.ToString());
+        Assert.Equal("IDENTICAL", report.GetProperty("verdict").GetString());
+        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("traces agree", StringComparison.Ordinal));
     }
 
     [Fact]
