@@ -6,16 +6,23 @@ namespace Repro.Checks.Lint;
 /// Walks statements in order (a notebook's cells one after another; each function body on its own)
 /// and follows data through variables: where it is split, which preprocessing saw it before the
 /// split, which models were fitted and scored on what. Branches and loop bodies are taken once, in
-/// order. What it cannot follow (a manual slice, a helper in another file) it leaves alone.
+/// order. What it cannot follow (a helper in another file, a slice with both bounds) it leaves alone.
 /// </summary>
 public sealed class LeakageFlow
 {
     private static readonly HashSet<string> Preprocessors = new(StringComparer.Ordinal)
     {
         "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "QuantileTransformer", "PowerTransformer",
-        "KBinsDiscretizer", "SimpleImputer", "KNNImputer", "IterativeImputer", "OneHotEncoder", "OrdinalEncoder", "TargetEncoder",
+        "KBinsDiscretizer", "SimpleImputer", "KNNImputer", "IterativeImputer", "TargetEncoder",
         "PCA", "KernelPCA", "IncrementalPCA", "TruncatedSVD", "FactorAnalysis", "FastICA", "NMF", "CountVectorizer",
         "TfidfVectorizer", "TfidfTransformer", "DictVectorizer", "SplineTransformer", "ColumnTransformer", "FeatureUnion",
+    };
+
+    // Encoders that learn only a column's vocabulary (OneHotEncoder, OrdinalEncoder, LabelEncoder,
+    // get_dummies) carry no statistic of the rows: fitted before the split they are not reported.
+    private static readonly HashSet<string> VocabularyEncoders = new(StringComparer.Ordinal)
+    {
+        "OneHotEncoder", "OrdinalEncoder", "LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer", "BinaryEncoder", "BaseNEncoder", "HashingEncoder",
     };
 
     private static readonly HashSet<string> Selectors = new(StringComparer.Ordinal)
@@ -790,7 +797,12 @@ public sealed class LeakageFlow
             {
                 if (_fitted.TryGetValue(used, out var fitId))
                 {
-                    _transforms.Add((fitId, _order, call));
+                    // What counts is the step applied to a part of a split (scaler.transform(X_test)), not to its own output.
+                    if (method != "inverse_transform" && first.Parts != DataPart.None)
+                    {
+                        _transforms.Add((fitId, _order, call));
+                    }
+
                     return all with { Taints = all.Taints.Add(fitId), Elements = null };
                 }
 
@@ -1018,6 +1030,11 @@ public sealed class LeakageFlow
     private static LeakKind? Category(string qualified)
     {
         var name = Py.Last(qualified);
+        if (VocabularyEncoders.Contains(name))
+        {
+            return null;
+        }
+
         if (qualified.StartsWith("category_encoders.", StringComparison.Ordinal))
         {
             return LeakKind.Preprocessing;
