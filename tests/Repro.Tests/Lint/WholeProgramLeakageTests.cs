@@ -258,4 +258,32 @@ public sealed class WholeProgramLeakageTests
         reduced = pca.fit_transform(X)
         restored = pca.inverse_transform(reduced)
         """);
+
+    [Fact]
+    public Task A_test_set_made_on_its_own_and_scored_for_two_models_is_multi_test_leakage() => LintHarness.TriggersAsync("LEAK004", """
+        import numpy as np
+        from sklearn.datasets import make_moons
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.tree import DecisionTreeClassifier
+        from imblearn.metrics import classification_report_imbalanced
+        X_train, y_train = make_moons(n_samples=500, random_state=0)
+        X_test, y_test = make_moons(n_samples=50, random_state=1)
+        first = LogisticRegression().fit(X_train, y_train)
+        print(classification_report_imbalanced(y_test, first.predict(X_test)))
+        second = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
+        print(classification_report_imbalanced(y_test, second.predict(X_test)))
+        """, 11);
+
+    [Fact]
+    public Task A_helpers_optional_test_parameter_left_at_None_is_not_a_test_set() => LintHarness.SilentAsync("LEAK004", Load + """
+        from sklearn.metrics import accuracy_score
+        def evaluate(model, X_valid, y_valid, X_test=None, y_test=None):
+            score = accuracy_score(y_valid, model.predict(X_valid))
+            if X_test is not None:
+                return score, accuracy_score(y_test, model.predict(X_test))
+            return score
+        X_tr, X_val, y_tr, y_val = train_test_split(X, y, random_state=0)
+        for c in [0.1, 1.0]:
+            print(evaluate(LogisticRegression(C=c).fit(X_tr, y_tr), X_val, y_val))
+        """);
 }

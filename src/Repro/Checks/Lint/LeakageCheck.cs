@@ -131,7 +131,7 @@ public sealed class LeakageCheck : ILintCheck
         // its predictions on the test split go into a metric; bare predictions (a submission
         // file) are not choosing.
         var scored = new List<(string Model, ScoreEvent Event)>();
-        foreach (var score in flow.Scores.Where(s => s.Parts.HasFlag(DataPart.Test)))
+        foreach (var score in flow.Scores.Where(s => s.Parts.HasFlag(DataPart.Test) || (s.Parts == DataPart.None && s.NamedTest && !s.Atoms.IsEmpty)))
         {
             if (score.IsScore && score.Model is not null)
             {

@@ -87,6 +87,7 @@ public sealed class LeakageFlow
     private int _nextAtom;
     private int _order;
     private int _loopDepth;
+    private bool _inFunction;
 
     /// <summary>The class of an object built from a class the program defines: "user:" and its name.</summary>
     private const string UserClass = "user:";
@@ -157,6 +158,7 @@ public sealed class LeakageFlow
     public void RunModule(IEnumerable<PyNode> statements)
     {
         _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        _inFunction = false;
         // Functions called from the module see its variables as they are at the call.
         _globals = _env;
         Block(statements);
@@ -171,6 +173,7 @@ public sealed class LeakageFlow
             _env[parameter] = Fresh();
         }
 
+        _inFunction = true;
         Block(statements);
     }
 
@@ -560,6 +563,28 @@ public sealed class LeakageFlow
         }
     }
 
+    /// <summary>A name whose words say test data: X_test, y_test, test_df, Xtest (not latest, testing, contest).</summary>
+    public static bool LooksLikeTest(string name) =>
+        name.ToLowerInvariant().Split('_', StringSplitOptions.RemoveEmptyEntries).Any(w => w is "test" or "xtest" or "ytest" or "tst");
+
+    // score(X_test, y_test), accuracy_score(y_test, pred): the data scored is named as test data.
+    // The named variable itself must hold data (not None passed for an optional test set); only in
+    // the module's own code: a helper's parameter named X_test is whatever each caller passes.
+    private bool NamesTest(PyNode call) => !_inFunction && _inlining.Count == 0 &&
+        Py.Args(call).Concat(call.Nodes("keywords").Select(k => k.Node("value")).OfType<PyNode>())
+            .Any(a => RootName(a) is { } name && LooksLikeTest(name) && !Lookup(name).Atoms.IsEmpty);
+
+    private static string? RootName(PyNode node)
+    {
+        var root = node;
+        while (root is not null && (root.Is("Subscript") || root.Is("Attribute")))
+        {
+            root = root.Node("value");
+        }
+
+        return root is not null && root.Is("Name") ? root.Text("id") : null;
+    }
+
     private static bool LooksLikeValidation(string name)
     {
         var lower = name.ToLowerInvariant();
@@ -690,10 +715,10 @@ public sealed class LeakageFlow
             return Reduction(call, $"{Py.Render(call.Node("func"))}({Py.Render(Py.FirstArg(call))})", args[0], all);
         }
 
-        if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
+        if (callee is not null && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("imblearn.metrics.", StringComparison.Ordinal)) && !callee.Contains('(', StringComparison.Ordinal)
             && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
-            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints });
+            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints, NamedTest = NamesTest(call) });
             return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
         }
 
@@ -863,6 +888,7 @@ public sealed class LeakageFlow
                 IsScore = method is "score" or "evaluate",
                 Model = model,
                 ManyModels = receiver.Many,
+                NamedTest = NamesTest(call),
                 Parts = all.Parts,
                 Atoms = all.Atoms,
             });
