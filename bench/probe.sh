@@ -3,7 +3,9 @@
 #   1. Python start-up: `python -c pass` with and without the probe on PYTHONPATH (median of N);
 #   2. the bundled demo training (examples/loan-approval/train.py) with and without (median of 5);
 #   3. fingerprinting: GB/s of the probe's fingerprint of a contiguous float64 array (no copy),
-#      beside hashlib.sha256 over the same memory (the ceiling) in the same process.
+#      beside hashlib.sha256 over the same memory (the ceiling) in the same process;
+#   4. a notebook: `jupyter nbconvert --execute` of a one-cell notebook (a kernel start, both
+#      processes probed), with and without (median of N/4), when /usr/bin/jupyter is installed.
 # Nothing asserts a time. Usage: bench/probe.sh [--quick] [--python /usr/bin/python3]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -79,6 +81,21 @@ print("%f %f" % (a.nbytes / fp / 1e9, a.nbytes / raw / 1e9))
 '''
 out = subprocess.run([python, "-c", code], env=base, check=True, capture_output=True, text=True).stdout.split()
 rows.append(("fingerprint of %d MiB float64 (best of 3)" % mib, "%.2f GB/s" % float(out[0]), "%.2f GB/s (hashlib.sha256)" % float(out[1]), "%.0f %%" % (float(out[0]) / float(out[1]) * 100)))
+
+jupyter = "/usr/bin/jupyter"
+if os.path.exists(jupyter):
+    with open(scratch + "/nb.ipynb", "w") as f:
+        f.write('{"cells": [{"cell_type": "code", "execution_count": null, "id": "c0", "metadata": {}, "outputs": [], "source": "pass"}], '
+                '"metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}')
+    execute = [jupyter, "nbconvert", "--to", "notebook", "--execute", "nb.ipynb", "--output", "out.ipynb"]
+    timed(execute, base, scratch)
+    bare, probe = [], []
+    kernels = max(3, starts // 4)
+    for _ in range(kernels):
+        bare.append(timed(execute, base, scratch))
+        probe.append(timed(execute, probed, scratch))
+    b, p = statistics.median(bare), statistics.median(probe)
+    rows.append(("jupyter nbconvert --execute, one cell (median of %d)" % kernels, "%.2f s" % p, "%.2f s" % b, "%+.0f ms" % ((p - b) * 1e3)))
 
 print("| probe benchmark | with the probe | without (peer) | cost |")
 print("| --- | --- | --- | --- |")

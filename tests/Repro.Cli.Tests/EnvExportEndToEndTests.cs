@@ -23,7 +23,7 @@ public sealed class EnvExportEndToEndTests
         using var _ = dir;
         var id = manifest.GetProperty("id").GetString();
         var python = manifest.GetProperty("environment").GetProperty("python");
-        var pins = python.GetProperty("packages").EnumerateObject().Select(p => $"{p.Name}=={p.Value.GetString()}").Order(StringComparer.Ordinal);
+        var pins = python.GetProperty("packages").EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}=={p.Value.GetString()}");
 
         var export = await dir.ReproAsync("env", "export", "@last", "--format", "requirements");
 

@@ -21,12 +21,12 @@ public sealed class ProbeEndToEndTests
         json.dump({"acc": float(model.score(X, y)), "w": float(model.coefs_[0].sum())}, open("metrics.json", "w"))
         """;
 
-    private static async Task<Workdir> ProjectAsync(params (string Path, string Text)[] files)
+    internal static async Task<Workdir> ProjectAsync(params (string Path, string Text)[] files)
     {
         Assert.True(File.Exists(Python), "Debian's python3 with scikit-learn is needed (scripts/test installs it)");
         var dir = new Workdir();
         await ReproProcess.GitAsync(dir.Path, "init", "-q");
-        dir.Write(".gitignore", "metrics.json\n*.pt\n__pycache__/\n");
+        dir.Write(".gitignore", "metrics.json\n*.pt\n__pycache__/\nout.ipynb\n");
         foreach (var (path, text) in files)
         {
             dir.Write(path, text);
@@ -38,13 +38,13 @@ public sealed class ProbeEndToEndTests
         return dir;
     }
 
-    private static async Task Record(Workdir dir, params string[] args)
+    internal static async Task Record(Workdir dir, params string[] args)
     {
         var result = await dir.ReproAsync(["run", .. args]);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
-    private static async Task<JsonElement> ProbeOf(Workdir dir, string run = "@last")
+    internal static async Task<JsonElement> ProbeOf(Workdir dir, string run = "@last")
     {
         var manifest = await dir.ManifestAsync(run);
         Assert.True(manifest.TryGetProperty("probe", out var probe), manifest.ToString());
@@ -90,6 +90,33 @@ public sealed class ProbeEndToEndTests
 
         var text = await dir.ReproAsync("verify", "mlp");
         Assert.Contains("first divergence: MLPClassifier.fit", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sandbox_executor_loads_the_probe_and_a_verify_in_the_sandbox_names_the_unseeded_fit()
+    {
+        using var dir = await ProjectAsync(("train.py", Mlp));
+        await Record(dir, "--name", "boxed", "--executor", "sandbox", "--metrics", "metrics.json", "--", Python, "-W", "ignore", "train.py");
+        var manifest = await dir.ManifestAsync("boxed");
+        Assert.Equal("sandbox", manifest.GetProperty("environment").GetProperty("executor").GetProperty("name").GetString());
+        var probe = manifest.GetProperty("probe");
+        Assert.Contains(probe.GetProperty("estimators").EnumerateArray(), e => e.GetProperty("name").GetString() == "MLPClassifier");
+        Assert.Contains(probe.GetProperty("rng_starts").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy");
+        Assert.DoesNotContain(manifest.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("probe:", StringComparison.Ordinal));
+
+        var (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "boxed", "--executor", "sandbox");
+        Assert.True(exit == 1, raw.ToString());
+        var first = report.GetProperty("first_divergence");
+        Assert.Equal("MLPClassifier.fit", first.GetProperty("call").GetString());
+        Assert.Equal("unseeded_rng", first.GetProperty("cause_kind").GetString());
+
+        // --seed reaches a sandboxed Python the same way, and two sandboxed runs then agree.
+        await Record(dir, "--name", "boxed-seeded", "--executor", "sandbox", "--seed", "3", "--metrics", "metrics.json", "--", Python, "-W", "ignore", "train.py");
+        Assert.Contains((await ProbeOf(dir, "boxed-seeded")).GetProperty("seeded").EnumerateArray(), s => s.GetProperty("library").GetString() == "numpy" && s.GetProperty("seed").GetInt64() == 3);
+        (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "boxed-seeded", "--executor", "sandbox");
+        Assert.True(exit == 0, raw.ToString());
+        Assert.Equal("IDENTICAL", report.GetProperty("verdict").GetString());
+        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("traces agree", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -280,11 +307,12 @@ public sealed class ProbeEndToEndTests
         var manifest = await dir.ManifestAsync("off");
         Assert.False(manifest.TryGetProperty("probe", out _));
 
-        // Recorded without the probe, re-run with it: the same results, bit for bit.
+        // Recorded without the probe, re-run as recorded: without it (its seeding could change what is re-run).
         var (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "off");
         Assert.True(exit == 0, raw.ToString());
         Assert.Equal("IDENTICAL", report.GetProperty("verdict").GetString());
-        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("without the probe", StringComparison.Ordinal));
+        var rerun = report.GetProperty("reproduction_runs")[0].GetString()!;
+        Assert.False((await dir.ManifestAsync(rerun)).TryGetProperty("probe", out _));
 
         await Record(dir, "--name", "on", "--metrics", "metrics.json", "--", Python, "both.py");
         var probe = await ProbeOf(dir, "on");
@@ -292,9 +320,11 @@ public sealed class ProbeEndToEndTests
         Assert.Contains(probe.GetProperty("thread_pools").EnumerateArray(), p => p.GetProperty("source").GetString() == "threadpoolctl");
         var environment = (await dir.ManifestAsync("on")).GetProperty("environment").GetProperty("variables");
         Assert.DoesNotContain(environment.EnumerateObject(), v => v.Name.StartsWith("REPRO_PROBE_", StringComparison.Ordinal));
+        // Recorded with the probe, re-run without it: the same results, bit for bit.
         (exit, report, raw) = await VerifyEndToEndTests.VerifyAsync(dir, "on", "--no-probe");
         Assert.True(exit == 0, raw.ToString());
         Assert.Equal("IDENTICAL", report.GetProperty("verdict").GetString());
+        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("without the probe", StringComparison.Ordinal));
         var diff = JsonDocument.Parse((await dir.ReproAsync("diff", "off", "on", "--json")).Stdout).RootElement;
         Assert.True(diff.GetProperty("pillars_same").GetBoolean(), diff.ToString());
 

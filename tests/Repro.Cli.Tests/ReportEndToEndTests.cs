@@ -79,6 +79,11 @@ public sealed partial class ReportEndToEndTests
             report = report.Replace(id, $"{{{name}}}", StringComparison.Ordinal).Replace(id[..12], $"{{{name}:12}}", StringComparison.Ordinal).Replace(id[..8], $"{{{name}:8}}", StringComparison.Ordinal);
         }
 
+        // The environment first: what it shows (a container id from mountinfo while containers run
+        // beside the test) must not shift the numbering of the hashes after it.
+        report = EnvironmentSection().Replace(report, "<section id=\"environment\">{scrubbed: this machine}</section>");
+        report = EnvironmentEvidence().Replace(report, "$1{scrubbed: this machine}$2");
+
         // Hashes and commits by order of appearance, their 12-character short forms too.
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var hash in Sha256().Matches(report).Concat(Commit().Matches(report)).Select(m => m.Value).Distinct())
@@ -91,8 +96,6 @@ public sealed partial class ReportEndToEndTests
             report = report.Replace(hash, name, StringComparison.Ordinal).Replace(hash[..12], name.TrimEnd('}') + ":12}", StringComparison.Ordinal);
         }
 
-        report = EnvironmentSection().Replace(report, "<section id=\"environment\">{scrubbed: this machine}</section>");
-        report = EnvironmentEvidence().Replace(report, "$1{scrubbed: this machine}$2");
         report = Distributions().Replace(report, "{n} distributions");
         report = Times().Replace(report, "{time}");
         report = Durations().Replace(report, "{seconds}");

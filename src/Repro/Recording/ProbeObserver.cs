@@ -15,8 +15,10 @@ namespace Repro.Recording;
 /// starts, the probe's folder goes first on PYTHONPATH (its sitecustomize chains to the
 /// interpreter's own) with the trace file, seed and step interval; when it ends, the trace is
 /// kept in the cache, summarised into the manifest's <c>probe</c>, and the probe's variables are
-/// taken back out of the environment pillar. Only commands run on this machine (the local
-/// executor) are probed. Whatever goes wrong here is a warning on the run, never a failure.
+/// taken back out of the environment pillar. Only commands run on this machine's file system are
+/// probed: the local executor's, and the sandbox's, which shows the probe's folder read-only at
+/// the same path and lets the command write the run's scratch folder, where the trace is.
+/// Whatever goes wrong here is a warning on the run, never a failure.
 /// </summary>
 public sealed class ProbeObserver : IRunObserver
 {
@@ -34,7 +36,7 @@ public sealed class ProbeObserver : IRunObserver
 
     public Task<RunPlan> PlanningAsync(RunPlan plan, CancellationToken cancellationToken)
     {
-        if (!plan.Probe.Enabled || plan.Executor is not LocalExecutor)
+        if (!plan.Probe.Enabled || plan.Executor is not (LocalExecutor or SandboxExecutor))
         {
             return Task.FromResult(plan);
         }
@@ -53,7 +55,11 @@ public sealed class ProbeObserver : IRunObserver
             _trace = Path.Combine(scratch, "probe.jsonl");
             _every = plan.Probe.Every;
             PhaseTimings.Mark("run: probe written");
-            return Task.FromResult(plan with { Environment = ProbeEnvironment.With(plan.Environment, folder, _trace, plan.Seed, _every) });
+            return Task.FromResult(plan with
+            {
+                Environment = ProbeEnvironment.With(plan.Environment, folder, _trace, plan.Seed, _every),
+                SupportPaths = [.. plan.SupportPaths, folder],
+            });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -45,6 +45,12 @@ public sealed record RunPlan
     /// <summary>Whether the in-process probe is loaded when the command is Python.</summary>
     public ProbeSettings Probe { get; init; } = ProbeSettings.Off;
 
+    /// <summary>
+    /// Folders of repro's own the command reads (the probe's), which an executor that hides the
+    /// file system must show it read-only: a verify's workspace is a scratch checkout without them.
+    /// </summary>
+    public IReadOnlyList<string> SupportPaths { get; init; } = [];
+
     public IReadOnlyList<PlannedPath> Deps { get; init; } = [];
 
     public IReadOnlyList<PlannedPath> Outs { get; init; } = [];

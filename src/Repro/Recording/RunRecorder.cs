@@ -235,8 +235,9 @@ public sealed class RunRecorder
             Command = command,
             Process = new ChildProcessSpec { Executable = executable, Arguments = command.Skip(1).ToList(), WorkingDirectory = plan.WorkingDirectory, Environment = environment },
             WorkspaceRoot = _workspace.Root,
-            WritablePaths = plan.Outs.Concat(plan.MetricsFiles).Select(p => p.Full).Append(metricsLog).ToList(),
-            ReadOnlyPaths = [_cache.Root],
+            // The scratch folder holds what the command writes for repro: the step-wise metrics log and the probe's trace.
+            WritablePaths = plan.Outs.Concat(plan.MetricsFiles).Select(p => p.Full).Append(scratch).ToList(),
+            ReadOnlyPaths = [_cache.Root, .. plan.SupportPaths],
             Python = plan.Python ?? (PythonProbe.IsPythonName(command[0]) ? executable : null),
         };
         await plan.Executor.PrepareAsync(spec, CancellationToken.None);

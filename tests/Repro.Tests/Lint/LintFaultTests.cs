@@ -106,6 +106,15 @@ public sealed class LintFaultTests
         Assert.True(findings.Count == 0, string.Join('\n', findings.Select(FindingText.Gcc)));
     }
 
+    [Fact]
+    public async Task A_continuation_line_that_starts_with_percent_or_bang_is_python_not_a_magic()
+    {
+        var notebook = LintHarness.Notebook(
+            "x = 3\nprint('a %d'\n      % (x))\nflag = (x >\n        2)\ny = 'it''s' + \\\n    '!'\ndoc = \"\"\"\n% not a magic\n\"\"\"\n%matplotlib inline\nprint(x\n      % 2, flag, y, doc)");
+        var findings = await LintHarness.LintAsync(notebook, "explore.ipynb");
+        Assert.True(findings.Count == 0, string.Join('\n', findings.Select(FindingText.Gcc)));
+    }
+
     private sealed class ThrowingCheck : ILintCheck
     {
         public IReadOnlyList<RuleDescriptor> Rules => [];

@@ -190,4 +190,100 @@ public sealed class WholeProgramLeakageTests
         Assert.Equal(10, split.GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32());
         Assert.Equal("train_test_split splits data that carries it", split.GetProperty("message").GetProperty("text").GetString());
     }
+
+    [Fact]
+    public Task A_scaler_kept_in_a_field_of_the_programs_own_class_is_followed_through_its_method() => LintHarness.TriggersAsync("LEAK001", Load + """
+        class Prep:
+            def __init__(self):
+                self.scaler = StandardScaler()
+            def run(self, frame):
+                return self.scaler.fit_transform(frame)
+        X_ready = Prep().run(X)
+        X_train, X_test, y_train, y_test = train_test_split(X_ready, y, random_state=0)
+        """, 12);
+
+    [Fact]
+    public Task A_split_by_position_holds_out_the_rows_after_the_bound() => LintHarness.SilentAsync("LEAK005", Load + """
+        n = int(len(X) * 0.8)
+        X_train, X_test = X[:n], X.iloc[n:]
+        y_train, y_test = y[:n], y[n:]
+        print(LogisticRegression().fit(X_train, y_train).score(X_test, y_test))
+        """);
+
+    [Fact]
+    public Task A_scaler_fitted_before_a_split_by_position_is_found() => LintHarness.TriggersAsync("LEAK001", Load + """
+        X = StandardScaler().fit_transform(X)
+        X_train, X_test = X[:800], X[800:]
+        y_train, y_test = y[:800], y[800:]
+        print(LogisticRegression().fit(X_train, y_train).score(X_test, y_test))
+        """, 8);
+
+    [Fact]
+    public Task Rows_repeated_by_concat_before_the_split_are_overlap_leakage() => LintHarness.TriggersAsync("LEAK003", Load + """
+        minority = df[df["y"] == 1]
+        df = pd.concat([df, minority, minority])
+        parts = train_test_split(df.drop(columns="y"), df["y"], random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task Resample_with_replacement_before_the_split_is_overlap_leakage() => LintHarness.TriggersAsync("LEAK003", Load + """
+        from sklearn.utils import resample
+        up = resample(df[df.y == 1], n_samples=500, random_state=0)
+        df = pd.concat([df[df.y == 0], up])
+        parts = train_test_split(df.drop(columns="y"), df["y"], random_state=0)
+        """, 9);
+
+    [Fact]
+    public Task Columns_joined_with_axis_1_and_resampling_without_replacement_repeat_no_rows() => LintHarness.SilentAsync("LEAK003", Load + """
+        from sklearn.utils import resample
+        wide = pd.concat([X, X.add_suffix("_copy")], axis=1)
+        fewer = resample(wide, replace=False, n_samples=100, random_state=0)
+        parts = train_test_split(fewer, y[:100], random_state=0)
+        """);
+
+    [Fact]
+    public Task A_vocabulary_encoder_fitted_before_the_split_is_not_reported() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+        codes = OrdinalEncoder().fit_transform(X[["c"]])
+        hot = OneHotEncoder().fit_transform(X[["d"]])
+        parts = train_test_split(codes, hot, y, random_state=0)
+        """);
+
+    [Fact]
+    public Task A_step_fitted_after_a_split_and_inverted_on_its_own_output_is_not_reported() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.decomposition import PCA
+        from sklearn.model_selection import cross_val_score
+        print(cross_val_score(LogisticRegression(), X, y, cv=3))
+        pca = PCA(n_components=2)
+        reduced = pca.fit_transform(X)
+        restored = pca.inverse_transform(reduced)
+        """);
+
+    [Fact]
+    public Task A_test_set_made_on_its_own_and_scored_for_two_models_is_multi_test_leakage() => LintHarness.TriggersAsync("LEAK004", """
+        import numpy as np
+        from sklearn.datasets import make_moons
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.tree import DecisionTreeClassifier
+        from imblearn.metrics import classification_report_imbalanced
+        X_train, y_train = make_moons(n_samples=500, random_state=0)
+        X_test, y_test = make_moons(n_samples=50, random_state=1)
+        first = LogisticRegression().fit(X_train, y_train)
+        print(classification_report_imbalanced(y_test, first.predict(X_test)))
+        second = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
+        print(classification_report_imbalanced(y_test, second.predict(X_test)))
+        """, 11);
+
+    [Fact]
+    public Task A_helpers_optional_test_parameter_left_at_None_is_not_a_test_set() => LintHarness.SilentAsync("LEAK004", Load + """
+        from sklearn.metrics import accuracy_score
+        def evaluate(model, X_valid, y_valid, X_test=None, y_test=None):
+            score = accuracy_score(y_valid, model.predict(X_valid))
+            if X_test is not None:
+                return score, accuracy_score(y_test, model.predict(X_test))
+            return score
+        X_tr, X_val, y_tr, y_val = train_test_split(X, y, random_state=0)
+        for c in [0.1, 1.0]:
+            print(evaluate(LogisticRegression(C=c).fit(X_tr, y_tr), X_val, y_val))
+        """);
 }

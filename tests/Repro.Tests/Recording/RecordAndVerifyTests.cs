@@ -1,6 +1,7 @@
 using System.Globalization;
 using Repro.Blobs.Hashing;
 using Repro.Blobs.Storage;
+using Repro.Capture.Probe;
 using Repro.Execution;
 using Repro.Judging.Verification;
 using Repro.Model;
@@ -108,6 +109,24 @@ public sealed class RecordAndVerifyTests : IAsyncLifetime, IDisposable
         await Assert.ThrowsAsync<ReproException>(() => Recorder(observer).RecordAsync(Request(broken), Stream.Null, Stream.Null, null, CancellationToken.None));
         Assert.Equal("no such executor here", Assert.Single(observer.Abandoned));
         Assert.Single(await _store.ListAsync(new RunQuery(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_re_run_loads_the_probe_only_when_the_original_had_it_and_at_its_step_interval()
+    {
+        var recorded = await Recorder().RecordAsync(Request(Training(_ => "ok\n")), Stream.Null, Stream.Null, null, CancellationToken.None);
+        var run = recorded.Manifest;
+        IExecutor Executors(ExecutorOptions _) => LocalExecutor.Instance;
+
+        // Recorded without the probe (not Python, or --no-probe): the re-run must not seed what the original did not.
+        Assert.Null(run.Probe);
+        Assert.False(VerifyPlan.For(run, new VerifyOptions(), Executors).Replay.Probe.Enabled);
+
+        var probed = run with { Probe = new ProbeRecord { Every = 7 } };
+        var replay = VerifyPlan.For(probed, new VerifyOptions { Probe = ProbeSettings.Default with { Every = 3 } }, Executors).Replay.Probe;
+        Assert.True(replay.Enabled);
+        Assert.Equal(7, replay.Every);
+        Assert.False(VerifyPlan.For(probed, new VerifyOptions { Probe = ProbeSettings.Off }, Executors).Replay.Probe.Enabled);
     }
 
     [Fact]

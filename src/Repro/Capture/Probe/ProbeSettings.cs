@@ -1,6 +1,7 @@
 using System.Globalization;
 using Repro.Capture.Metrics;
 using Repro.Model;
+using Repro.Model.Serialization;
 
 namespace Repro.Capture.Probe;
 
@@ -35,7 +36,7 @@ public sealed record ProbeSettings
             return false;
         }
 
-        var text = File.ReadAllText(configPath);
+        var text = BoundedFile.ReadAllText(configPath, YamlLimits.MaxFileBytes);
         if (!text.Contains("probe", StringComparison.Ordinal))
         {
             return false;

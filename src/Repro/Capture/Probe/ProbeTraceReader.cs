@@ -156,7 +156,7 @@ public static class ProbeTraceReader
                 BudgetBytes = budget,
                 Every = every,
                 Seeded = seeded,
-                RngStarts = rng.Count > 0 ? rng[0].OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ProbeRngStart(p.Key, p.Value)).ToList() : [],
+                RngStarts = FirstRngStarts(rng),
                 Estimators = estimators,
                 ThreadPools = pools ?? [],
                 Torch = torch,
@@ -167,6 +167,24 @@ public static class ProbeTraceReader
             Warnings = warnings,
             Malformed = malformed,
         };
+    }
+
+    /// <summary>
+    /// Each library's start in the first process that imported it: the command's own, or for a
+    /// command that only launches Python (jupyter nbconvert, a launcher script) the child that used it.
+    /// </summary>
+    private static List<ProbeRngStart> FirstRngStarts(List<Dictionary<string, string>> rng)
+    {
+        var first = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var process in rng)
+        {
+            foreach (var (library, state) in process)
+            {
+                first.TryAdd(library, state);
+            }
+        }
+
+        return first.Select(p => new ProbeRngStart(p.Key, p.Value)).ToList();
     }
 
     private static ProbeCall Call(JsonElement e, string name, int process, int position)

@@ -18,7 +18,7 @@ public sealed class LeakageCheck : ILintCheck
     {
         var functions = context.Nodes.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")).ToList();
         // Module-level definitions are what a call by name reaches; a method of the same name does not.
-        var flow = new LeakageFlow(context.Names, context.Statements.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")));
+        var flow = new LeakageFlow(context.Names, context.Statements.Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef")), context.Statements.Where(n => n.Is("ClassDef")));
         flow.RunModule(context.Statements);
         foreach (var function in functions)
         {
@@ -131,7 +131,7 @@ public sealed class LeakageCheck : ILintCheck
         // its predictions on the test split go into a metric; bare predictions (a submission
         // file) are not choosing.
         var scored = new List<(string Model, ScoreEvent Event)>();
-        foreach (var score in flow.Scores.Where(s => s.Parts.HasFlag(DataPart.Test)))
+        foreach (var score in flow.Scores.Where(s => s.Parts.HasFlag(DataPart.Test) || (s.Parts == DataPart.None && s.NamedTest && !s.Atoms.IsEmpty)))
         {
             if (score.IsScore && score.Model is not null)
             {

@@ -6,16 +6,23 @@ namespace Repro.Checks.Lint;
 /// Walks statements in order (a notebook's cells one after another; each function body on its own)
 /// and follows data through variables: where it is split, which preprocessing saw it before the
 /// split, which models were fitted and scored on what. Branches and loop bodies are taken once, in
-/// order. What it cannot follow (a manual slice, a helper in another file) it leaves alone.
+/// order. What it cannot follow (a helper in another file, a slice with both bounds) it leaves alone.
 /// </summary>
 public sealed class LeakageFlow
 {
     private static readonly HashSet<string> Preprocessors = new(StringComparer.Ordinal)
     {
         "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "QuantileTransformer", "PowerTransformer",
-        "KBinsDiscretizer", "SimpleImputer", "KNNImputer", "IterativeImputer", "OneHotEncoder", "OrdinalEncoder", "TargetEncoder",
+        "KBinsDiscretizer", "SimpleImputer", "KNNImputer", "IterativeImputer", "TargetEncoder",
         "PCA", "KernelPCA", "IncrementalPCA", "TruncatedSVD", "FactorAnalysis", "FastICA", "NMF", "CountVectorizer",
         "TfidfVectorizer", "TfidfTransformer", "DictVectorizer", "SplineTransformer", "ColumnTransformer", "FeatureUnion",
+    };
+
+    // Encoders that learn only a column's vocabulary (OneHotEncoder, OrdinalEncoder, LabelEncoder,
+    // get_dummies) carry no statistic of the rows: fitted before the split they are not reported.
+    private static readonly HashSet<string> VocabularyEncoders = new(StringComparer.Ordinal)
+    {
+        "OneHotEncoder", "OrdinalEncoder", "LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer", "BinaryEncoder", "BaseNEncoder", "HashingEncoder",
     };
 
     private static readonly HashSet<string> Selectors = new(StringComparer.Ordinal)
@@ -68,6 +75,8 @@ public sealed class LeakageFlow
     private readonly List<MixedFit> _mixedFits = [];
     private readonly List<TrainEvent> _trained = [];
     private readonly Dictionary<string, PyNode> _functions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, PyNode>> _classes = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Object, string Attribute), FlowValue> _fields = [];
     private readonly Stack<PyNode> _inlining = new();
     private readonly Stack<List<FlowValue>> _returns = new();
     private readonly Stack<Dictionary<string, FlowValue>> _enclosing = new();
@@ -78,6 +87,10 @@ public sealed class LeakageFlow
     private int _nextAtom;
     private int _order;
     private int _loopDepth;
+    private bool _inFunction;
+
+    /// <summary>The class of an object built from a class the program defines: "user:" and its name.</summary>
+    private const string UserClass = "user:";
 
     /// <summary>How deep calls of the program's own functions are followed (a helper calling a helper calling a helper).</summary>
     public const int MaxCallDepth = 4;
@@ -86,6 +99,12 @@ public sealed class LeakageFlow
     public const int MaxInlinedStatements = 50_000;
 
     public LeakageFlow(NameResolver names, IEnumerable<PyNode> functions)
+        : this(names, functions, [])
+    {
+    }
+
+    /// <summary>The program's module-level functions and classes: calls of them, and of the classes' methods, are followed.</summary>
+    public LeakageFlow(NameResolver names, IEnumerable<PyNode> functions, IEnumerable<PyNode> classes)
     {
         _names = names;
         // The same name defined twice: the later definition wins, as when the program runs.
@@ -94,6 +113,17 @@ public sealed class LeakageFlow
             if (function.Text("name") is { } name)
             {
                 _functions[name] = function;
+            }
+        }
+
+        foreach (var definition in classes)
+        {
+            if (definition.Text("name") is { } name)
+            {
+                _classes[name] = definition.Nodes("body").Where(n => n.Is("FunctionDef") || n.Is("AsyncFunctionDef"))
+                    .Where(n => n.Text("name") is not null)
+                    .GroupBy(n => n.Text("name")!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
             }
         }
     }
@@ -128,6 +158,7 @@ public sealed class LeakageFlow
     public void RunModule(IEnumerable<PyNode> statements)
     {
         _env = new Dictionary<string, FlowValue>(StringComparer.Ordinal);
+        _inFunction = false;
         // Functions called from the module see its variables as they are at the call.
         _globals = _env;
         Block(statements);
@@ -142,6 +173,7 @@ public sealed class LeakageFlow
             _env[parameter] = Fresh();
         }
 
+        _inFunction = true;
         Block(statements);
     }
 
@@ -330,6 +362,12 @@ public sealed class LeakageFlow
                 {
                     var name = root.Text("id")!;
                     var old = Eval(root);
+                    // self.scaler = StandardScaler(): the object's field, read back by its methods.
+                    if (target.Is("Attribute") && ReferenceEquals(target.Node("value"), root) && old.ObjectId is { } owner && old.Class?.StartsWith(UserClass, StringComparison.Ordinal) == true)
+                    {
+                        _fields[(owner, target.Text("attr")!)] = value;
+                    }
+
                     var slice = target.Is("Subscript") ? Eval(target.Node("slice")) : FlowValue.Empty;
                     _env[name] = old with
                     {
@@ -525,6 +563,28 @@ public sealed class LeakageFlow
         }
     }
 
+    /// <summary>A name whose words say test data: X_test, y_test, test_df, Xtest (not latest, testing, contest).</summary>
+    public static bool LooksLikeTest(string name) =>
+        name.ToLowerInvariant().Split('_', StringSplitOptions.RemoveEmptyEntries).Any(w => w is "test" or "xtest" or "ytest" or "tst");
+
+    // score(X_test, y_test), accuracy_score(y_test, pred): the data scored is named as test data.
+    // The named variable itself must hold data (not None passed for an optional test set); only in
+    // the module's own code: a helper's parameter named X_test is whatever each caller passes.
+    private bool NamesTest(PyNode call) => !_inFunction && _inlining.Count == 0 &&
+        Py.Args(call).Concat(call.Nodes("keywords").Select(k => k.Node("value")).OfType<PyNode>())
+            .Any(a => RootName(a) is { } name && LooksLikeTest(name) && !Lookup(name).Atoms.IsEmpty);
+
+    private static string? RootName(PyNode node)
+    {
+        var root = node;
+        while (root is not null && (root.Is("Subscript") || root.Is("Attribute")))
+        {
+            root = root.Node("value");
+        }
+
+        return root is not null && root.Is("Name") ? root.Text("id") : null;
+    }
+
     private static bool LooksLikeValidation(string name)
     {
         var lower = name.ToLowerInvariant();
@@ -549,7 +609,10 @@ public sealed class LeakageFlow
             case "Constant":
                 return FlowValue.Empty;
             case "Attribute":
-                return Eval(node.Node("value")) with { Elements = null, Pairs = false };
+                var owner = Eval(node.Node("value"));
+                return owner.ObjectId is { } objectId && node.Text("attr") is { } attribute && _fields.TryGetValue((objectId, attribute), out var field)
+                    ? field
+                    : owner with { Elements = null, Pairs = false };
             case "Subscript":
                 var container = Eval(node.Node("value"));
                 var sliceNode = node.Node("slice");
@@ -563,7 +626,8 @@ public sealed class LeakageFlow
                     return items[(int)index];
                 }
 
-                return FlowValue.Union(container with { Elements = null }, Eval(sliceNode));
+                var sliced = FlowValue.Union(container with { Elements = null }, Eval(sliceNode));
+                return RowSlice(sliceNode) is { } part && !container.Atoms.IsEmpty && container.Parts == DataPart.None ? sliced with { Parts = part } : sliced;
             case "Call":
                 return Call(node);
             case "Tuple":
@@ -610,6 +674,26 @@ public sealed class LeakageFlow
             return returned;
         }
 
+        // The program's own class: a new object whose __init__ runs with it as self.
+        if (callee is null && call.Node("func") is { } type && type.Is("Name") && _classes.TryGetValue(type.Text("id")!, out var methods) && !_env.ContainsKey(type.Text("id")!))
+        {
+            var instance = Fresh() with { ObjectId = _nextAtom++, Class = UserClass + type.Text("id"), Many = _loopDepth > 0 };
+            if (methods.TryGetValue("__init__", out var init))
+            {
+                Inline(init, call, [instance, .. args], keywords);
+            }
+
+            return instance;
+        }
+
+        // A method of the program's own class: followed with the object as self.
+        if (receiver is { Class: { } userClass } && method is not null && userClass.StartsWith(UserClass, StringComparison.Ordinal)
+            && _classes.TryGetValue(userClass[UserClass.Length..], out var ofClass) && ofClass.TryGetValue(method, out var body)
+            && Inline(body, call, [receiver, .. args], keywords) is { } answered)
+        {
+            return answered;
+        }
+
         var name = callee is null ? null : Py.Last(callee);
         var library = callee is not null && (callee.StartsWith("sklearn.", StringComparison.Ordinal) || callee.StartsWith("imblearn.", StringComparison.Ordinal));
 
@@ -631,10 +715,10 @@ public sealed class LeakageFlow
             return Reduction(call, $"{Py.Render(call.Node("func"))}({Py.Render(Py.FirstArg(call))})", args[0], all);
         }
 
-        if (callee is not null && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) && !callee.Contains('(', StringComparison.Ordinal)
+        if (callee is not null && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("imblearn.metrics.", StringComparison.Ordinal)) && !callee.Contains('(', StringComparison.Ordinal)
             && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
-            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints });
+            _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints, NamedTest = NamesTest(call) });
             return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
         }
 
@@ -648,6 +732,19 @@ public sealed class LeakageFlow
         if (callee == "builtins.enumerate" && args.Count == 1 && args[0].Pairs)
         {
             return new FlowValue { Elements = [FlowValue.Empty, args[0]], Pairs = true };
+        }
+
+        // Rows repeated before a split: pd.concat([df, minority, minority]), resample() with
+        // replacement (its default), df.sample(..., replace=True). Copies of one row land on both sides.
+        if (Repeats(call, callee, method) is { } repeats)
+        {
+            var rows = method is not null && receiver is not null ? FlowValue.Union(receiver, all) : all;
+            if (rows.Parts == DataPart.None && !rows.Atoms.IsEmpty)
+            {
+                var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Oversampling, What = repeats, Node = call, Atoms = rows.Atoms, Order = _order };
+                _fits.Add(fit);
+                return rows with { Taints = rows.Taints.Add(fit.Id), Elements = null, ObjectId = null, Class = null, Pairs = false };
+            }
         }
 
         if (receiver is not null && method is not null)
@@ -725,7 +822,12 @@ public sealed class LeakageFlow
             {
                 if (_fitted.TryGetValue(used, out var fitId))
                 {
-                    _transforms.Add((fitId, _order, call));
+                    // What counts is the step applied to a part of a split (scaler.transform(X_test)), not to its own output.
+                    if (method != "inverse_transform" && first.Parts != DataPart.None)
+                    {
+                        _transforms.Add((fitId, _order, call));
+                    }
+
                     return all with { Taints = all.Taints.Add(fitId), Elements = null };
                 }
 
@@ -786,6 +888,7 @@ public sealed class LeakageFlow
                 IsScore = method is "score" or "evaluate",
                 Model = model,
                 ManyModels = receiver.Many,
+                NamedTest = NamesTest(call),
                 Parts = all.Parts,
                 Atoms = all.Atoms,
             });
@@ -859,6 +962,74 @@ public sealed class LeakageFlow
             || qualified.StartsWith("catboost.", StringComparison.Ordinal) || qualified.StartsWith("torch.", StringComparison.Ordinal)
             || qualified.StartsWith("keras.", StringComparison.Ordinal) || qualified.StartsWith("tensorflow.", StringComparison.Ordinal));
 
+    /// <summary>
+    /// What a call that repeats rows is called in a finding, or null: a row-wise concatenation
+    /// whose list names the same frame twice (or a frame and a part of it), scikit-learn's
+    /// <c>resample</c> unless <c>replace=False</c>, and <c>.sample(replace=True)</c>.
+    /// </summary>
+    private static string? Repeats(PyNode call, string? callee, string? method)
+    {
+        if (method == "sample" && Py.IsTrue(Py.Keyword(call, "replace")))
+        {
+            return $"{Py.Render(call.Node("func"))}(replace=True)";
+        }
+
+        if (callee is "sklearn.utils.resample" && Py.Keyword(call, "replace")?.ConstantValue is not false)
+        {
+            return "resample (with replacement)";
+        }
+
+        if (callee is not ("pandas.concat" or "numpy.concatenate" or "numpy.vstack" or "numpy.row_stack") || RowWise(call)
+            || Py.FirstArg(call) is not { } list || !(list.Is("List") || list.Is("Tuple")))
+        {
+            return null;
+        }
+
+        // The frame each element comes from: df, df[mask], df.loc[...] are all rows of df.
+        var roots = new List<(string Name, bool Whole)>();
+        foreach (var element in list.Nodes("elts"))
+        {
+            var root = element;
+            while (root is not null && (root.Is("Subscript") || root.Is("Attribute")))
+            {
+                root = root.Node("value");
+            }
+
+            if (root is not null && root.Is("Name"))
+            {
+                roots.Add((root.Text("id")!, ReferenceEquals(root, element)));
+            }
+        }
+
+        var repeated = roots.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count(r => r.Whole) >= 2 || (g.Count() >= 2 && g.Any(r => r.Whole)));
+        return repeated is null ? null : $"{Py.Render(call.Node("func"))} repeating rows of {repeated.Key}";
+    }
+
+    /// <summary>
+    /// A split by position: the rows before a bound (<c>X[:n]</c>, <c>df.iloc[:n]</c>, <c>X[:n, :]</c>)
+    /// are the training part, the rows from it on (<c>X[n:]</c>) the held-out part. Anything
+    /// else (a step, both bounds, a single index) is no split.
+    /// </summary>
+    private static DataPart? RowSlice(PyNode? slice)
+    {
+        if (slice is not null && slice.Is("Tuple") && slice.Nodes("elts") is [var first, ..])
+        {
+            slice = first;
+        }
+
+        if (slice is null || !slice.Is("Slice") || slice.Node("step") is not null)
+        {
+            return null;
+        }
+
+        return (slice.Node("lower"), slice.Node("upper")) switch
+        {
+            (null, not null) => DataPart.Train,
+            (not null, null) => DataPart.Test,
+            _ => null,
+        };
+    }
+
     private static bool RowWise(PyNode call) =>
         Py.Keyword(call, "axis") is { } axis && (Py.Number(axis) is 1 || Py.String(axis) == "columns");
 
@@ -885,6 +1056,11 @@ public sealed class LeakageFlow
     private static LeakKind? Category(string qualified)
     {
         var name = Py.Last(qualified);
+        if (VocabularyEncoders.Contains(name))
+        {
+            return null;
+        }
+
         if (qualified.StartsWith("category_encoders.", StringComparison.Ordinal))
         {
             return LeakKind.Preprocessing;

@@ -72,6 +72,9 @@ public static class NotebookReader
     {
         var open = 0;
         var continued = false;
+        // Where the Python around it stands: a line inside its brackets, a string or after a
+        // backslash continues a statement (`print('a %d'\n      % x)`) and is never a magic.
+        var code = new PythonLineState();
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
@@ -85,7 +88,7 @@ public static class NotebookReader
                 continued = line.TrimEnd().EndsWith('\\');
                 yield return string.Empty;
             }
-            else if ((cellMagic && i == 0) || IsMagic(line))
+            else if ((cellMagic && i == 0) || (!code.Continues && IsMagic(line)))
             {
                 open = Math.Max(0, Depth(line));
                 continued = line.TrimEnd().EndsWith('\\');
@@ -93,6 +96,7 @@ public static class NotebookReader
             }
             else
             {
+                code.Read(line);
                 yield return line;
             }
         }

@@ -27,4 +27,10 @@ public sealed record ScoreEvent
     public string? Data { get; init; }
 
     public required ImmutableHashSet<int> Atoms { get; init; }
+
+    /// <summary>
+    /// The data scored is named as test data (<c>X_test</c>, <c>y_test</c>, <c>test_df</c>) where the
+    /// flow saw no split: a test set made or read on its own. Counts as the test split for choosing.
+    /// </summary>
+    public bool NamedTest { get; init; }
 }

@@ -241,7 +241,7 @@ public sealed class MlrunsImporter(ITrackingStore store)
 
         foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            yield return new(Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllText(file));
+            yield return new(Path.GetRelativePath(dir, file).Replace(Path.DirectorySeparatorChar, '/'), BoundedFile.ReadAllText(file, TextLimits.MaxFileBytes));
         }
     }
 

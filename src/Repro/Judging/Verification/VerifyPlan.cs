@@ -1,3 +1,4 @@
+using Repro.Capture.Probe;
 using Repro.Execution;
 using Repro.Model;
 using Repro.Recording;
@@ -41,9 +42,17 @@ public sealed record VerifyPlan
                 ParentId = run.Id,
                 ExtraTags = new Dictionary<string, string> { ["verifies"] = run.Id },
                 Executor = executor,
-                Probe = options.Probe,
+                Probe = ProbeFor(run, options.Probe),
             },
             Label = $"{run.Id[..8]}{(run.Name is null ? string.Empty : $" ({run.Name})")}",
         };
     }
+
+    /// <summary>
+    /// The probe a re-run loads: only when the original had it (the probe seeds from --seed, so a
+    /// re-run with it, of a run recorded without it, would not re-run what was recorded), and at
+    /// the original's step interval, so the two traces line up. <c>--no-probe</c> still turns it off.
+    /// </summary>
+    public static ProbeSettings ProbeFor(RunManifest run, ProbeSettings asked) =>
+        !asked.Enabled || run.Probe is null ? ProbeSettings.Off : asked with { Every = run.Probe.Every };
 }
