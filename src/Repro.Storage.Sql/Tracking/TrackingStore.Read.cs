@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Repro.Storage.Sql.Tracking;
 
 public sealed partial class TrackingStore
@@ -14,9 +16,7 @@ public sealed partial class TrackingStore
         var found = new Dictionary<string, MlflowRun>(StringComparer.Ordinal);
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(ChunkSize))
         {
-            var names = chunk.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-            var parameters = chunk.Select((id, i) => ("i" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
-            var inList = string.Join(", ", names);
+            var (inList, parameters) = IdSet(chunk);
             var infos = new Dictionary<string, MlflowRunInfo>(StringComparer.Ordinal);
             await using (var read = Sql(connection, null, $"SELECT {RunColumns} FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id WHERE r.id IN ({inList})", parameters))
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
@@ -106,6 +106,15 @@ public sealed partial class TrackingStore
             ArtifactUri = reader.GetString(11),
         };
     }
+
+    /// <summary>
+    /// The ids as one parameter, a subquery for <c>IN (…)</c>: a JSON array read by SQLite's
+    /// <c>json_each</c>, a text array unnested by PostgreSQL. One parameter to bind instead of one
+    /// per id (binding each by name was a quarter of a search page's cost).
+    /// </summary>
+    private (string InList, (string Name, object? Value)[] Parameters) IdSet(string[] ids) => _database.Kind == SqlKind.Postgres
+        ? ("SELECT unnest(@ids)", [("ids", ids)])
+        : ("SELECT value FROM json_each(@ids)", [("ids", JsonSerializer.Serialize(ids.ToList(), CanonicalJson.TypeInfo<List<string>>()))]);
 
     private static async Task<Dictionary<string, SortedDictionary<string, string>>> ChunkPairsAsync(DbConnection connection, string table, string inList, (string, object?)[] parameters, CancellationToken cancellationToken)
     {
