@@ -286,4 +286,37 @@ public sealed class WholeProgramLeakageTests
         for c in [0.1, 1.0]:
             print(evaluate(LogisticRegression(C=c).fit(X_tr, y_tr), X_val, y_val))
         """);
+
+    [Fact]
+    public async Task A_scaler_fitted_on_the_whole_training_part_then_cross_validated_is_reported_with_its_path()
+    {
+        var findings = await LintHarness.FindingsAsync("LEAK001", Load + """
+            from sklearn.model_selection import cross_val_score
+            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+            scaler = StandardScaler()
+            X_prepared = scaler.fit_transform(X_train)
+            print(cross_val_score(LogisticRegression(), X_prepared, y_train, cv=5).mean())
+            """);
+        var finding = Assert.Single(findings);
+        Assert.Equal(11, finding.Line);
+        Assert.Contains("whole training part", finding.Message, StringComparison.Ordinal);
+        Assert.Equal([11, 12], finding.Flow.Select(step => step.Line));
+    }
+
+    [Fact]
+    public Task A_scaler_fitted_on_the_training_part_before_a_search_with_a_held_out_score_is_not_reported() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.model_selection import GridSearchCV
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        scaler = StandardScaler().fit(X_train)
+        search = GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=5).fit(scaler.transform(X_train), y_train)
+        print(search.score(scaler.transform(X_test), y_test))
+        """);
+
+    [Fact]
+    public Task A_scaler_in_a_pipeline_cross_validated_on_the_training_part_is_not_reported() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.model_selection import cross_val_score
+        from sklearn.pipeline import make_pipeline
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        print(cross_val_score(make_pipeline(StandardScaler(), LogisticRegression()), X_train, y_train, cv=5).mean())
+        """);
 }

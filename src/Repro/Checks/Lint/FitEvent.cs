@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Repro.Checks.Lint;
 
-/// <summary>A preprocessing, selection or over-sampling step fitted on data not yet split.</summary>
+/// <summary>A preprocessing, selection or over-sampling step fitted on data not yet split (or on a training part then cross-validated).</summary>
 public sealed record FitEvent
 {
     public required int Id { get; init; }
@@ -17,4 +17,10 @@ public sealed record FitEvent
     public required ImmutableHashSet<int> Atoms { get; init; }
 
     public required int Order { get; init; }
+
+    /// <summary>
+    /// Fitted on a training part (after a split): a leak only when that part is then
+    /// cross-validated or searched, so that each validation fold shaped the step.
+    /// </summary>
+    public bool OnTrainingPart { get; init; }
 }

@@ -49,7 +49,13 @@ public sealed class LeakageCheck : ILintCheck
             reported.Add(fit.Node);
             var split = path.Split;
             var where = Where(split.Node);
-            var (rule, message) = fit.Kind switch
+            var (rule, message) = fit.OnTrainingPart ? fit.Kind switch
+            {
+                LeakKind.FeatureSelection => (LintRules.Leak002, $"{fit.What} selects features on the whole training part, which {split.What} then splits into folds ({where}): each validation fold's labels chose the features, so the cross-validated scores are optimistic; select inside a Pipeline"),
+                LeakKind.Oversampling => (LintRules.Leak003, $"{fit.What} over-samples the whole training part, which {split.What} then splits into folds ({where}): copies of the same rows sit in training and validation folds; resample inside an imbalanced-learn Pipeline"),
+                _ => (LintRules.Leak001, $"{fit.What} learns statistics from the whole training part, which {split.What} then splits into folds ({where}): each validation fold shaped the step, so the cross-validated scores are optimistic; fit it inside a Pipeline"),
+            }
+            : fit.Kind switch
             {
                 LeakKind.FeatureSelection => (LintRules.Leak002, $"{fit.What} selects features on data that is split afterwards ({split.What}, {where}): the test rows' labels choose the features; select inside the training part or a Pipeline"),
                 LeakKind.Oversampling => (LintRules.Leak003, $"{fit.What} over-samples before the split ({split.What}, {where}): copies of the same rows end up in train and test; resample the training part only"),
@@ -80,6 +86,15 @@ public sealed class LeakageCheck : ILintCheck
     // it, after a split of that data (fold indices into the transformed frame).
     private static (SplitEvent Split, IReadOnlyList<(PyNode Node, string Note)> Steps)? Path(LeakageFlow flow, FitEvent fit)
     {
+        if (fit.OnTrainingPart)
+        {
+            // Fitted on the training part, whose cross-validated scores are then the evaluation. A
+            // search that only chooses settings by folds, with a held-out test score, is not reported.
+            return flow.Splits.FirstOrDefault(s => s.Order >= fit.Order && s.Taints.Contains(fit.Id) && LeakageFlow.EvaluatesByFolds(s.What)) is { } cv
+                ? (cv, [(fit.Node, $"{fit.What} fitted on the whole training part"), (cv.Node, $"{cv.What} splits it into folds: each validation fold shaped the step")])
+                : null;
+        }
+
         var fitted = (fit.Node, $"{fit.What} fitted on rows not yet split");
         if (flow.Splits.FirstOrDefault(s => s.Order >= fit.Order && s.Taints.Contains(fit.Id)) is { } direct)
         {

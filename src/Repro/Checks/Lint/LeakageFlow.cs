@@ -791,9 +791,9 @@ public sealed class LeakageFlow
             if (method is "fit" or "fit_transform" or "fit_resample" or "fit_sample" && receiver.ObjectId is { } objectId)
             {
                 var taints = ImmutableHashSet<int>.Empty;
-                if (first.Parts == DataPart.None && !first.Atoms.IsEmpty)
+                if ((first.Parts == DataPart.None || first.Parts == DataPart.Train) && !first.Atoms.IsEmpty)
                 {
-                    var fit = new FitEvent { Id = _fits.Count, Kind = leak, What = Py.Last(receiver.Class!), Node = call, Atoms = first.Atoms, Order = _order };
+                    var fit = new FitEvent { Id = _fits.Count, Kind = leak, What = Py.Last(receiver.Class!), Node = call, Atoms = first.Atoms, Order = _order, OnTrainingPart = first.Parts == DataPart.Train };
                     _fits.Add(fit);
                     _fitted[objectId] = fit.Id;
                     taints = [fit.Id];
@@ -1049,6 +1049,10 @@ public sealed class LeakageFlow
 
         return new FlowValue { Elements = parts, Atoms = parts.SelectMany(p => p.Atoms).ToImmutableHashSet() };
     }
+
+    /// <summary>Whether a split event's folds give the scores themselves (cross-validation, a folds loop), not a search's choice.</summary>
+    public static bool EvaluatesByFolds(string what) =>
+        CrossValidation.Contains(what) || what.EndsWith(".split", StringComparison.Ordinal);
 
     private void Split(PyNode call, string what, FlowValue inputs) =>
         _splits.Add(new SplitEvent { Node = call, What = what, Order = _order, Atoms = inputs.Atoms, Taints = inputs.Taints });
