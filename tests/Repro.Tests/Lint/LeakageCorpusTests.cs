@@ -45,8 +45,8 @@ public sealed class LeakageCorpusTests(ITestOutputHelper output)
     {
         // Measured on 152 files: TP 22, FP 5, FN 7 (precision 0.815, recall 0.759).
         ["preprocessing"] = (0.80, 0.75),
-        // Two labelled leaks, neither found, and no finding: recall 0, precision undefined.
-        ["overlap"] = (0.0, 0.0),
+        // Measured on 152 files: TP 2, FP 0, FN 0 (two calibrators or post-processors fitted on the test split).
+        ["overlap"] = (0.95, 0.95),
         // TP 39, FP 2, FN 13 (precision 0.951, recall 0.750).
         ["multitest"] = (0.95, 0.75),
     };

@@ -319,4 +319,39 @@ public sealed class WholeProgramLeakageTests
         X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
         print(cross_val_score(make_pipeline(StandardScaler(), LogisticRegression()), X_train, y_train, cv=5).mean())
         """);
+
+    [Fact]
+    public async Task A_calibrator_fitted_on_the_test_split_and_predicting_it_is_an_overlap_leak()
+    {
+        var findings = await LintHarness.FindingsAsync("LEAK003", Load + """
+            from sklearn.calibration import CalibratedClassifierCV
+            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+            model = LogisticRegression().fit(X_train, y_train)
+            calibrated = CalibratedClassifierCV(model, cv=5)
+            calibrated.fit(X_test, y_test)
+            probabilities = calibrated.predict_proba(X_test)[:, 1]
+            """);
+        var finding = Assert.Single(findings);
+        Assert.Equal(12, finding.Line);
+        Assert.Contains("fitted on the test split", finding.Message, StringComparison.Ordinal);
+        Assert.Equal([12, 13], finding.Flow.Select(step => step.Line));
+    }
+
+    [Fact]
+    public Task A_calibrator_fitted_on_a_validation_part_and_predicting_the_test_split_is_not_reported() => LintHarness.SilentAsync("LEAK003", Load + """
+        from sklearn.calibration import CalibratedClassifierCV
+        X_rest, X_test, y_rest, y_test = train_test_split(X, y, random_state=0)
+        X_train, X_cal, y_train, y_cal = train_test_split(X_rest, y_rest, random_state=0)
+        model = LogisticRegression().fit(X_train, y_train)
+        calibrated = CalibratedClassifierCV(model, cv="prefit").fit(X_cal, y_cal)
+        probabilities = calibrated.predict_proba(X_test)[:, 1]
+        """);
+
+    [Fact]
+    public Task A_clustering_fitted_on_the_test_split_without_labels_is_not_an_overlap_leak() => LintHarness.SilentAsync("LEAK003", Load + """
+        from sklearn.cluster import KMeans
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        groups = KMeans(n_clusters=3, random_state=0).fit(X_test)
+        print(groups.predict(X_test))
+        """);
 }

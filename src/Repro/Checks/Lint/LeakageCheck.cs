@@ -33,6 +33,20 @@ public sealed class LeakageCheck : ILintCheck
         FittedBeforeSplit(context, flow);
         TestSetSelection(context, flow);
         TrainingOnlyEvaluation(context, flow);
+        FittedAndScoredOnTest(context, flow);
+    }
+
+    // A model (a calibrator, a post-processor) trained with labels on the test split alone and then
+    // scored or predicting on that same split: the same rows train and test it.
+    private static void FittedAndScoredOnTest(LintContext context, LeakageFlow flow)
+    {
+        foreach (var training in flow.Trained.Where(t => t.FeatureParts == DataPart.Test && t.Labelled && t.Model is not null && !t.Atoms.IsEmpty))
+        {
+            if (flow.Scores.FirstOrDefault(s => s.Model == training.Model && s.Order >= training.Order && s.Parts.HasFlag(DataPart.Test) && s.Atoms.Overlaps(training.Atoms)) is { } scored)
+            {
+                context.Add(LintRules.Leak003, training.Node, $"a model is fitted on the test split ({training.Data}) and then predicts that same split ({Where(scored.Node)}): the same rows train and test it; fit it on a training or calibration part", [(training.Node, "a model fitted on the test split"), (scored.Node, "predicts the rows it was fitted on")]);
+            }
+        }
     }
 
     private static void FittedBeforeSplit(LintContext context, LeakageFlow flow)

@@ -872,7 +872,18 @@ public sealed class LeakageFlow
 
             var trained = Positional(args, keywords);
             _modelFits.Add((trained.Atoms, call));
-            _trained.Add(new TrainEvent { Node = call, Atoms = trained.Atoms, Taints = trained.Taints, Parts = trained.Parts, Data = Py.Render(Py.FirstArg(call)) });
+            _trained.Add(new TrainEvent
+            {
+                Node = call,
+                Atoms = trained.Atoms,
+                Taints = trained.Taints,
+                Parts = trained.Parts,
+                Data = Py.Render(Py.FirstArg(call)),
+                Model = receiver.ObjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Labelled = args.Count >= 2 || keywords.ContainsKey("y"),
+                FeatureParts = args.Count > 0 ? args[0].Parts : keywords.TryGetValue("X", out var features) ? features.Parts : DataPart.None,
+                Order = _order,
+            });
             return method == "fit" ? receiver : all with { Elements = null };
         }
 
@@ -891,6 +902,7 @@ public sealed class LeakageFlow
                 NamedTest = NamesTest(call),
                 Parts = all.Parts,
                 Atoms = all.Atoms,
+                Order = _order,
             });
             var predictor = model is null ? null : (receiver.Many ? "*" : string.Empty) + model;
             return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };

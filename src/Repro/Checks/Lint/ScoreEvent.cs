@@ -33,4 +33,6 @@ public sealed record ScoreEvent
     /// flow saw no split: a test set made or read on its own. Counts as the test split for choosing.
     /// </summary>
     public bool NamedTest { get; init; }
+
+    public int Order { get; init; }
 }
