@@ -354,4 +354,36 @@ public sealed class WholeProgramLeakageTests
         groups = KMeans(n_clusters=3, random_state=0).fit(X_test)
         print(groups.predict(X_test))
         """);
+
+    [Fact]
+    public Task Models_of_a_dict_scored_on_the_test_split_in_a_loop_over_its_keys_are_a_multi_test_leak() => LintHarness.TriggersAsync("LEAK004", Load + """
+        from sklearn import metrics
+        from sklearn.tree import DecisionTreeClassifier
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        models = {"logistic": {"model": LogisticRegression()}, "tree": {"model": DecisionTreeClassifier(random_state=0)}}
+        for name in models.keys():
+            fitted = models[name]["model"].fit(X_train, y_train)
+            models[name]["accuracy"] = metrics.accuracy_score(y_test, fitted.predict(X_test))
+        """, 14);
+
+    [Fact]
+    public Task Two_models_scored_by_an_evaluation_helper_of_another_module_on_the_test_split_are_a_multi_test_leak() => LintHarness.TriggersAsync("LEAK004", Load + """
+        import model_evaluation_utils as meu
+        from sklearn.tree import DecisionTreeClassifier
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        first = LogisticRegression().fit(X_train, y_train)
+        meu.display_model_performance_metrics(true_labels=y_test, predicted_labels=first.predict(X_test))
+        second = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
+        meu.evaluate_model(second, X_test, y_test)
+        """, 14);
+
+    [Fact]
+    public Task One_model_shown_by_several_evaluation_helpers_is_not_a_multi_test_leak() => LintHarness.SilentAsync("LEAK004", Load + """
+        import model_evaluation_utils as meu
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        model = LogisticRegression().fit(X_train, y_train)
+        meu.display_model_performance_metrics(true_labels=y_test, predicted_labels=model.predict(X_test))
+        meu.plot_model_roc_curve(model, X_test, y_test)
+        meu.evaluate_model(model, X_test, y_test)
+        """);
 }

@@ -626,7 +626,9 @@ public sealed class LeakageFlow
                     return items[(int)index];
                 }
 
-                var sliced = FlowValue.Union(container with { Elements = null }, Eval(sliceNode));
+                // models["lr"] is one value; models[name] (a key not written out) may be any of several.
+                var anyOf = container.Elements is { Count: > 1 } && sliceNode is not null && !sliceNode.Is("Constant");
+                var sliced = FlowValue.Union(container with { Elements = null, Many = container.Many || anyOf }, Eval(sliceNode));
                 return RowSlice(sliceNode) is { } part && !container.Atoms.IsEmpty && container.Parts == DataPart.None ? sliced with { Parts = part } : sliced;
             case "Call":
                 return Call(node);
@@ -720,6 +722,26 @@ public sealed class LeakageFlow
         {
             _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints, NamedTest = NamesTest(call) });
             return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
+        }
+
+        // An evaluation helper of another module (meu.display_model_performance_metrics(true_labels=y_test,
+        // predicted_labels=…), mldatasets.evaluate_class_mdl(model, X_train, X_test, …)): it scores the
+        // model it is given, or the predictions, on the data it is given.
+        if (receiver is null && callee is not null && name is not null && IsEvaluationHelper(callee, name) && all.Parts.HasFlag(DataPart.Test))
+        {
+            var model = args.Concat(keywords.Values).FirstOrDefault(a => a.ObjectId is { } id && _trained.Any(t => t.Model == id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            _scores.Add(new ScoreEvent
+            {
+                Node = call,
+                IsScore = true,
+                Model = model?.ObjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ManyModels = model?.Many == true,
+                Parts = all.Parts,
+                Atoms = all.Atoms,
+                Predictions = all.PredictedBy,
+                Taints = all.Taints,
+                Order = _order,
+            });
         }
 
         // Reading a file makes new data, whatever the arguments (paths, often from one config object).
@@ -962,6 +984,22 @@ public sealed class LeakageFlow
     // What a fit learns from: its positional arguments and X/y, not eval_set or callbacks.
     private static FlowValue Positional(List<FlowValue> args, Dictionary<string, FlowValue> keywords) =>
         FlowValue.Union(args.Concat(keywords.Where(k => k.Key is "X" or "y" or "x").Select(k => k.Value)));
+
+    private static readonly HashSet<string> EvaluationWords = new(StringComparer.Ordinal)
+    {
+        "metric", "metrics", "evaluate", "evaluation", "eval", "performance", "score", "scores", "accuracy", "report",
+    };
+
+    // Libraries whose functions are known: their metrics are matched by name above, the rest do not evaluate.
+    private static readonly string[] KnownLibraries =
+    [
+        "builtins.", "numpy.", "pandas.", "scipy.", "sklearn.", "imblearn.", "matplotlib.", "seaborn.", "torch.", "tensorflow.",
+        "keras.", "xgboost.", "lightgbm.", "catboost.", "statsmodels.", "math.", "statistics.",
+    ];
+
+    private static bool IsEvaluationHelper(string callee, string name) =>
+        !KnownLibraries.Any(l => callee.StartsWith(l, StringComparison.Ordinal)) && !callee.Contains('(', StringComparison.Ordinal)
+        && name.Split('_').Any(EvaluationWords.Contains);
 
     private static bool IsDataSource(string callee, string name) =>
         name.StartsWith("read_", StringComparison.Ordinal) || name.StartsWith("load", StringComparison.Ordinal)
