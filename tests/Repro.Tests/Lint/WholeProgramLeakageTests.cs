@@ -386,4 +386,31 @@ public sealed class WholeProgramLeakageTests
         meu.plot_model_roc_curve(model, X_test, y_test)
         meu.evaluate_model(model, X_test, y_test)
         """);
+
+    [Fact]
+    public Task Indices_of_the_first_fold_taken_with_next_split_the_data_so_a_step_fitted_on_the_training_rows_is_not_reported() => LintHarness.SilentAsync("LEAK001", Load + """
+        from sklearn.model_selection import StratifiedShuffleSplit
+        from sklearn.decomposition import PCA
+        splitter = StratifiedShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
+        train_idx, test_idx = next(splitter.split(X, y))
+        X_train, X_test = X.values[train_idx], X.values[test_idx]
+        pca = PCA(0.99)
+        X_train_pca = pca.fit_transform(X_train)
+        first_rows = pca.transform(X_train[:3])
+        """);
+
+    [Fact]
+    public Task A_step_fitted_on_rows_that_two_models_train_on_is_not_reported_when_one_model_scores_its_own_training_features() => LintHarness.SilentAsync("LEAK001", """
+        from sklearn.datasets import load_files
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.linear_model import LogisticRegression
+        reviews = load_files("train/")
+        texts, labels = reviews.data, reviews.target
+        counts = CountVectorizer().fit_transform(texts)
+        reduced = TruncatedSVD(n_components=10, random_state=0).fit_transform(counts)
+        plain = LogisticRegression().fit(counts, labels)
+        lsa = LogisticRegression().fit(reduced, labels)
+        print(lsa.score(reduced, labels))
+        """);
 }

@@ -134,7 +134,9 @@ public sealed class LeakageCheck : ILintCheck
         // (train and test joined, processed, then sliced apart again: data[:n], data[n:]).
         foreach (var training in flow.Trained.Where(m => m.Taints.Contains(fit.Id) && m.Atoms.Overlaps(fit.Atoms)))
         {
-            if (flow.Scores.FirstOrDefault(s => s.Data is { } data && data != "…" && !SameData(data, training.Data) && s.Taints.Contains(fit.Id) && s.Atoms.Overlaps(fit.Atoms)) is { } predicted)
+            // The same model predicts other rows than it trained on (another model is another question).
+            if (flow.Scores.FirstOrDefault(s => s.Data is { } data && data != "…" && !SameData(data, training.Data) && s.Taints.Contains(fit.Id) && s.Atoms.Overlaps(fit.Atoms)
+                && (training.Model is null || s.Model is null || s.Model == training.Model)) is { } predicted)
             {
                 var usedAsTest = new SplitEvent { Node = predicted.Node, What = "the rows predicted on", Order = fit.Order, Atoms = predicted.Atoms, Taints = predicted.Taints };
                 return (usedAsTest, [fitted, (training.Node, "a model is trained on rows it learned from"), (predicted.Node, "and predicts rows it learned from too")]);

@@ -750,6 +750,12 @@ public sealed class LeakageFlow
             return Fresh() with { IsSource = true };
         }
 
+        // next(splitter.split(X, y)): the first fold's (train, held-out) indices.
+        if (callee == "builtins.next" && args.Count >= 1 && args[0].Pairs && args[0].Elements is { } fold)
+        {
+            return FlowValue.Union(fold) with { Elements = fold };
+        }
+
         // enumerate(kf.split(X)) still yields the folds, behind an index.
         if (callee == "builtins.enumerate" && args.Count == 1 && args[0].Pairs)
         {
