@@ -288,20 +288,13 @@ public sealed class WholeProgramLeakageTests
         """);
 
     [Fact]
-    public async Task A_scaler_fitted_on_the_whole_training_part_then_cross_validated_is_reported_with_its_path()
-    {
-        var findings = await LintHarness.FindingsAsync("LEAK001", Load + """
-            from sklearn.model_selection import cross_val_score
-            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-            scaler = StandardScaler()
-            X_prepared = scaler.fit_transform(X_train)
-            print(cross_val_score(LogisticRegression(), X_prepared, y_train, cv=5).mean())
-            """);
-        var finding = Assert.Single(findings);
-        Assert.Equal(11, finding.Line);
-        Assert.Contains("whole training part", finding.Message, StringComparison.Ordinal);
-        Assert.Equal([11, 12], finding.Flow.Select(step => step.Line));
-    }
+    public Task A_scaler_fitted_on_the_whole_training_part_then_cross_validated_is_reported_with_its_path() => SingleWithPathAsync("LEAK001", Load + """
+        from sklearn.model_selection import cross_val_score
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        scaler = StandardScaler()
+        X_prepared = scaler.fit_transform(X_train)
+        print(cross_val_score(LogisticRegression(), X_prepared, y_train, cv=5).mean())
+        """, "whole training part", [11, 12]);
 
     [Fact]
     public Task A_scaler_fitted_on_the_training_part_before_a_search_with_a_held_out_score_is_not_reported() => LintHarness.SilentAsync("LEAK001", Load + """
@@ -321,21 +314,14 @@ public sealed class WholeProgramLeakageTests
         """);
 
     [Fact]
-    public async Task A_calibrator_fitted_on_the_test_split_and_predicting_it_is_an_overlap_leak()
-    {
-        var findings = await LintHarness.FindingsAsync("LEAK003", Load + """
-            from sklearn.calibration import CalibratedClassifierCV
-            X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-            model = LogisticRegression().fit(X_train, y_train)
-            calibrated = CalibratedClassifierCV(model, cv=5)
-            calibrated.fit(X_test, y_test)
-            probabilities = calibrated.predict_proba(X_test)[:, 1]
-            """);
-        var finding = Assert.Single(findings);
-        Assert.Equal(12, finding.Line);
-        Assert.Contains("fitted on the test split", finding.Message, StringComparison.Ordinal);
-        Assert.Equal([12, 13], finding.Flow.Select(step => step.Line));
-    }
+    public Task A_calibrator_fitted_on_the_test_split_and_predicting_it_is_an_overlap_leak() => SingleWithPathAsync("LEAK003", Load + """
+        from sklearn.calibration import CalibratedClassifierCV
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        model = LogisticRegression().fit(X_train, y_train)
+        calibrated = CalibratedClassifierCV(model, cv=5)
+        calibrated.fit(X_test, y_test)
+        probabilities = calibrated.predict_proba(X_test)[:, 1]
+        """, "fitted on the test split", [12, 13]);
 
     [Fact]
     public Task A_calibrator_fitted_on_a_validation_part_and_predicting_the_test_split_is_not_reported() => LintHarness.SilentAsync("LEAK003", Load + """
@@ -413,4 +399,13 @@ public sealed class WholeProgramLeakageTests
         lsa = LogisticRegression().fit(reduced, labels)
         print(lsa.score(reduced, labels))
         """);
+
+    // One finding of the rule, at the path's first line, saying what it says, with the path's lines.
+    private static async Task SingleWithPathAsync(string rule, string source, string says, int?[] pathLines)
+    {
+        var finding = Assert.Single(await LintHarness.FindingsAsync(rule, source));
+        Assert.Equal(pathLines[0], finding.Line);
+        Assert.Contains(says, finding.Message, StringComparison.Ordinal);
+        Assert.Equal(pathLines, finding.Flow.Select(step => step.Line));
+    }
 }

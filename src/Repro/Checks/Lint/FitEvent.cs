@@ -19,8 +19,8 @@ public sealed record FitEvent
     public required int Order { get; init; }
 
     /// <summary>
-    /// Fitted on a training part (after a split): a leak only when that part is then
-    /// cross-validated or searched, so that each validation fold shaped the step.
+    /// Fitted on a training part (after a split): a leak only when that part's cross-validated
+    /// scores are then the evaluation, so that each validation fold shaped the step.
     /// </summary>
     public bool OnTrainingPart { get; init; }
 }

@@ -74,6 +74,9 @@ public sealed class LeakageFlow
     private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
     private readonly List<MixedFit> _mixedFits = [];
     private readonly List<TrainEvent> _trained = [];
+
+    // Objects some fit call trained (their ids), so a helper given one scores that model.
+    private readonly HashSet<int> _trainedModels = [];
     private readonly Dictionary<string, PyNode> _functions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, PyNode>> _classes = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Object, string Attribute), FlowValue> _fields = [];
@@ -729,12 +732,12 @@ public sealed class LeakageFlow
         // model it is given, or the predictions, on the data it is given.
         if (receiver is null && callee is not null && name is not null && IsEvaluationHelper(callee, name) && all.Parts.HasFlag(DataPart.Test))
         {
-            var model = args.Concat(keywords.Values).FirstOrDefault(a => a.ObjectId is { } id && _trained.Any(t => t.Model == id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var model = args.Concat(keywords.Values).FirstOrDefault(a => a.ObjectId is { } id && _trainedModels.Contains(id));
             _scores.Add(new ScoreEvent
             {
                 Node = call,
                 IsScore = true,
-                Model = model?.ObjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Model = ModelKey(model?.ObjectId),
                 ManyModels = model?.Many == true,
                 Parts = all.Parts,
                 Atoms = all.Atoms,
@@ -900,6 +903,7 @@ public sealed class LeakageFlow
 
             var trained = Positional(args, keywords);
             _modelFits.Add((trained.Atoms, call));
+            _trainedModels.Add(receiver.ObjectId.Value);
             _trained.Add(new TrainEvent
             {
                 Node = call,
@@ -907,7 +911,7 @@ public sealed class LeakageFlow
                 Taints = trained.Taints,
                 Parts = trained.Parts,
                 Data = Py.Render(Py.FirstArg(call)),
-                Model = receiver.ObjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Model = ModelKey(receiver.ObjectId),
                 Labelled = args.Count >= 2 || keywords.ContainsKey("y"),
                 FeatureParts = args.Count > 0 ? args[0].Parts : keywords.TryGetValue("X", out var features) ? features.Parts : DataPart.None,
                 Order = _order,
@@ -917,7 +921,7 @@ public sealed class LeakageFlow
 
         if (method is "score" or "evaluate" || Predictions.Contains(method))
         {
-            var model = receiver.ObjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            var model = ModelKey(receiver.ObjectId)
                 ?? (Py.Receiver(call) is { } r && r.Is("Name") ? r.Text("id") : null);
             _scores.Add(new ScoreEvent
             {
@@ -988,6 +992,9 @@ public sealed class LeakageFlow
     }
 
     // What a fit learns from: its positional arguments and X/y, not eval_set or callbacks.
+    // How score and train events name an object: its id as text (a variable name where there is no id).
+    private static string? ModelKey(int? objectId) => objectId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static FlowValue Positional(List<FlowValue> args, Dictionary<string, FlowValue> keywords) =>
         FlowValue.Union(args.Concat(keywords.Where(k => k.Key is "X" or "y" or "x").Select(k => k.Value)));
 
