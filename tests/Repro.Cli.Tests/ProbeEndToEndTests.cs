@@ -334,6 +334,64 @@ public sealed class ProbeEndToEndTests
     }
 
     [Fact]
+    public async Task The_fitted_state_of_an_enclosing_call_reuses_its_inner_fits_hashes_and_equals_a_fresh_hash()
+    {
+        // A forest's (and a Pipeline's) state is hashed once the call ends, reusing the hash each
+        // inner fit recorded; the script hashes the same estimators afresh and compares.
+        const string script = """
+            import json, os
+            import numpy as np
+            from sklearn.ensemble import RandomForestClassifier
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+            import _repro_probe
+            X = np.random.RandomState(0).normal(size=(80, 3))
+            y = (X[:, 0] > 0).astype(int)
+            forest = RandomForestClassifier(n_estimators=4, random_state=0).fit(X, y)
+            pipeline = make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=3, random_state=1)).fit(X, y)
+            calls = [json.loads(line) for line in open(os.environ["REPRO_PROBE_TRACE"]) if '"t":"call"' in line]
+            recorded = [c["state"]["sha256"] for c in calls if c["depth"] == 0]
+            json.dump({"recorded": recorded, "fresh": [_repro_probe._state(forest)["sha256"], _repro_probe._state(pipeline)["sha256"]],
+                       "inner": sum(1 for c in calls if c["depth"] > 0 and "state" in c)}, open("states.json", "w"))
+            """;
+        using var dir = await ProjectAsync(("states.py", script));
+        dir.Write(".gitignore", "metrics.json\nstates.json\n");
+        await Record(dir, "--", Python, "states.py");
+        var states = JsonDocument.Parse(File.ReadAllText(dir.Combine("states.json"))).RootElement;
+        Assert.Equal(states.GetProperty("fresh").ToString(), states.GetProperty("recorded").ToString());
+        Assert.True(states.GetProperty("inner").GetInt32() >= 7, states.ToString());
+    }
+
+    [Fact]
+    public async Task The_thread_pools_recorded_are_the_ones_threadpoolctl_reports_in_the_same_process()
+    {
+        // The probe asks threadpoolctl's controllers about the loaded libraries with the names it
+        // knows rather than scanning every library; the script asks threadpool_info() itself.
+        const string script = """
+            import json, os
+            import numpy as np
+            import torch
+            import threadpoolctl
+            from sklearn.linear_model import LogisticRegression
+            X = np.random.RandomState(0).normal(size=(60, 3))
+            LogisticRegression().fit(X, (X[:, 0] > 0).astype(int))
+            pools = [[p["user_api"], p["internal_api"], os.path.basename(p["filepath"]), p["num_threads"]] for p in threadpoolctl.threadpool_info()]
+            json.dump(sorted(pools), open("pools.json", "w"))
+            """;
+        using var dir = await ProjectAsync(("pools.py", script));
+        dir.Write(".gitignore", "metrics.json\npools.json\n");
+        await Record(dir, "--", Python, "pools.py");
+        var expected = JsonSerializer.Deserialize<JsonElement[][]>(File.ReadAllText(dir.Combine("pools.json")))!
+            .Select(p => string.Join("|", p.Select(v => v.ToString()))).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+        var recorded = (await ProbeOf(dir)).GetProperty("thread_pools").EnumerateArray()
+            .Select(p => string.Join("|", p.GetProperty("api").GetString(), p.GetProperty("library").GetString(), p.GetProperty("file").GetString(), p.GetProperty("threads").ToString()))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, recorded);
+        Assert.All((await ProbeOf(dir)).GetProperty("thread_pools").EnumerateArray(), p => Assert.Equal("threadpoolctl", p.GetProperty("source").GetString()));
+    }
+
+    [Fact]
     public async Task The_repro_module_a_shebang_script_python_m_and_the_interpreter_sitecustomize_all_work_under_the_probe()
     {
         const string script = """

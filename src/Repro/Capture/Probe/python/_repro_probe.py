@@ -75,11 +75,12 @@ def _emit(event, bounded=True):
             _start()
         if _json is None:
             import json
-            _json = json
+            # One encoder for every event: json.dumps with options builds a new one per call.
+            _json = json.JSONEncoder(separators=(',', ':'), default=str, allow_nan=True)
         event['pid'] = pid
         event['seq'] = _seq
         _seq += 1
-        data = (_json.dumps(event, separators=(',', ':'), default=str, allow_nan=True) + '\n').encode('utf-8', 'replace')
+        data = (_json.encode(event) + '\n').encode('utf-8', 'replace')
         if bounded and (_events >= MAX_EVENTS or _bytes + len(data) > MAX_BYTES):
             _dropped_events += 1
             _dropped_bytes += len(data)
@@ -242,7 +243,9 @@ def _feed(h, value, out, depth):
         return partial
     if _is_estimator(value):
         out.setdefault('k', 'estimator')
-        state = _state(value, depth + 1)
+        memo = getattr(_local, 'memo', None)
+        known = memo.get(('state', id(value))) if memo is not None else None
+        state = known[1] if known is not None and known[0] is value else _state(value, depth + 1)
         h.update(state['sha256'].encode())
         return bool(state.get('partial'))
     # An object that says what its state is (a fitted tree's nodes): that state.
@@ -550,6 +553,64 @@ _POOL_NAMES = (
 )
 
 
+_ALTERNATIVES = ('libblas', 'libcblas', 'liblapack')
+
+
+def _loaded_libraries():
+    """The shared libraries the dynamic linker loaded, as it names them (dl_iterate_phdr), or None.
+
+    Only with ctypes already imported (threadpoolctl imports it), as the probe imports nothing new.
+    """
+    ctypes = sys.modules.get('ctypes')
+    if ctypes is None or not sys.platform.startswith('linux'):
+        return None
+
+    class Info(ctypes.Structure):
+        # The leading fields of struct dl_phdr_info; the callback reads no further.
+        _fields_ = [('dlpi_addr', ctypes.c_void_p), ('dlpi_name', ctypes.c_char_p)]
+
+    names = []
+
+    def found(info, size, data):
+        name = info.contents.dlpi_name
+        if name:
+            names.append(name.decode('utf-8', 'replace'))
+        return 0
+
+    callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Info), ctypes.c_size_t, ctypes.c_void_p)(found)
+    ctypes.CDLL(None).dl_iterate_phdr(callback, None)
+    return names
+
+
+def _threadpoolctl_info(threadpoolctl):
+    """threadpoolctl's own controllers, given only the loaded libraries whose names it knows.
+
+    threadpool_info() resolves the path of every library the process loaded (hundreds under
+    scikit-learn) to find the few it supports; the same controllers made from the libraries with
+    those names report the same pools for a fraction of the cost. Versions whose internals
+    differ get threadpool_info() itself.
+    """
+    controller_class = getattr(threadpoolctl, 'ThreadpoolController', None)
+    make = getattr(controller_class, '_make_controller_from_path', None)
+    prefixes = ()
+    supported = getattr(threadpoolctl, '_SUPPORTED_LIBRARIES', None)
+    if isinstance(supported, dict):
+        prefixes = tuple(p for lib in supported.values() if isinstance(lib, dict) for p in lib.get('filename_prefixes', ()))
+    for controller in getattr(threadpoolctl, '_ALL_CONTROLLERS', None) or ():
+        prefixes += tuple(getattr(controller, 'filename_prefixes', ()))
+    paths = _loaded_libraries() if make is not None and prefixes else None
+    if make is None or not prefixes or paths is None:
+        return threadpoolctl.threadpool_info()
+    controller = controller_class.__new__(controller_class)
+    controller.lib_controllers = []
+    for path in paths:
+        # libblas.so.3 and liblapack.so.3 may be Debian's alternatives for OpenBLAS or MKL: those
+        # names are resolved to the real file too, as threadpool_info() would.
+        if os.path.basename(path).lower().startswith(prefixes + _ALTERNATIVES):
+            make(controller, path)
+    return controller.info()
+
+
 def _threads():
     """The BLAS/OpenMP pools the process loaded: threadpoolctl's view when the script's libraries imported it."""
     global _threads_done
@@ -560,7 +621,7 @@ def _threads():
         import warnings
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            info = threadpoolctl.threadpool_info()
+            info = _threadpoolctl_info(threadpoolctl)
         for item in info:
             pools.append({
                 'api': item.get('user_api'), 'lib': item.get('internal_api'), 'version': item.get('version'),
@@ -698,7 +759,13 @@ def _record_call(estimator, name, inputs, result, depth):
         if depth == 0 or cls not in _classes_seen:
             _classes_seen.add(cls)
             _record_estimator(estimator)
-        event['state'] = _state(estimator)
+        state = _state(estimator)
+        event['state'] = state
+        memo = getattr(_local, 'memo', None)
+        if depth > 0 and memo is not None:
+            # The enclosing call's state holds this one (a forest's estimators_, a Pipeline's
+            # steps): it reuses this hash rather than hashing every tree again.
+            memo[('state', id(estimator))] = (estimator, state)
         if not _threads_done:
             _threads()
     if name not in ('fit', 'partial_fit'):
