@@ -46,6 +46,23 @@ public sealed class WholeProgramLeakageTests
         """, 9);
 
     [Fact]
+    public Task Class_counts_used_to_set_a_sampling_strategy_before_cross_validation_are_clean() => LintHarness.SilentAsync("LEAK001", Load + """
+        from imblearn.datasets import make_imbalance
+        from sklearn.model_selection import cross_validate
+        classes_count = y.value_counts()
+        X_res, y_res = make_imbalance(X, y, sampling_strategy={classes_count.idxmin(): classes_count.max() // 30})
+        cross_validate(LogisticRegression(), X_res, y_res)
+        """);
+
+    [Fact]
+    public Task The_largest_value_of_a_column_before_cross_validation_still_leaks() => LintHarness.TriggersAsync("LEAK001", Load + """
+        from sklearn.model_selection import cross_validate
+        counts = X["income"].value_counts()
+        X["income"] = X["income"] / X["income"].max()
+        cross_validate(LogisticRegression(), X, y)
+        """, 10);
+
+    [Fact]
     public Task A_helper_that_splits_and_returns_the_parts_is_clean_when_the_scaler_is_fitted_on_the_training_part() => LintHarness.SilentAsync("LEAK001", Load + """
         def prepare(frame, labels):
             X_train, X_test, y_train, y_test = train_test_split(frame, labels, random_state=0)

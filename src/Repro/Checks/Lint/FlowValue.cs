@@ -37,6 +37,13 @@ public sealed record FlowValue
     /// <summary>Iterating yields <see cref="Elements"/> as one tuple per step (a CV splitter's folds).</summary>
     public bool Pairs { get; init; }
 
+    /// <summary>
+    /// How many rows each value has (labels.value_counts()): its min or max is a row count, not a
+    /// statistic of the values, so it learns nothing a split would hide (a sampling_strategy of
+    /// {minority: majority_count // 30}).
+    /// </summary>
+    public bool Counts { get; init; }
+
     public static FlowValue Union(IEnumerable<FlowValue> values)
     {
         var atoms = ImmutableHashSet.CreateBuilder<int>();

@@ -948,6 +948,16 @@ public sealed class LeakageFlow
             return FlowValue.Union(receiver with { Elements = null }, appliedOutput) with { ObjectId = null, Class = null, Elements = null, Pairs = false };
         }
 
+        if (method == "value_counts")
+        {
+            return FlowValue.Union(receiver with { Elements = null }, all) with { Counts = true };
+        }
+
+        if (Reductions.Contains(method) && receiver.Counts)
+        {
+            return FlowValue.Union(receiver, all);
+        }
+
         if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))
         {
             var what = $"{Py.Render(Py.Receiver(call))}.{method}()";
