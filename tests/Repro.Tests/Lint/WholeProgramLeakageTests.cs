@@ -46,6 +46,25 @@ public sealed class WholeProgramLeakageTests
         """, 9);
 
     [Fact]
+    public Task A_helper_that_fills_the_frame_it_was_given_in_place_changes_the_callers_frame() => LintHarness.TriggersAsync("LEAK001", Load + """
+        def preprocess(frame):
+            for column in frame.columns:
+                frame[column] = frame[column].fillna(frame[column].median())
+        preprocess(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """, 10);
+
+    [Fact]
+    public Task A_helper_that_fills_a_copy_leaves_the_callers_frame_alone() => LintHarness.SilentAsync("LEAK001", Load + """
+        def preprocess(frame):
+            frame = frame.copy()
+            for column in frame.columns:
+                frame[column] = frame[column].fillna(frame[column].median())
+        preprocess(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        """);
+
+    [Fact]
     public Task Class_counts_used_to_set_a_sampling_strategy_before_cross_validation_are_clean() => LintHarness.SilentAsync("LEAK001", Load + """
         from imblearn.datasets import make_imbalance
         from sklearn.model_selection import cross_validate

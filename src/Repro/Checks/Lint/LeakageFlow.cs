@@ -416,6 +416,61 @@ public sealed class LeakageFlow
     /// its body runs here (so a split or a fit inside happens at the call), and what it returns
     /// is the call's value. Null when it cannot be followed (recursion, too deep, past the budget).
     /// </summary>
+    /// <summary>
+    /// A helper that changes a frame it was given in place (def preprocess(df): df[c] = df[c].fillna(df[c].median()))
+    /// changes the caller's variable: what a parameter gained inside, and was never re-bound to a new
+    /// object there, is merged into the name the caller passed.
+    /// </summary>
+    private void WriteBackMutations(PyNode function, PyNode call, List<PyNode> positional, List<FlowValue> args, Dictionary<string, FlowValue> inside)
+    {
+        var passed = Py.Args(call);
+        if (passed.Count != args.Count || passed.Any(a => a.Is("Starred")))
+        {
+            return; // a method or a constructor: the receiver comes first and is no argument written out
+        }
+
+        HashSet<string>? rebound = null;
+        for (var i = 0; i < Math.Min(positional.Count, passed.Count); i++)
+        {
+            var name = positional[i].Text("arg")!;
+            if (!passed[i].Is("Name") || !inside.TryGetValue(name, out var after) || after.Taints.IsSubsetOf(args[i].Taints))
+            {
+                continue;
+            }
+
+            rebound ??= ReboundNames(function);
+            if (!rebound.Contains(name))
+            {
+                Bind(passed[i], FlowValue.Union(args[i], after) with { ObjectId = args[i].ObjectId, Class = args[i].Class, Many = args[i].Many });
+            }
+        }
+    }
+
+    /// <summary>Names a function body (nested functions too) binds to a new object as a whole (df = df.copy(), for df in …).</summary>
+    private static HashSet<string> ReboundNames(PyNode function)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in function.Nodes("body").SelectMany(b => b.Walk()))
+        {
+            IEnumerable<PyNode> targets = node.Type switch
+            {
+                "Assign" => node.Nodes("targets"),
+                "AnnAssign" or "AugAssign" or "For" or "AsyncFor" or "NamedExpr" or "comprehension" => node.Node("target") is { } t ? [t] : [],
+                "withitem" => node.Node("optional_vars") is { } v ? [v] : [],
+                _ => [],
+            };
+            foreach (var target in targets.SelectMany(t => t.Is("Tuple") || t.Is("List") ? t.Nodes("elts") : [t]))
+            {
+                if (target.Is("Name"))
+                {
+                    names.Add(target.Text("id")!);
+                }
+            }
+        }
+
+        return names;
+    }
+
     private FlowValue? Inline(PyNode function, PyNode call, List<FlowValue> args, Dictionary<string, FlowValue> keywords)
     {
         var body = function.Nodes("body");
@@ -506,9 +561,11 @@ public sealed class LeakageFlow
         _env = locals;
         _globalNames = new HashSet<string>(StringComparer.Ordinal);
         _inlinedStatements += body.Count;
+        var inside = locals;
         try
         {
             Block(body);
+            inside = _env;
         }
         finally
         {
@@ -516,6 +573,8 @@ public sealed class LeakageFlow
             _env = _enclosing.Pop();
             _inlining.Pop();
         }
+
+        WriteBackMutations(function, call, positional, args, inside);
 
         var results = _returns.Pop();
         if (results.Count == 0)
