@@ -46,6 +46,35 @@ public sealed class WholeProgramLeakageTests
         """, 9);
 
     [Fact]
+    public Task The_last_model_of_a_cross_validation_loop_scored_once_on_the_holdout_is_clean() => LintHarness.SilentAsync("LEAK004", Load + """
+        from sklearn.metrics import mean_squared_error
+        X_main, X_holdout, y_main, y_holdout = train_test_split(X, y, test_size=0.1)
+        for train, test in KFold(5).split(X_main):
+            model = LogisticRegression()
+            model.fit(X_main.iloc[train], y_main.iloc[train])
+            print(mean_squared_error(y_main.iloc[test], model.predict(X_main.iloc[test])))
+        holdout_pred = model.predict(X_holdout)
+        print(mean_squared_error(y_holdout, holdout_pred))
+        """);
+
+    [Fact]
+    public Task Models_of_a_list_scored_on_the_test_split_in_a_comprehension_are_several() => LintHarness.TriggersAsync("LEAK004", Load + """
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        models = [LogisticRegression(C=c).fit(X_train, y_train) for c in [0.1, 1.0, 10.0]]
+        scores = [m.score(X_test, y_test) for m in models]
+        """, 10);
+
+    [Fact]
+    public Task Models_appended_to_a_list_in_a_loop_and_scored_on_the_test_split_in_another_are_several() => LintHarness.TriggersAsync("LEAK004", Load + """
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        models = []
+        for c in [0.1, 1.0, 10.0]:
+            models.append(LogisticRegression(C=c).fit(X_train, y_train))
+        for m in models:
+            print(m.score(X_test, y_test))
+        """, 13);
+
+    [Fact]
     public Task A_helper_that_fills_the_frame_it_was_given_in_place_changes_the_callers_frame() => LintHarness.TriggersAsync("LEAK001", Load + """
         def preprocess(frame):
             for column in frame.columns:

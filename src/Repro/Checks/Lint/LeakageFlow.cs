@@ -232,9 +232,7 @@ public sealed class LeakageFlow
             case "For":
             case "AsyncFor":
                 var iterated = Eval(statement.Node("iter"));
-                var each = iterated.Pairs ? iterated
-                    : iterated.Elements is { } elements ? FlowValue.Union(elements) with { Many = elements.Count > 1 }
-                    : iterated with { ObjectId = null, Elements = null };
+                var each = EachOf(iterated);
                 _loopDepth++;
                 Bind(statement.Node("target")!, each);
                 Block(statement.Nodes("body"));
@@ -711,10 +709,70 @@ public sealed class LeakageFlow
                 var assigned = Eval(node.Node("value"));
                 Bind(node.Node("target")!, assigned);
                 return assigned;
+            case "ListComp" or "SetComp" or "GeneratorExp" or "DictComp":
+                return Comprehension(node);
             default:
                 return FlowValue.Union(node.Children().Select(Eval).ToList());
         }
     }
+
+    /// <summary>[m.score(X_test, y_test) for m in models]: each target bound as a for loop's, the element evaluated as in a loop's body; the targets stay local to it.</summary>
+    private FlowValue Comprehension(PyNode node)
+    {
+        var saved = new Dictionary<string, FlowValue?>(StringComparer.Ordinal);
+        var parts = new List<FlowValue>();
+        _loopDepth++;
+        try
+        {
+            foreach (var generator in node.Nodes("generators"))
+            {
+                var iterated = Eval(generator.Node("iter"));
+                parts.Add(iterated with { ObjectId = null, Class = null, Elements = null, Pairs = false });
+                var each = EachOf(iterated);
+                if (generator.Node("target") is { } target)
+                {
+                    foreach (var name in target.Walk().Where(n => n.Is("Name")).Select(n => n.Text("id")!))
+                    {
+                        saved.TryAdd(name, _env.GetValueOrDefault(name));
+                    }
+
+                    Bind(target, each);
+                }
+
+                parts.AddRange(generator.Nodes("ifs").Select(Eval));
+            }
+
+            foreach (var field in new[] { "elt", "key", "value" })
+            {
+                if (node.Node(field) is { } part)
+                {
+                    parts.Add(Eval(part));
+                }
+            }
+        }
+        finally
+        {
+            _loopDepth--;
+            foreach (var (name, value) in saved)
+            {
+                if (value is null)
+                {
+                    _env.Remove(name);
+                }
+                else
+                {
+                    _env[name] = value;
+                }
+            }
+        }
+
+        return FlowValue.Union(parts);
+    }
+
+    /// <summary>What a loop's target is bound to at each step: a fold's pair, any element of a known list, or the data itself.</summary>
+    private static FlowValue EachOf(FlowValue iterated) => iterated.Pairs ? iterated
+        : iterated.Elements is { } elements ? FlowValue.Union(elements) with { Many = elements.Count > 1 }
+        : iterated with { ObjectId = null, Elements = null };
 
     private FlowValue Call(PyNode call)
     {
@@ -797,7 +855,7 @@ public sealed class LeakageFlow
                 Node = call,
                 IsScore = true,
                 Model = ModelKey(model?.ObjectId),
-                ManyModels = model?.Many == true,
+                ManyModels = model?.Many == true && _loopDepth > 0,
                 Parts = all.Parts,
                 Atoms = all.Atoms,
                 Predictions = all.PredictedBy,
@@ -989,13 +1047,13 @@ public sealed class LeakageFlow
                 Data = Py.Render(Py.FirstArg(call)),
                 IsScore = method is "score" or "evaluate",
                 Model = model,
-                ManyModels = receiver.Many,
+                ManyModels = receiver.Many && _loopDepth > 0,
                 NamedTest = NamesTest(call),
                 Parts = all.Parts,
                 Atoms = all.Atoms,
                 Order = _order,
             });
-            var predictor = model is null ? null : (receiver.Many ? "*" : string.Empty) + model;
+            var predictor = model is null ? null : (receiver.Many && _loopDepth > 0 ? "*" : string.Empty) + model;
             return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };
         }
 
@@ -1005,6 +1063,15 @@ public sealed class LeakageFlow
             && Applied(applied, call, [receiver, .. args.Skip(1)], keywords) is { } appliedOutput)
         {
             return FlowValue.Union(receiver with { Elements = null }, appliedOutput) with { ObjectId = null, Class = null, Elements = null, Pairs = false };
+        }
+
+        // models.append(model) in a loop, as a statement: the list holds several of them (a frame's
+        // append, whose result is used, is a new frame).
+        if (method is "append" or "extend" or "insert" && call.Parent?.Is("Expr") == true && Py.Receiver(call) is { } list && list.Is("Name") && receiver.ObjectId is null)
+        {
+            var added = FlowValue.Union(receiver with { Elements = null }, all);
+            Bind(list, added with { Many = added.Many || _loopDepth > 0 || args.Any(a => a.Elements is { Count: > 1 }) });
+            return added;
         }
 
         if (method == "value_counts")
