@@ -151,6 +151,7 @@ public sealed class ScratchCheckout : IAsyncDisposable
             {
                 await using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
                 File.Delete(lockFile);
+                removed = true;
             }
             catch (IOException)
             {
@@ -160,8 +161,38 @@ public sealed class ScratchCheckout : IAsyncDisposable
 
         if (removed)
         {
-            await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "worktree", "prune"], workspaceRoot, null, CancellationToken.None);
+            await DropRegistrationsAsync(tempRoot, workspaceRoot);
         }
+    }
+
+    /// <summary>
+    /// Prunes the worktree registrations of abandoned checkouts. One killed inside `git worktree add`
+    /// stays locked ("initializing"), which prune skips: its folder is gone and no live checkout holds
+    /// its lock, so it is removed by force first.
+    /// </summary>
+    private static async Task DropRegistrationsAsync(string tempRoot, string workspaceRoot)
+    {
+        var list = await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "worktree", "list", "--porcelain"], workspaceRoot, null, CancellationToken.None);
+        if (list is { ExitCode: 0 })
+        {
+            var root = System.IO.Path.GetFullPath(tempRoot) + System.IO.Path.DirectorySeparatorChar;
+            foreach (var line in list.StdoutText.Split('\n'))
+            {
+                if (!line.StartsWith("worktree ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var path = line["worktree ".Length..].TrimEnd('\r');
+                if (path.StartsWith(root, StringComparison.Ordinal) && System.IO.Path.GetFileName(path).StartsWith(Prefix, StringComparison.Ordinal)
+                    && !Directory.Exists(path) && !File.Exists(path + LockSuffix))
+                {
+                    await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "worktree", "remove", "--force", "--force", path], workspaceRoot, null, CancellationToken.None);
+                }
+            }
+        }
+
+        await ProcessCapture.RunAsync("git", ["-C", workspaceRoot, "worktree", "prune"], workspaceRoot, null, CancellationToken.None);
     }
 
     private static async Task ReleaseAsync(FileStream held, string path)
