@@ -45,8 +45,12 @@ public sealed class ReproServer : IAsyncDisposable
             throw ReproException.Usage($"--port must be between 0 and 65535, got {options.Port}");
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder: no configuration files, so nothing watches the folder repro ui runs in
+        // (the default builders watch the whole tree under their content root for appsettings.json
+        // changes: an inotify watch a folder, and events on every write to the store), and no logging.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;

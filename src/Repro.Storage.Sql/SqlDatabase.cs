@@ -22,7 +22,14 @@ public sealed class SqlDatabase : IStoreDatabase
 {
     private const string ModulesTable = "CREATE TABLE IF NOT EXISTS schema_modules(module TEXT PRIMARY KEY, version BIGINT NOT NULL)";
 
+    // How often a server's background loop checkpoints the WAL (each turn copies what the writers
+    // committed since the last into the database file).
+    private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(200);
+
     private readonly DbDataSource _source;
+    private readonly CancellationTokenSource _stopMaintenance = new();
+    private Task? _maintenance;
+    private volatile bool _backgroundCheckpoints;
 
     private SqlDatabase(SqlKind kind, DbDataSource source, string display)
     {
@@ -90,7 +97,12 @@ public sealed class SqlDatabase : IStoreDatabase
             // SQLite still checkpoints during a commit once the WAL holds 1000 pages.
             SQLitePCL.raw.sqlite3_db_config(((SqliteConnection)connection).Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL";
+            // A server checkpoints in the background (StartBackgroundMaintenance): SQLite's own
+            // checkpoint runs inside the commit that fills the WAL to 1000 pages, with an fsync,
+            // holding the write lock every other writer waits on.
+            pragma.CommandText = _backgroundCheckpoints
+                ? "PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0"
+                : "PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=1000";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -194,8 +206,55 @@ public sealed class SqlDatabase : IStoreDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public void StartBackgroundMaintenance()
+    {
+        if (Kind != SqlKind.Sqlite || _maintenance is not null)
+        {
+            return;
+        }
+
+        _backgroundCheckpoints = true;
+        _maintenance = Task.Run(() => CheckpointLoopAsync(_stopMaintenance.Token));
+    }
+
+    /// <summary>
+    /// A PASSIVE checkpoint a turn: it copies committed pages into the file beside the writers,
+    /// never blocking them; the next writer after a complete one starts the WAL over, so it stays
+    /// about a turn's writes long. Another process that writes checkpoints as SQLite does.
+    /// </summary>
+    private async Task CheckpointLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(CheckpointPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await using var connection = await OpenConnectionAsync(cancellationToken);
+                    await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE)", cancellationToken);
+                }
+                catch (SqliteException)
+                {
+                    // A failed turn (the disk full, the file gone) leaves the WAL to the next turn;
+                    // every commit in it is already as safe as one in the file.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_maintenance is { } maintenance)
+        {
+            await _stopMaintenance.CancelAsync();
+            await maintenance;
+        }
+
+        _stopMaintenance.Dispose();
         await _source.DisposeAsync();
         if (Kind == SqlKind.Sqlite)
         {

@@ -46,6 +46,7 @@ public sealed class UiCommand : CliCommand<UiSettings>
         // SqlRunStore borrows a pooled connection per call: requests are served at once, not in turn.
         var runs = session.Store;
         var database = await session.OpenDatabaseAsync(cancellationToken);
+        database.StartBackgroundMaintenance();
         using var tracking = await database.OpenTrackingAsync(runs, Context.Time, TrackingDefaults.ArtifactRootFor(session.Workspace.ReproDirectory), cancellationToken);
         var serverContext = new ServerContext { Workspace = session.Workspace, Runs = runs, Database = database, Cache = session.Cache, Time = Context.Time, Tracking = tracking };
         await using var server = await ReproServer.StartAsync(options, serverContext, cancellationToken);

@@ -63,5 +63,16 @@ internal static class TrackingSchema
         DROP INDEX tracking_metrics_run;
         CREATE INDEX tracking_metrics_run_key ON tracking_metrics(run_id, key);
         """,
+        // A batch's points one row a key, packed (TrackingStore.History); tracking_metrics keeps
+        // the points logged before. BYTEA: PostgreSQL's binary type; SQLite keeps a blob as it is
+        // in a column of any affinity.
+        """
+        CREATE TABLE tracking_points(
+            run_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            points BIGINT NOT NULL,
+            data BYTEA NOT NULL);
+        CREATE INDEX tracking_points_run_key ON tracking_points(run_id, key);
+        """,
     ];
 }

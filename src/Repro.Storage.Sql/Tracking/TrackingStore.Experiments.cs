@@ -15,8 +15,7 @@ public sealed partial class TrackingStore
             throw TrackingException.Invalid($"Artifact location cannot be a runs:/ URI. Given: '{artifactLocation}'");
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        return await WriteAsync(connection, async transaction =>
+        return await WriteAsync(async (connection, transaction) =>
         {
             var id = await CreateExperimentAsync(connection, transaction, name!, artifactLocation, null, tags, cancellationToken);
             return id;
@@ -104,8 +103,7 @@ public sealed partial class TrackingStore
     public async Task RenameExperimentAsync(string experimentId, string? newName, CancellationToken cancellationToken)
     {
         MlflowValidation.ExperimentName(newName);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             var experiment = await RequireExperimentAsync(connection, transaction, experimentId, cancellationToken);
             if (experiment.LifecycleStage != "active")
@@ -127,8 +125,7 @@ public sealed partial class TrackingStore
     public async Task SetExperimentTagAsync(string experimentId, string key, string value, CancellationToken cancellationToken)
     {
         MlflowValidation.ExperimentTag(key, value);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             var experiment = await RequireExperimentAsync(connection, transaction, experimentId, cancellationToken);
             if (experiment.LifecycleStage != "active")
@@ -143,8 +140,7 @@ public sealed partial class TrackingStore
 
     private async Task SetExperimentStageAsync(string experimentId, string stage, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             var experiment = await RequireExperimentAsync(connection, transaction, experimentId, cancellationToken);
             if (stage == "deleted" && experimentId == DefaultExperimentId)

@@ -10,8 +10,7 @@ public sealed partial class TrackingStore
     public async Task<(string Id, bool Created)> ImportExperimentAsync(MlflowExperiment experiment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        return await WriteAsync(connection, async transaction =>
+        return await WriteAsync(async (connection, transaction) =>
         {
             if (await ReadExperimentAsync(connection, transaction, "name = @value", experiment.Name, cancellationToken) is { } existing)
             {

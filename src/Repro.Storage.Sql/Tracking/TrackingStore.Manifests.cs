@@ -142,19 +142,14 @@ public sealed partial class TrackingStore
         }
 
         var steps = new SortedDictionary<string, IReadOnlyList<MetricStep>>(StringComparer.Ordinal);
-        await using (var read = Sql(connection, null, "SELECT key, step, value, is_nan FROM tracking_metrics WHERE run_id = @id ORDER BY key, step, timestamp, value", ("id", runId)))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        foreach (var point in await HistoryAsync(connection, runId, null, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            if (!steps.TryGetValue(point.Key, out var list))
             {
-                var key = reader.GetString(0);
-                if (!steps.TryGetValue(key, out var list))
-                {
-                    steps[key] = list = new List<MetricStep>();
-                }
-
-                ((List<MetricStep>)list).Add(new MetricStep(reader.GetInt64(1), reader.GetInt64(3) != 0 ? double.NaN : reader.GetDouble(2)));
+                steps[point.Key] = list = new List<MetricStep>();
             }
+
+            ((List<MetricStep>)list).Add(new MetricStep(point.Step, point.Value));
         }
 
         return (values, steps);
@@ -235,7 +230,7 @@ public sealed partial class TrackingStore
         }
 
         var status = manifest.Status == RunStatus.Ok ? MlflowStatus.Finished : manifest.Execution.Cancelled ? MlflowStatus.Killed : MlflowStatus.Failed;
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             await using var update = Sql(
                 connection,
@@ -262,15 +257,14 @@ public sealed partial class TrackingStore
     /// <summary>Removes a linked run whose <c>repro run</c> recorded nothing (its command could not start).</summary>
     public async Task DiscardLinkedAsync(string runId, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             if (!await ExistsAsync(connection, transaction, "SELECT 1 FROM runs WHERE id = @id AND status = 'running'", runId, cancellationToken))
             {
                 return 0;
             }
 
-            foreach (var table in (string[])["params", "tags", "metrics", "metric_steps", "tracking_metrics", "tracking_latest", "tracking_runs"])
+            foreach (var table in (string[])["params", "tags", "metrics", "metric_steps", "tracking_metrics", "tracking_points", "tracking_latest", "tracking_runs"])
             {
                 await using var delete = Sql(connection, transaction, $"DELETE FROM {table} WHERE run_id = @id", ("id", runId));
                 await delete.ExecuteNonQueryAsync(cancellationToken);

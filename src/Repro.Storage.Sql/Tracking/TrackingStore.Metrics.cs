@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Repro.Storage.Sql.Tracking;
 
 public sealed partial class TrackingStore
@@ -30,8 +32,7 @@ public sealed partial class TrackingStore
             MlflowValidation.Tag(key, value);
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             var state = await RunStateAsync(connection, transaction, runId, cancellationToken);
             if (state.Sealed)
@@ -81,109 +82,59 @@ public sealed partial class TrackingStore
             }
         }
 
-        await InsertPointsAsync(connection, transaction, runId, metrics, cancellationToken);
+        await InsertPointsAsync(connection, runId, metrics, cancellationToken);
 
-        foreach (var (key, candidate) in best)
+        foreach (var keys in best.Values.Chunk(LatestKeysPerStatement))
         {
-            await using (var read = Sql(connection, transaction, "SELECT step, timestamp, value, is_nan FROM tracking_latest WHERE run_id = @run AND key = @key", ("run", runId), ("key", key)))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    var latest = new MlflowMetric(key, reader.GetInt64(3) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(1), reader.GetInt64(0));
-                    if (!IsLater(candidate, latest))
-                    {
-                        continue;
-                    }
-                }
-            }
-
-            var nan = double.IsNaN(candidate.Value);
-            await using (var upsert = Sql(
-                connection,
-                transaction,
-                """
-                INSERT INTO tracking_latest(run_id, key, step, timestamp, value, is_nan) VALUES (@run, @key, @step, @timestamp, @value, @nan)
-                ON CONFLICT(run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
-                """,
-                ("run", runId),
-                ("key", key),
-                ("step", candidate.Step),
-                ("timestamp", candidate.Timestamp),
-                ("value", nan ? 0.0 : candidate.Value),
-                ("nan", nan ? 1L : 0L)))
-            {
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using var latestValue = Sql(
-                connection,
-                transaction,
-                "INSERT INTO metrics(run_id, key, value) VALUES (@run, @key, @value) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value",
-                ("run", runId),
-                ("key", key),
-                ("value", nan ? null : candidate.Value));
-            await latestValue.ExecuteNonQueryAsync(cancellationToken);
+            await UpsertLatestAsync(connection, transaction, runId, keys, cancellationToken);
         }
     }
+
+    // Keys one statement of UpsertLatestAsync takes (six parameters each, far inside both engines' limits).
+    private const int LatestKeysPerStatement = 100;
 
     /// <summary>
-    /// Every point, once, into MLflow's history table: a live run's steps are read from it (by
-    /// metrics/get-history, and by the seal that writes them into the sealed manifest and the
-    /// run store's step table), so a second per-point table would only cost the ingest twice.
-    /// SQLite: one prepared statement reused row by row (it keeps it compiled; binding a few
-    /// parameters a row stays linear). PostgreSQL: one binary COPY inside the batch's
-    /// transaction (a round trip a row would cost more than the insert itself; COPY also skips
-    /// the planner and executor that a multi-row INSERT still pays).
+    /// The latest point of each key, kept where it is later than the one stored (MLflow's order,
+    /// <see cref="IsLater"/>, in SQL), and the run's metric values set from it: two statements
+    /// for up to <see cref="LatestKeysPerStatement"/> keys, where a read and two writes a key cost
+    /// a batch of 10 keys 0.4 ms of the write turn.
     /// </summary>
-    private static async Task InsertPointsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
+    private static async Task UpsertLatestAsync(DbConnection connection, DbTransaction transaction, string runId, MlflowMetric[] latest, CancellationToken cancellationToken)
     {
-        if (connection is Npgsql.NpgsqlConnection npgsql)
+        var rows = new StringBuilder();
+        var keys = new StringBuilder();
+        await using var upsert = Sql(connection, transaction, string.Empty, ("run", runId));
+        await using var values = Sql(connection, transaction, string.Empty, ("run", runId));
+        for (var i = 0; i < latest.Length; i++)
         {
-            await CopyPointsAsync(npgsql, runId, points, cancellationToken);
-            return;
+            var metric = latest[i];
+            var nan = double.IsNaN(metric.Value);
+            rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @k{i}, @s{i}, @t{i}, @v{i}, @n{i})");
+            keys.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"@k{i}");
+            SqlDatabase.AddParameter(upsert, $"k{i}", metric.Key);
+            SqlDatabase.AddParameter(upsert, $"s{i}", metric.Step);
+            SqlDatabase.AddParameter(upsert, $"t{i}", metric.Timestamp);
+            SqlDatabase.AddParameter(upsert, $"v{i}", nan ? 0.0 : metric.Value);
+            SqlDatabase.AddParameter(upsert, $"n{i}", nan ? 1L : 0L);
+            SqlDatabase.AddParameter(values, $"k{i}", metric.Key);
         }
 
-        await using var history = Sql(connection, transaction, "INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES (@run, @k, @s, @t, @v, @n)", ("run", runId));
-        var (hk, hs, ht, hv, hn) = (SqlDatabase.AddParameter(history, "k", string.Empty), SqlDatabase.AddParameter(history, "s", 0L), SqlDatabase.AddParameter(history, "t", 0L), SqlDatabase.AddParameter(history, "v", 0.0), SqlDatabase.AddParameter(history, "n", 0L));
-        await history.PrepareAsync(cancellationToken);
-        foreach (var point in points)
-        {
-            var nan = double.IsNaN(point.Value);
-            hk.Value = point.Key;
-            hs.Value = point.Step;
-            ht.Value = point.Timestamp;
-            hv.Value = nan ? 0.0 : point.Value;
-            hn.Value = nan ? 1L : 0L;
-            if (connection is Microsoft.Data.Sqlite.SqliteConnection)
-            {
-                // SQLite's async calls run synchronously anyway; the sync call saves a Task per row.
-                history.ExecuteNonQuery();
-            }
-            else
-            {
-                await history.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-    }
+        upsert.CommandText = $"""
+            INSERT INTO tracking_latest(run_id, key, step, timestamp, value, is_nan) VALUES {rows}
+            ON CONFLICT(run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
+            WHERE excluded.step > tracking_latest.step
+                OR (excluded.step = tracking_latest.step AND (excluded.timestamp > tracking_latest.timestamp
+                    OR (excluded.timestamp = tracking_latest.timestamp AND excluded.is_nan = 0 AND (tracking_latest.is_nan = 1 OR excluded.value > tracking_latest.value))))
+            """;
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
 
-    /// <summary>The batch's points as one binary COPY, in the connection's open transaction (rolled back with it).</summary>
-    private static async Task CopyPointsAsync(Npgsql.NpgsqlConnection connection, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
-    {
-        await using var history = await connection.BeginBinaryImportAsync("COPY tracking_metrics(run_id, key, step, timestamp, value, is_nan) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var point in points)
-        {
-            var nan = double.IsNaN(point.Value);
-            await history.StartRowAsync(cancellationToken);
-            await history.WriteAsync(runId, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-            await history.WriteAsync(point.Key, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-            await history.WriteAsync(point.Step, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-            await history.WriteAsync(point.Timestamp, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-            await history.WriteAsync(nan ? 0.0 : point.Value, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken);
-            await history.WriteAsync(nan ? 1L : 0L, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-        }
-
-        await history.CompleteAsync(cancellationToken);
+        // NULL is the run store's NaN.
+        values.CommandText = $"""
+            INSERT INTO metrics(run_id, key, value)
+            SELECT run_id, key, CASE WHEN is_nan = 0 THEN value END FROM tracking_latest WHERE run_id = @run AND key IN ({keys})
+            ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value
+            """;
+        await values.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>MLflow's latest metric: the greatest (step, timestamp, value), NaN below every number.</summary>
@@ -194,8 +145,7 @@ public sealed partial class TrackingStore
 
     public async Task DeleteTagAsync(string runId, string key, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             var state = await RunStateAsync(connection, transaction, runId, cancellationToken);
             if (state.Sealed)
@@ -224,12 +174,19 @@ public sealed partial class TrackingStore
         var state = await RunStateAsync(connection, null, runId, cancellationToken, allowDeleted: true);
         var limit = maxResults ?? int.MaxValue;
         var points = new List<MlflowMetric>();
-        var sql = state.Tracked
-            ? "SELECT step, timestamp, value, is_nan FROM tracking_metrics WHERE run_id = @run AND key = @key ORDER BY step, timestamp, value"
-            : "SELECT step, 0, value, 0 FROM metric_steps WHERE run_id = @run AND key = @key ORDER BY step";
-        await using (var read = Sql(connection, null, sql, ("run", runId), ("key", key)))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        if (state.Tracked)
         {
+            var history = await HistoryAsync(connection, runId, key, cancellationToken);
+            points.AddRange(history.Skip(offset).Take(limit).Select(p => new MlflowMetric(key, p.Value, p.Timestamp, p.Step)));
+            if (history.Count > offset + limit)
+            {
+                return (points, OffsetPageToken.For(offset + limit));
+            }
+        }
+        else
+        {
+            await using var read = Sql(connection, null, "SELECT step, value FROM metric_steps WHERE run_id = @run AND key = @key ORDER BY step", ("run", runId), ("key", key));
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             var index = 0;
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -243,8 +200,7 @@ public sealed partial class TrackingStore
                     return (points, OffsetPageToken.For(offset + limit));
                 }
 
-                var value = reader.IsDBNull(2) || Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) != 0 ? double.NaN : reader.GetDouble(2);
-                points.Add(new MlflowMetric(key, value, Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetInt64(0)));
+                points.Add(new MlflowMetric(key, reader.IsDBNull(1) ? double.NaN : reader.GetDouble(1), 0, reader.GetInt64(0)));
             }
         }
 

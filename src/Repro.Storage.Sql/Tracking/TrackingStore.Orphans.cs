@@ -55,7 +55,7 @@ public sealed partial class TrackingStore
         await using (var connection = await _database.OpenConnectionAsync(cancellationToken))
         {
             logged = await CountAsync(connection, "SELECT COUNT(*) FROM params WHERE run_id = @id", runId, cancellationToken) > 0
-                || await CountAsync(connection, "SELECT COUNT(*) FROM tracking_metrics WHERE run_id = @id", runId, cancellationToken) > 0
+                || await CountAsync(connection, "SELECT COUNT(*) FROM tracking_latest WHERE run_id = @id", runId, cancellationToken) > 0
                 || (await PairsAsync(connection, null, "tags", runId, cancellationToken)).Keys.Any(k => !CreationTags.Contains(k));
         }
 

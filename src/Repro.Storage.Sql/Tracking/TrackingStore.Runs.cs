@@ -22,8 +22,7 @@ public sealed partial class TrackingStore
         }
 
         var id = run.RunId ?? Repro.Recording.RunId.New();
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             await InsertRunAsync(connection, transaction, run, id, cancellationToken);
             return 0;
@@ -173,8 +172,7 @@ public sealed partial class TrackingStore
 
     private async Task SetRunStageAsync(string runId, string stage, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await WriteAsync(connection, async transaction =>
+        await WriteAsync(async (connection, transaction) =>
         {
             var state = await RunStateAsync(connection, transaction, runId, cancellationToken, allowDeleted: true);
             if (!state.Tracked)

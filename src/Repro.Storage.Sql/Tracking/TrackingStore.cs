@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace Repro.Storage.Sql.Tracking;
@@ -18,6 +20,10 @@ public sealed partial class TrackingStore : ITrackingStore
     // The runs tables are shared with SqlRunStore: one lock, so a seal never interleaves with a log-batch.
     private const string WriteLock = SqlRunStore.WriteLock;
 
+    // Writes one group commit takes at most, and the savepoint each of them runs in.
+    private const int MaxGroupedWrites = 64;
+    private const string GroupSavepoint = "repro_write";
+
     private readonly SqlDatabase _database;
     private readonly IRunStore _runs;
     private readonly TimeProvider _time;
@@ -26,6 +32,7 @@ public sealed partial class TrackingStore : ITrackingStore
     // SQLite's busy handler sleeps when writers collide; queueing them here keeps concurrent
     // clients of one server at full speed (the database lock still guards other processes).
     private readonly SemaphoreSlim _writeTurn = new(1, 1);
+    private readonly ConcurrentQueue<QueuedWrite> _queuedWrites = new();
 
     private TrackingStore(SqlDatabase database, IRunStore runs, TimeProvider time, string artifactRoot)
     {
@@ -51,22 +58,183 @@ public sealed partial class TrackingStore : ITrackingStore
 
     public void Dispose() => _writeTurn.Dispose();
 
+    /// <summary>Writes that ran in a group of more than one, so far (for tests).</summary>
+    internal long GroupedWrites => Interlocked.Read(ref _groupedWrites);
+
+    /// <summary>Writes waiting for the write turn (for tests).</summary>
+    internal int QueuedWrites => _queuedWrites.Count;
+
+    private long _groupedWrites;
+
+    /// <summary>Holds the write turn until disposed, as a long write would (for tests: writes queue behind it).</summary>
+    internal async Task<IDisposable> HoldWriteTurnAsync()
+    {
+        await _writeTurn.WaitAsync();
+        return new TurnHold(_writeTurn);
+    }
+
+    private sealed class TurnHold(SemaphoreSlim turn) : IDisposable
+    {
+        public void Dispose() => turn.Release();
+    }
+
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Runs <paramref name="body"/> in one serialised write transaction and commits it.</summary>
-    private async Task<T> WriteAsync<T>(DbConnection connection, Func<DbTransaction, Task<T>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="body"/> in a serialised write transaction and commits it, with group
+    /// commit: whoever gets the write turn runs every write queued behind it (up to
+    /// <see cref="MaxGroupedWrites"/>) in one transaction, each inside its own savepoint, and
+    /// commits once. A write that fails rolls back to its savepoint and fails alone; a commit
+    /// that fails fails the whole group. Twenty clients logging at once then share commits
+    /// instead of waiting through twenty of them.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> body, CancellationToken cancellationToken)
     {
+        var write = new QueuedWrite<T>(body, cancellationToken);
+        _queuedWrites.Enqueue(write);
+
+        // Cancelled while waiting: the write stays queued and is skipped, unrun, by the next group.
         await _writeTurn.WaitAsync(cancellationToken);
         try
         {
-            await using var transaction = await _database.BeginWriteAsync(connection, WriteLock, cancellationToken);
-            var result = await body(transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            while (!write.Done)
+            {
+                await RunQueuedWritesAsync();
+            }
         }
         finally
         {
             _writeTurn.Release();
+        }
+
+        return write.Result();
+    }
+
+    /// <summary>One group: the queued writes in order, in one transaction. Called holding the write turn.</summary>
+    private async Task RunQueuedWritesAsync()
+    {
+        var group = new List<QueuedWrite>();
+        while (group.Count < MaxGroupedWrites && _queuedWrites.TryDequeue(out var next))
+        {
+            if (next.CancellationToken.IsCancellationRequested)
+            {
+                next.Fail(new OperationCanceledException(next.CancellationToken));
+            }
+            else
+            {
+                group.Add(next);
+            }
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        var succeeded = new List<QueuedWrite>(group.Count);
+        try
+        {
+            await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
+            await using var transaction = await _database.BeginWriteAsync(connection, WriteLock, CancellationToken.None);
+            if (group.Count == 1)
+            {
+                // Alone: no savepoint; a failure rolls the transaction back when it is disposed.
+                if (await RunOneAsync(group[0], connection, transaction))
+                {
+                    succeeded.Add(group[0]);
+                }
+            }
+            else
+            {
+                Interlocked.Add(ref _groupedWrites, group.Count);
+                foreach (var write in group)
+                {
+                    await transaction.SaveAsync(GroupSavepoint, CancellationToken.None);
+                    if (await RunOneAsync(write, connection, transaction))
+                    {
+                        succeeded.Add(write);
+                    }
+                    else
+                    {
+                        await transaction.RollbackAsync(GroupSavepoint, CancellationToken.None);
+                    }
+
+                    await transaction.ReleaseAsync(GroupSavepoint, CancellationToken.None);
+                }
+            }
+
+            if (succeeded.Count > 0)
+            {
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var write in succeeded)
+            {
+                write.Fail(ex);
+            }
+
+            foreach (var write in group.Where(w => !w.Done))
+            {
+                write.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var write in succeeded)
+        {
+            write.Succeed();
+        }
+    }
+
+    private static async Task<bool> RunOneAsync(QueuedWrite write, DbConnection connection, DbTransaction transaction)
+    {
+        try
+        {
+            await write.RunAsync(connection, transaction);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            write.Fail(ex);
+            return false;
+        }
+    }
+
+    private abstract class QueuedWrite(CancellationToken cancellationToken)
+    {
+        private ExceptionDispatchInfo? _error;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public bool Done { get; private set; }
+
+        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
+
+        public void Succeed() => Done = true;
+
+        /// <summary>Failed: its own error, or the group's when the commit failed after it ran (then it was rolled back too).</summary>
+        public void Fail(Exception error)
+        {
+            _error = ExceptionDispatchInfo.Capture(error);
+            Done = true;
+        }
+
+        protected void ThrowIfFailed() => _error?.Throw();
+    }
+
+    private sealed class QueuedWrite<T>(Func<DbConnection, DbTransaction, Task<T>> body, CancellationToken cancellationToken) : QueuedWrite(cancellationToken)
+    {
+        private T? _result;
+
+        public override async Task RunAsync(DbConnection connection, DbTransaction transaction) => _result = await body(connection, transaction);
+
+        public T Result()
+        {
+            ThrowIfFailed();
+            return _result!;
         }
     }
 

@@ -26,4 +26,10 @@ public interface IStoreDatabase : IAsyncDisposable
 
     /// <summary>The audit log read a page at a time by the database, whatever its length.</summary>
     IAuditLog AuditLog { get; }
+
+    /// <summary>
+    /// For a long-running server: the database's own housekeeping (SQLite's WAL checkpoints) moves
+    /// off the writers' path onto a background loop, which stops when the database is disposed.
+    /// </summary>
+    void StartBackgroundMaintenance();
 }

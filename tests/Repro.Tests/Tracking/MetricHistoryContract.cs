@@ -47,7 +47,9 @@ public abstract class MetricHistoryContract : IAsyncLifetime
         Assert.Equal(
             [(0L, 1000L, 0.9), (1L, 1000L, 0.7), (1L, 1001L, double.NaN), (2L, 1002L, 0.5), (2L, 1003L, 0.4)],
             await HistoryAsync(run, "loss"));
-        Assert.Equal(6L, await ScalarAsync("SELECT COUNT(*) FROM tracking_metrics WHERE run_id = @run", run));
+        // One row a key a batch: loss and acc, then loss.
+        Assert.Equal(3L, await ScalarAsync("SELECT COUNT(*) FROM tracking_points WHERE run_id = @run", run));
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM tracking_metrics WHERE run_id = @run", run));
         Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM metric_steps WHERE run_id = @run", run));
 
         await _tracking.UpdateRunAsync(run, MlflowStatus.Finished, null, null, None);
@@ -63,25 +65,141 @@ public abstract class MetricHistoryContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_store_made_before_the_narrow_history_index_is_upgraded_and_keeps_its_points()
+    public async Task A_store_of_tracking_version_2_is_upgraded_and_its_points_are_read_beside_the_new_ones()
     {
-        var run = await LogTwoBatchesAsync();
-        var before = await HistoryAsync(run, "loss");
+        var run = (await _tracking.CreateRunAsync(new NewRun { RunName = "history" }, None)).Info.RunId;
 
-        // Back to the tracking tables of version 2: the history indexed by run, key, step and timestamp.
+        // Back to the tracking tables of version 2: every point a row of tracking_metrics, indexed
+        // by run, key, step and timestamp, and no packed history.
+        await ScalarAsync("DROP TABLE tracking_points");
         await ScalarAsync("DROP INDEX tracking_metrics_run_key");
         await ScalarAsync("CREATE INDEX tracking_metrics_run ON tracking_metrics(run_id, key, step, timestamp)");
+        await ScalarAsync("INSERT INTO tracking_metrics(run_id, key, step, timestamp, value, is_nan) VALUES (@run, 'loss', 2, 1002, 0.5, 0), (@run, 'loss', 0, 1000, 0.9, 0), (@run, 'loss', 1, 1001, 0, 1)", run);
         await ScalarAsync("UPDATE schema_modules SET version = 2 WHERE module = 'tracking'");
         _tracking.Dispose();
         _tracking = await OpenTrackingAsync();
 
-        Assert.Equal(3L, await ScalarAsync("SELECT version FROM schema_modules WHERE module = 'tracking'"));
+        Assert.Equal(4L, await ScalarAsync("SELECT version FROM schema_modules WHERE module = 'tracking'"));
         Assert.Equal(1L, await IndexCountAsync("tracking_metrics_run_key"));
         Assert.Equal(0L, await IndexCountAsync("tracking_metrics_run"));
-        Assert.Equal(before, await HistoryAsync(run, "loss"));
+        Assert.Equal(1L, await IndexCountAsync("tracking_points_run_key"));
+        Assert.Equal([(0L, 1000L, 0.9), (1L, 1001L, double.NaN), (2L, 1002L, 0.5)], await HistoryAsync(run, "loss"));
 
-        await _tracking.LogBatchAsync(run, [new MlflowMetric("loss", 0.3, 1004, 3)], [], [], None);
-        Assert.Equal([.. before, (3L, 1004L, 0.3)], await HistoryAsync(run, "loss"));
+        await _tracking.LogBatchAsync(run, [new MlflowMetric("loss", 0.3, 1004, 3), new MlflowMetric("loss", 0.7, 1000, 1)], [], [], None);
+        Assert.Equal([(0L, 1000L, 0.9), (1L, 1000L, 0.7), (1L, 1001L, double.NaN), (2L, 1002L, 0.5), (3L, 1004L, 0.3)], await HistoryAsync(run, "loss"));
+
+        await _tracking.UpdateRunAsync(run, MlflowStatus.Finished, null, null, None);
+        var manifest = (await _store.GetAsync(run, None))!.Manifest;
+        Assert.Equal(
+            [new MetricStep(0, 0.9), new MetricStep(1, 0.7), new MetricStep(1, double.NaN), new MetricStep(2, 0.5), new MetricStep(3, 0.3)],
+            manifest.Metrics.Steps["loss"]);
+    }
+
+    [Fact]
+    public async Task A_value_keeps_its_bits_through_the_history_and_a_page_ends_where_the_points_do()
+    {
+        var run = (await _tracking.CreateRunAsync(new NewRun { RunName = "bits" }, None)).Info.RunId;
+        double[] values = [double.PositiveInfinity, double.NegativeInfinity, -0.0, double.Epsilon, double.MaxValue, 0.1 + 0.2, -1e-300];
+        await _tracking.LogBatchAsync(run, [.. values.Select((v, i) => new MlflowMetric("x", v, 1000 + i, i))], [], [], None);
+
+        var history = await HistoryAsync(run, "x");
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), history.Select(p => BitConverter.DoubleToInt64Bits(p.Value)));
+
+        var (page, next) = await _tracking.GetMetricHistoryAsync(run, "x", 4, null, None);
+        Assert.Equal([0L, 1, 2, 3], page.Select(p => p.Step));
+        var (rest, end) = await _tracking.GetMetricHistoryAsync(run, "x", 4, next, None);
+        Assert.Equal([4L, 5, 6], rest.Select(p => p.Step));
+        Assert.Null(end);
+    }
+
+    [Fact]
+    public async Task The_latest_value_is_the_greatest_step_then_timestamp_then_value_with_NaN_below_every_number()
+    {
+        var run = (await _tracking.CreateRunAsync(new NewRun { RunName = "latest" }, None)).Info.RunId;
+        async Task<double> LogAsync(string key, double value, long timestamp, long step)
+        {
+            await _tracking.LogBatchAsync(run, [new MlflowMetric(key, value, timestamp, step)], [], [], None);
+            return (await _tracking.GetRunAsync(run, None)).Metrics.Single(m => m.Key == key).Value;
+        }
+
+        Assert.Equal(0.5, await LogAsync("loss", 0.5, 1000, 2));
+        Assert.Equal(0.5, await LogAsync("loss", 0.1, 5000, 1));
+        Assert.Equal(0.5, await LogAsync("loss", 0.9, 999, 2));
+        Assert.Equal(0.5, await LogAsync("loss", double.NaN, 1000, 2));
+        Assert.Equal(0.7, await LogAsync("loss", 0.7, 1000, 2));
+        Assert.Equal(0.7, await LogAsync("loss", 0.6, 1000, 2));
+        Assert.Equal(0.2, await LogAsync("loss", 0.2, 1000, 3));
+        Assert.True(double.IsNaN(await LogAsync("acc", double.NaN, 1000, 0)));
+        Assert.Equal(0.4, await LogAsync("acc", 0.4, 1000, 0));
+
+        // One batch over more keys than one statement takes, each key's points out of order.
+        var wide = Enumerable.Range(0, 150).SelectMany(i => new[] { new MlflowMetric($"k{i:000}", i, 1000, 1), new MlflowMetric($"k{i:000}", -i, 1000, 0) }).ToList();
+        await _tracking.LogBatchAsync(run, wide, [], [], None);
+        var metrics = (await _tracking.GetRunAsync(run, None)).Metrics.ToDictionary(m => m.Key, m => m.Value);
+        Assert.All(Enumerable.Range(0, 150), i => Assert.Equal(i, metrics[$"k{i:000}"]));
+
+        await _tracking.UpdateRunAsync(run, MlflowStatus.Finished, null, null, None);
+        var sealedValues = (await _store.GetAsync(run, None))!.Manifest.Metrics.Values;
+        Assert.Equal(0.2, sealedValues["loss"]);
+        Assert.Equal(0.4, sealedValues["acc"]);
+        Assert.Equal(149.0, sealedValues["k149"]);
+    }
+
+    [Fact]
+    public async Task Writes_at_once_share_commits_and_one_that_fails_fails_alone()
+    {
+        var runs = new List<string>();
+        for (var r = 0; r < 4; r++)
+        {
+            var run = (await _tracking.CreateRunAsync(new NewRun { RunName = $"group-{r}" }, None)).Info.RunId;
+            await _tracking.LogBatchAsync(run, [], [new("lr", "0.1")], [], None);
+            runs.Add(run);
+        }
+
+        // Every tenth write adds a param and then changes one, which MLflow refuses: it is rolled
+        // back whole, and alone. The rest log a point each. They
+        // queue behind a held write turn, so the groups are full ones.
+        var hold = await _tracking.HoldWriteTurnAsync();
+        var writes = Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            var run = runs[i % runs.Count];
+            try
+            {
+                if (i % 10 == 3)
+                {
+                    await _tracking.LogBatchAsync(run, [new("m", i, 1000, i)], [new($"p{i}", "written, then rolled back"), new("lr", "0.2")], [], None);
+                }
+                else
+                {
+                    await _tracking.LogBatchAsync(run, [new("m", i, 1000, i)], [], [new("last", $"{i}")], None);
+                }
+
+                return (i, (string?)null);
+            }
+            catch (TrackingException ex)
+            {
+                return (i, ex.Message);
+            }
+        })));
+        while (_tracking.QueuedWrites < 200)
+        {
+            await Task.Delay(5);
+        }
+
+        hold.Dispose();
+        var outcomes = await writes;
+
+        Assert.Equal(200, _tracking.GroupedWrites);
+        Assert.All(outcomes, o => Assert.Equal(o.i % 10 == 3, o.Item2 is not null && o.Item2.Contains("Changing param values", StringComparison.Ordinal)));
+        for (var r = 0; r < runs.Count; r++)
+        {
+            var expected = Enumerable.Range(0, 200).Where(i => i % runs.Count == r && i % 10 != 3).Select(i => (long)i).ToList();
+            Assert.Equal(expected, (await HistoryAsync(runs[r], "m")).Select(p => p.Step));
+            var run = await _tracking.GetRunAsync(runs[r], None);
+            Assert.Equal(["lr"], run.Params.Keys);
+            Assert.Equal("0.1", run.Params["lr"]);
+            Assert.Equal((double)expected[^1], run.Metrics.Single(m => m.Key == "m").Value);
+        }
     }
 
     /// <summary>A live run with two metrics logged in two batches, steps out of order, a NaN and a step logged twice.</summary>
