@@ -243,6 +243,12 @@ public static class MlflowEndpoints
             await WriteErrorAsync(http, 400, TrackingException.InvalidParameterValue, ex.Message);
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // What no endpoint expects (the database failing, a bug): MLflow's 500, with what went wrong.
+            await WriteErrorAsync(http, 500, "INTERNAL_ERROR", $"{ex.GetType().Name}: {ex.Message}");
+            return;
+        }
 
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";

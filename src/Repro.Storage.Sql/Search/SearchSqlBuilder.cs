@@ -39,16 +39,25 @@ internal sealed class SearchSqlBuilder
     /// <summary>LEFT JOINs the sort keys need (one per metric, param or tag sorted on).</summary>
     public string Joins => _joins.ToString();
 
+    /// <summary>
+    /// The last metric, param or tag <see cref="Condition"/> as a probe of the one run in hand
+    /// (<c>EXISTS</c> over the table's (run_id, key) key) instead of a list of every match: what a
+    /// search that walks a few candidates in order (<see cref="DriverCondition"/>) needs.
+    /// </summary>
+    public string? Probe { get; private set; }
+
     public string Condition(FilterClause clause)
     {
         UsesCandidates |= clause.Entity != FilterEntity.Attribute || clause.List is not null;
-        Subquery = clause.Entity switch
+        var (table, alias, test) = clause.Entity switch
         {
-            FilterEntity.Metric => $"SELECT m.run_id FROM metrics m WHERE m.key = {Parameters.Add(clause.Key)} AND m.value {NumericOperator(clause.Comparator)} {Parameters.Add(clause.Number!.Value)}",
-            FilterEntity.Param => $"SELECT p.run_id FROM params p WHERE p.key = {Parameters.Add(clause.Key)} AND {Text("p.value", clause.Comparator, clause.Text!)}",
-            FilterEntity.Tag => $"SELECT t.run_id FROM tags t WHERE t.key = {Parameters.Add(clause.Key)} AND {Text("t.value", clause.Comparator, clause.Text!)}",
-            _ => null,
+            FilterEntity.Metric => ("metrics", "m", $"m.key = {Parameters.Add(clause.Key)} AND m.value {NumericOperator(clause.Comparator)} {Parameters.Add(clause.Number!.Value)}"),
+            FilterEntity.Param => ("params", "p", $"p.key = {Parameters.Add(clause.Key)} AND {Text("p.value", clause.Comparator, clause.Text!)}"),
+            FilterEntity.Tag => ("tags", "t", $"t.key = {Parameters.Add(clause.Key)} AND {Text("t.value", clause.Comparator, clause.Text!)}"),
+            _ => (null, null, null),
         };
+        Subquery = table is null ? null : $"SELECT {alias}.run_id FROM {table} {alias} WHERE {test}";
+        Probe = table is null ? null : $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_id = r.id AND {test})";
         if (Subquery is not null)
         {
             return $"r.id IN ({Subquery})";
@@ -124,6 +133,17 @@ internal sealed class SearchSqlBuilder
             yield return "1 = 0";
         }
     }
+
+    /// <summary>
+    /// The metric filter <paramref name="clause"/> over <see cref="DriverAlias"/>, the metric's own
+    /// rows walked in the order of its index (key, value, run_id): the search starts from them
+    /// instead of from the runs when it is ordered by that same metric.
+    /// </summary>
+    public string DriverCondition(FilterClause clause) =>
+        $"{DriverAlias}.key = {Parameters.Add(clause.Key)} AND {DriverAlias}.value {NumericOperator(clause.Comparator)} {Parameters.Add(clause.Number!.Value)} AND r.id = {DriverAlias}.run_id";
+
+    /// <summary>The alias of the metric rows a driven search walks (<see cref="DriverCondition"/>).</summary>
+    public const string DriverAlias = "d";
 
     public SortKey SortKey(OrderClause order)
     {

@@ -28,8 +28,9 @@ public interface IStoreDatabase : IAsyncDisposable
     IAuditLog AuditLog { get; }
 
     /// <summary>
-    /// For a long-running server: the database's own housekeeping (SQLite's WAL checkpoints) moves
-    /// off the writers' path onto a background loop, which stops when the database is disposed.
+    /// For a long-running server: most of the database's own housekeeping (copying SQLite's WAL
+    /// into the file) moves off the writers' path onto a background loop, which stops when the
+    /// database is disposed.
     /// </summary>
     void StartBackgroundMaintenance();
 }

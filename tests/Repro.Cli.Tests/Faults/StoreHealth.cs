@@ -40,7 +40,8 @@ public static class StoreHealth
             : [];
     }
 
-    private static async Task<string> IntegrityAsync(string path)
+    /// <summary>SQLite's <c>PRAGMA integrity_check</c> of a database file, read-only: "ok" when it is sound.</summary>
+    public static async Task<string> IntegrityAsync(string path)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await connection.OpenAsync();

@@ -96,6 +96,60 @@ public abstract class RunSearchContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_search_ordered_by_the_metric_it_filters_on_pages_as_the_full_sort_does()
+    {
+        // 60 more runs: acc in five values (ties broken by start time, then id; start times tie
+        // too), a NaN now and then, some without acc, lr in three values.
+        await using (var store = await SqlRunStore.OpenAsync(_database, ownsDatabase: false, CancellationToken.None))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                var manifest = RunStoreContract.Manifest($"tie-{i}", RunStatus.Ok, Start.AddHours(1).AddMinutes(i % 20), i % 7 == 0 ? double.NaN : i % 5 / 10.0);
+                var metrics = new Dictionary<string, double>(manifest.Metrics.Values);
+                if (i % 11 == 0)
+                {
+                    metrics.Remove("acc");
+                }
+
+                await store.SaveAsync(manifest with { Params = new Dictionary<string, string> { ["lr"] = $"{i % 3}" }, Tags = new Dictionary<string, string> { ["team"] = i % 2 == 0 ? "credit" : "risk" }, Metrics = manifest.Metrics with { Values = metrics } }, CancellationToken.None);
+            }
+        }
+
+        var walked = new SqlRunSearch(_database, null, 1000);
+        var sorted = new SqlRunSearch(_database, null, 1000, walkMetricIndex: false);
+        string[] filters = ["metrics.acc > 0.15", "metrics.acc >= 0", "metrics.acc < 0.35 AND params.lr = '1'", "metrics.acc != 0.2 AND tags.team = 'credit'", "metrics.acc = 0.3", "metrics.acc > 5"];
+        string[][] orders = [["metrics.acc DESC"], ["metrics.acc ASC"], ["metrics.acc DESC", "params.lr ASC"], ["metrics.acc ASC", "start_time ASC"]];
+        foreach (var filter in filters)
+        {
+            foreach (var order in orders)
+            {
+                var all = await sorted.SearchAsync(new RunSearchQuery { Filter = filter, OrderBy = order, MaxResults = 1000 }, CancellationToken.None);
+                var expected = all.Runs.Select(r => r.Summary.Id).ToList();
+                Assert.Equal(expected, await PagesAsync(sorted, filter, order));
+                Assert.Equal(expected, await PagesAsync(walked, filter, order));
+            }
+        }
+
+        var best = await walked.SearchAsync(new RunSearchQuery { Filter = "metrics.acc > 0.15", OrderBy = ["metrics.acc DESC"], MaxResults = 3, CountTotal = false }, CancellationToken.None);
+        Assert.Equal([0.61, 0.60, 0.59], best.Runs.Select(r => Math.Round(r.Summary.Metrics["acc"], 9)));
+    }
+
+    /// <summary>Every id a search finds, four a page, through its page tokens, without a total count.</summary>
+    private static async Task<List<string>> PagesAsync(SqlRunSearch search, string filter, string[] order)
+    {
+        var ids = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await search.SearchAsync(new RunSearchQuery { Filter = filter, OrderBy = order, MaxResults = 4, PageToken = token, CountTotal = false }, CancellationToken.None);
+            ids.AddRange(page.Runs.Select(r => r.Summary.Id));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+        return ids;
+    }
+
+    [Fact]
     public async Task No_filter_lists_every_run_newest_first()
     {
         Assert.Equal(Enumerable.Range(0, 12).Reverse(), await Indexes(null));
