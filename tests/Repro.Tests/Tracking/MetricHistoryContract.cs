@@ -202,6 +202,17 @@ public abstract class MetricHistoryContract : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_damaged_history_chunk_is_refused_with_its_run_and_key_named()
+    {
+        var run = await LogTwoBatchesAsync();
+        await ScalarAsync("UPDATE tracking_points SET points = points + 1 WHERE run_id = @run AND key = 'acc'", run);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => _tracking.GetMetricHistoryAsync(run, "acc", null, null, None));
+        Assert.Contains($"run {run}, key 'acc'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(5, (await HistoryAsync(run, "loss")).Count);
+    }
+
     /// <summary>A live run with two metrics logged in two batches, steps out of order, a NaN and a step logged twice.</summary>
     private async Task<string> LogTwoBatchesAsync()
     {
