@@ -5,7 +5,8 @@ namespace Repro.Storage.Sql.Search;
 /// <summary>
 /// The hook for MLflow's per-run attributes kept outside <c>runs</c> (by the tracking module): a
 /// table with one row per tracked run, LEFT JOINed when a search needs one of its columns. Runs
-/// without a row are plain repro runs: in <see cref="DefaultExperimentId"/>, active. Without
+/// without a row are plain repro runs: in <see cref="DefaultExperimentId"/>, active (a row's
+/// experiment and lifecycle columns are never NULL). Without
 /// the hook user_id is the <c>mlflow.user</c> tag, end_time is start plus wall time, artifact_uri
 /// is unknown and every run is in the default experiment. The names are code, never user input;
 /// they are checked to be plain identifiers.

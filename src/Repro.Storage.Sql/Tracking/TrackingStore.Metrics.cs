@@ -63,10 +63,7 @@ public sealed partial class TrackingStore
             }
         }
 
-        foreach (var (key, value) in tags)
-        {
-            await UpsertPairAsync(connection, transaction, "tags", runId, key, value, cancellationToken);
-        }
+        await UpsertPairsAsync(connection, transaction, "tags", runId, tags, cancellationToken);
 
         if (metrics.Count == 0)
         {

@@ -18,7 +18,22 @@ public sealed partial class TrackingStore
         {
             var (inList, parameters) = IdSet(chunk);
             var infos = new Dictionary<string, MlflowRunInfo>(StringComparer.Ordinal);
-            await using (var read = Sql(connection, null, $"SELECT {RunColumns} FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id WHERE r.id IN ({inList})", parameters))
+            var metrics = new Dictionary<string, Dictionary<string, MlflowMetric>>(StringComparer.Ordinal);
+            Dictionary<string, SortedDictionary<string, string>> runParams, runTags;
+
+            // One round trip for the page: the runs, their params, tags, latest values and final
+            // values, each a result of one command (a server answers it as one batch).
+            await using (var read = Sql(
+                connection,
+                null,
+                $"""
+                SELECT {RunColumns} FROM runs r LEFT JOIN tracking_runs t ON t.run_id = r.id WHERE r.id IN ({inList});
+                SELECT run_id, key, value FROM params WHERE run_id IN ({inList});
+                SELECT run_id, key, value FROM tags WHERE run_id IN ({inList});
+                SELECT run_id, key, value, timestamp, step, is_nan FROM tracking_latest WHERE run_id IN ({inList});
+                SELECT run_id, key, value FROM metrics WHERE run_id IN ({inList})
+                """,
+                parameters))
             await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -26,25 +41,20 @@ public sealed partial class TrackingStore
                     var info = Info(reader);
                     infos[info.RunId] = info;
                 }
-            }
 
-            var runParams = await ChunkPairsAsync(connection, "params", inList, parameters, cancellationToken);
-            var runTags = await ChunkPairsAsync(connection, "tags", inList, parameters, cancellationToken);
-            var metrics = new Dictionary<string, Dictionary<string, MlflowMetric>>(StringComparer.Ordinal);
-            await using (var read = Sql(connection, null, $"SELECT run_id, key, value, timestamp, step, is_nan FROM tracking_latest WHERE run_id IN ({inList})", parameters))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
+                await reader.NextResultAsync(cancellationToken);
+                runParams = await ReadPairsAsync(reader, cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
+                runTags = await ReadPairsAsync(reader, cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var key = reader.GetString(1);
                     Map(metrics, reader.GetString(0))[key] = new MlflowMetric(key, reader.GetInt64(5) != 0 ? double.NaN : reader.GetDouble(2), reader.GetInt64(3), reader.GetInt64(4));
                 }
-            }
 
-            // Runs recorded by `repro run` have final values only: one point at their start, step 0.
-            await using (var read = Sql(connection, null, $"SELECT run_id, key, value FROM metrics WHERE run_id IN ({inList})", parameters))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
+                // Runs recorded by `repro run` have final values only: one point at their start, step 0.
+                await reader.NextResultAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var id = reader.GetString(0);
@@ -116,11 +126,9 @@ public sealed partial class TrackingStore
         ? ("SELECT unnest(@ids)", [("ids", ids)])
         : ("SELECT value FROM json_each(@ids)", [("ids", JsonSerializer.Serialize(ids.ToList(), CanonicalJson.TypeInfo<List<string>>()))]);
 
-    private static async Task<Dictionary<string, SortedDictionary<string, string>>> ChunkPairsAsync(DbConnection connection, string table, string inList, (string, object?)[] parameters, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, SortedDictionary<string, string>>> ReadPairsAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
-        await using var read = Sql(connection, null, $"SELECT run_id, key, value FROM {table} WHERE run_id IN ({inList})", parameters);
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var id = reader.GetString(0);

@@ -1,8 +1,11 @@
-
+using System.Globalization;
+using System.Text;
 namespace Repro.Storage.Sql.Tracking;
 
 public sealed partial class TrackingStore
 {
+    private const int PairsPerStatement = 200;
+
     private const string RunColumns = """
         r.id, r.name, r.status, r.created_at, r.wall_seconds,
         t.experiment_id, t.user_id, t.status, t.start_time, t.end_time, t.lifecycle_stage, t.artifact_uri, t.linked
@@ -92,10 +95,7 @@ public sealed partial class TrackingStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var (key, value) in tags)
-        {
-            await UpsertPairAsync(connection, transaction, "tags", id, key, value, cancellationToken);
-        }
+        await UpsertPairsAsync(connection, transaction, "tags", id, tags, cancellationToken);
     }
 
     public async Task<MlflowRun> GetRunAsync(string runId, CancellationToken cancellationToken)
@@ -144,7 +144,7 @@ public sealed partial class TrackingStore
 
                 if (runName is { Length: > 0 })
                 {
-                    await UpsertPairAsync(connection, transaction, "tags", runId, RunNameTag, runName, cancellationToken);
+                    await UpsertPairsAsync(connection, transaction, "tags", runId, [new(RunNameTag, runName)], cancellationToken);
                 }
 
                 await RefreshProvisionalAsync(connection, transaction, runId, cancellationToken);
@@ -234,15 +234,35 @@ public sealed partial class TrackingStore
     private static TrackingException Sealed(string runId, RunState state) =>
         TrackingException.InvalidState($"The run {runId} is {state.MlflowStatus} and sealed in repro's record (status {state.ReproStatus}): it cannot change. Start a new run.");
 
-    private static async Task UpsertPairAsync(DbConnection connection, DbTransaction transaction, string table, string runId, string key, string value, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets <paramref name="pairs"/> on a run (a key given twice keeps its last value, as one
+    /// upsert after another would): one statement for up to <see cref="PairsPerStatement"/>.
+    /// </summary>
+    private static async Task UpsertPairsAsync(DbConnection connection, DbTransaction transaction, string table, string runId, IEnumerable<KeyValuePair<string, string>> pairs, CancellationToken cancellationToken)
     {
-        await using var upsert = Sql(
-            connection,
-            transaction,
-            $"INSERT INTO {table}(run_id, key, value) VALUES (@run, @key, @value) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value",
-            ("run", runId),
-            ("key", key),
-            ("value", value));
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+        var last = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            last[key] = value;
+        }
+
+        foreach (var chunk in last.Chunk(PairsPerStatement))
+        {
+            var rows = new StringBuilder();
+            var parameters = new List<(string, object?)>(1 + (2 * chunk.Length)) { ("run", runId) };
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @k{i}, @v{i})");
+                parameters.Add(($"k{i}", chunk[i].Key));
+                parameters.Add(($"v{i}", chunk[i].Value));
+            }
+
+            await using var upsert = Sql(
+                connection,
+                transaction,
+                $"INSERT INTO {table}(run_id, key, value) VALUES {rows} ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value",
+                [.. parameters]);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

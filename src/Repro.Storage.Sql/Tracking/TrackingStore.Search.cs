@@ -38,7 +38,7 @@ public sealed partial class TrackingStore
         RunSearchResult result;
         try
         {
-            result = await new SearchEngine(_database, SearchColumns).SearchAsync(
+            result = await _search.SearchAsync(
                 new RunSearchQuery
                 {
                     Filter = search.Filter,

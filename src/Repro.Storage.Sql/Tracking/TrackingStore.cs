@@ -34,12 +34,16 @@ public sealed partial class TrackingStore : ITrackingStore
     private readonly SemaphoreSlim _writeTurn = new(1, 1);
     private readonly ConcurrentQueue<QueuedWrite> _queuedWrites = new();
 
+    // One search over the tracking columns for every runs/search (its module migrated once).
+    private readonly Search.SqlRunSearch _search;
+
     private TrackingStore(SqlDatabase database, IRunStore runs, TimeProvider time, string artifactRoot)
     {
         _database = database;
         _runs = runs;
         _time = time;
         _artifactRoot = artifactRoot.TrimEnd('/');
+        _search = new Search.SqlRunSearch(database, SearchColumns);
     }
 
     /// <summary>

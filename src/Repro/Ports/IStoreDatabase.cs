@@ -29,8 +29,8 @@ public interface IStoreDatabase : IAsyncDisposable
 
     /// <summary>
     /// For a long-running server: most of the database's own housekeeping (copying SQLite's WAL
-    /// into the file) moves off the writers' path onto a background loop, which stops when the
-    /// database is disposed.
+    /// into the file; refreshing PostgreSQL's planner statistics after a burst of writes) moves
+    /// off the writers' path onto a background loop, which stops when the database is disposed.
     /// </summary>
     void StartBackgroundMaintenance();
 }

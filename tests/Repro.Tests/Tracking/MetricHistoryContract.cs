@@ -222,6 +222,26 @@ public abstract class MetricHistoryContract : IAsyncLifetime
         return run;
     }
 
+    [Fact]
+    public async Task Tags_set_at_once_keep_the_last_value_of_a_key_given_twice_and_read_back_in_one_page()
+    {
+        var tags = Enumerable.Range(0, 250).ToDictionary(i => $"t{i:D3}", i => $"v{i}");
+        var created = await _tracking.CreateRunAsync(new NewRun { RunName = "tagged", UserId = "ada", Tags = tags }, None);
+        var run = created.Info.RunId;
+        Assert.Equal(252, created.Tags.Count);
+        Assert.Equal("ada", created.Tags["mlflow.user"]);
+        Assert.Equal("tagged", created.Tags["mlflow.runName"]);
+
+        await _tracking.LogBatchAsync(run, [], [new("lr", "0.1")], [new("t001", "first"), new("new", "x"), new("t001", "last")], None);
+        var read = await _tracking.GetRunAsync(run, None);
+        Assert.Equal("last", read.Tags["t001"]);
+        Assert.Equal("x", read.Tags["new"]);
+        Assert.Equal("v249", read.Tags["t249"]);
+        Assert.Equal(253, read.Tags.Count);
+        Assert.Equal("0.1", read.Params["lr"]);
+        Assert.Equal(253L, await ScalarAsync("SELECT COUNT(*) FROM tags WHERE run_id = @run", run));
+    }
+
     private async Task<List<(long Step, long Timestamp, double Value)>> HistoryAsync(string run, string key)
     {
         var (points, next) = await _tracking.GetMetricHistoryAsync(run, key, null, null, None);
