@@ -52,11 +52,18 @@ public sealed record FlowValue
     /// </summary>
     public ImmutableHashSet<int> Aggregates { get; init; } = [];
 
+    /// <summary>
+    /// Scores of the test split (indices of score events) this value was derived from: a threshold
+    /// read off <c>roc_curve(y_test, p)</c>, a setting picked by a test score.
+    /// </summary>
+    public ImmutableHashSet<int> ChosenBy { get; init; } = [];
+
     public static FlowValue Union(IEnumerable<FlowValue> values)
     {
         var atoms = ImmutableHashSet.CreateBuilder<int>();
         var taints = ImmutableHashSet.CreateBuilder<int>();
         var aggregates = ImmutableHashSet.CreateBuilder<int>();
+        var chosen = ImmutableHashSet.CreateBuilder<int>();
         var predicted = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         var parts = DataPart.None;
         var many = false;
@@ -66,12 +73,13 @@ public sealed record FlowValue
             atoms.UnionWith(value.Atoms);
             taints.UnionWith(value.Taints);
             aggregates.UnionWith(value.Aggregates);
+            chosen.UnionWith(value.ChosenBy);
             predicted.UnionWith(value.PredictedBy);
             parts |= value.Parts;
             many |= value.Many || value.Elements is { Count: > 1 };
         }
 
-        return new FlowValue { Atoms = atoms.ToImmutable(), Taints = taints.ToImmutable(), Aggregates = aggregates.ToImmutable(), PredictedBy = predicted.ToImmutable(), Parts = parts, Many = many };
+        return new FlowValue { Atoms = atoms.ToImmutable(), Taints = taints.ToImmutable(), Aggregates = aggregates.ToImmutable(), ChosenBy = chosen.ToImmutable(), PredictedBy = predicted.ToImmutable(), Parts = parts, Many = many };
     }
 
     public static FlowValue Union(params FlowValue[] values) => Union((IEnumerable<FlowValue>)values);

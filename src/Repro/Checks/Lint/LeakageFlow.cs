@@ -67,7 +67,7 @@ public sealed class LeakageFlow
         "map", "merge", "join", "replace", "fillna", "combine_first", "update", "where", "mask", "sub", "div", "add", "mul", "subtract", "divide",
     };
 
-    private static readonly HashSet<string> Predictions = new(StringComparer.Ordinal) { "predict", "predict_proba", "predict_log_proba", "decision_function" };
+    private static readonly HashSet<string> Predictions = new(StringComparer.Ordinal) { "predict", "predict_proba", "predict_log_proba", "decision_function", "predict_classes" };
 
     private readonly NameResolver _names;
     private readonly Dictionary<int, int> _fitted = [];
@@ -78,6 +78,8 @@ public sealed class LeakageFlow
     private readonly List<(ImmutableHashSet<int> Atoms, PyNode Node)> _modelFits = [];
     private readonly List<PyNode> _searchesOnTest = [];
     private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
+    private readonly List<(PyNode Chooser, PyNode Scored)> _chosenOnTest = [];
+    private readonly List<MonitoredFold> _monitoredFolds = [];
     private readonly List<MixedFit> _mixedFits = [];
     private readonly List<TrainEvent> _trained = [];
 
@@ -165,6 +167,11 @@ public sealed class LeakageFlow
     /// <summary>Fits that watch the test split while training (eval_set=, validation_data=).</summary>
     public IReadOnlyList<(PyNode Call, string Keyword)> MonitoredOnTest => _monitoredOnTest;
 
+    /// <summary>Fits that watch a held-out fold named as test data for early stopping (validation_data=(x_test, y_test)).</summary>
+    public IReadOnlyList<MonitoredFold> MonitoredFolds => _monitoredFolds;
+
+    /// <summary>Metrics of the test split whose predictions carry a choice (a threshold) read off an earlier score of that split.</summary>
+    public IReadOnlyList<(PyNode Chooser, PyNode Scored)> ChosenOnTest => _chosenOnTest;
 
     /// <summary>Whether cross-validation evaluates somewhere (held-out folds are scored).</summary>
     public bool CrossValidates { get; private set; }
@@ -649,6 +656,15 @@ public sealed class LeakageFlow
         Py.Args(call).Concat(call.Nodes("keywords").Select(k => k.Node("value")).OfType<PyNode>())
             .Any(a => RootName(a) is { } name && LooksLikeTest(name) && !Lookup(name).Atoms.IsEmpty);
 
+    // callbacks=[EarlyStopping(…)] or ModelCheckpoint(save_best_only=…), early_stopping_rounds= on the fit: what is watched chooses the model.
+    private static bool StopsEarly(Dictionary<string, FlowValue> keywords) =>
+        keywords.ContainsKey("early_stopping_rounds")
+        || (keywords.TryGetValue("callbacks", out var callbacks) && (callbacks.Elements ?? [callbacks]).Any(c => c.Class is { } type && Py.Last(type) is "EarlyStopping" or "ModelCheckpoint" or "early_stopping"));
+
+    // validation_data=(x_test, y_test): the data watched is named as test data, not as a validation set.
+    private static bool NamedTestData(PyNode? value) =>
+        value is not null && value.Walk().Any(n => n.Is("Name") && n.Text("id") is { } id && LooksLikeTest(id)) && !value.Walk().Any(n => n.Is("Name") && n.Text("id") is { } id && LooksLikeValidation(id));
+
     private static string? RootName(PyNode node)
     {
         var root = node;
@@ -863,11 +879,19 @@ public sealed class LeakageFlow
             return Reduction(call, $"{Py.Render(call.Node("func"))}({Py.Render(Py.FirstArg(call))})", args[0], all);
         }
 
-        if (callee is not null && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("imblearn.metrics.", StringComparison.Ordinal))
+        if (callee is not null && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("imblearn.metrics.", StringComparison.Ordinal) || callee == "sklearn.calibration.calibration_curve")
             && !callee.Contains('(', StringComparison.Ordinal) && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
+            // Predictions cut at a threshold (or made with a setting) read off an earlier score of
+            // the same test split, scored on it again: the split chose what it then measures.
+            if (all.Parts.HasFlag(DataPart.Test) && all.ChosenBy.Select(i => _scores[i]).FirstOrDefault(s => s.Atoms.Overlaps(all.Atoms) && s.Node != call) is { } chooser)
+            {
+                _chosenOnTest.Add((chooser.Node, call));
+            }
+
             _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints, NamedTest = NamesTest(call) });
-            return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
+            var chosen = all.Parts.HasFlag(DataPart.Test) ? all.ChosenBy.Add(_scores.Count - 1) : all.ChosenBy;
+            return all with { Elements = null, Parts = DataPart.None, PredictedBy = [], ChosenBy = chosen };
         }
 
         // An evaluation helper of another module (meu.display_model_performance_metrics(true_labels=y_test,
@@ -1046,6 +1070,13 @@ public sealed class LeakageFlow
                 if (keywords.TryGetValue(key, out var monitored) && monitored.Parts.HasFlag(DataPart.Test))
                 {
                     _monitoredOnTest.Add((call, key));
+                }
+                else if (monitored is not null && monitored.Parts.HasFlag(DataPart.Validation) && NamedTestData(Py.Keyword(call, key)) && StopsEarly(keywords)
+                    && ModelKey(receiver.ObjectId) is { } watcher)
+                {
+                    // A held-out fold used as the test part (x_test = x[test] in a folds loop) that stops training
+                    // (a fold only watched for its loss curve chooses nothing).
+                    _monitoredFolds.Add(new MonitoredFold(call, key, watcher, monitored.Atoms));
                 }
             }
 
