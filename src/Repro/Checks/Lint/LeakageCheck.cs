@@ -158,6 +158,22 @@ public sealed class LeakageCheck : ILintCheck
             context.Add(LintRules.Leak004, call, $"the test split is passed as {keyword}= to fit: early stopping or checkpoint choice on it tunes to the test set; monitor a validation split");
         }
 
+        // The fold that stopped training is then the fold the model is scored on: its score is the evaluation.
+        foreach (var watched in flow.MonitoredFolds)
+        {
+            if (flow.Scores.FirstOrDefault(s => s.IsScore && s.Parts.HasFlag(DataPart.Validation) && s.Atoms.Overlaps(watched.Atoms)
+                && (s.Model == watched.Model || s.Predictions.Contains(watched.Model) || s.Predictions.Contains("*" + watched.Model))) is { } stopped)
+            {
+                context.Add(LintRules.Leak004, watched.Call, $"the held-out part passed as {watched.Keyword}= to fit (early stopping or checkpoint choice) is the part the model is then scored on ({Where(stopped.Node)}): the score is tuned to it; stop on a validation part cut from the training rows", [(watched.Call, "the held-out part watched while training"), (stopped.Node, "and scored")]);
+                break;
+            }
+        }
+
+        foreach (var (chooser, rescored) in flow.ChosenOnTest.Take(1))
+        {
+            context.Add(LintRules.Leak004, rescored, $"the test split is scored with a threshold or setting read off its own scores ({Where(chooser)}): the choice is tuned to the test set; choose it on a validation split or by cross-validation", [(chooser, "a score of the test split picks a threshold or setting"), (rescored, "the test split scored with it")]);
+        }
+
         // A model counts as scored on the test split through its own score()/evaluate(), or when
         // its predictions on the test split go into a metric; bare predictions (a submission
         // file) are not choosing.

@@ -61,7 +61,13 @@ public sealed class LeakageFlow
         "numpy.percentile", "numpy.quantile", "numpy.nanpercentile", "numpy.min", "numpy.max", "numpy.amin", "numpy.amax",
     };
 
-    private static readonly HashSet<string> Predictions = new(StringComparer.Ordinal) { "predict", "predict_proba", "predict_log_proba", "decision_function" };
+    // Methods that put values of one frame on the rows of another (by key or by index).
+    private static readonly HashSet<string> JoinMethods = new(StringComparer.Ordinal)
+    {
+        "map", "merge", "join", "replace", "fillna", "combine_first", "update", "where", "mask", "sub", "div", "add", "mul", "subtract", "divide",
+    };
+
+    private static readonly HashSet<string> Predictions = new(StringComparer.Ordinal) { "predict", "predict_proba", "predict_log_proba", "decision_function", "predict_classes" };
 
     private readonly NameResolver _names;
     private readonly Dictionary<int, int> _fitted = [];
@@ -72,8 +78,13 @@ public sealed class LeakageFlow
     private readonly List<(ImmutableHashSet<int> Atoms, PyNode Node)> _modelFits = [];
     private readonly List<PyNode> _searchesOnTest = [];
     private readonly List<(PyNode Call, string Keyword)> _monitoredOnTest = [];
+    private readonly List<(PyNode Chooser, PyNode Scored)> _chosenOnTest = [];
+    private readonly List<MonitoredFold> _monitoredFolds = [];
     private readonly List<MixedFit> _mixedFits = [];
     private readonly List<TrainEvent> _trained = [];
+
+    // Slices by position not yet matched by one of the other side (see PositionalSplit).
+    private readonly List<(DataPart Part, ImmutableHashSet<int> Atoms, ImmutableHashSet<int> Taints)> _slices = [];
 
     // Objects some fit call trained (their ids), so a helper given one scores that model.
     private readonly HashSet<int> _trainedModels = [];
@@ -100,6 +111,9 @@ public sealed class LeakageFlow
 
     /// <summary>Statements run inside followed calls, per program: past it, calls are opaque again, so time stays linear.</summary>
     public const int MaxInlinedStatements = 50_000;
+
+    /// <summary>Slices by position remembered while waiting for one of the other side, per program.</summary>
+    private const int MaxSlices = 1_000;
 
     public LeakageFlow(NameResolver names, IEnumerable<PyNode> functions)
         : this(names, functions, [])
@@ -152,6 +166,12 @@ public sealed class LeakageFlow
 
     /// <summary>Fits that watch the test split while training (eval_set=, validation_data=).</summary>
     public IReadOnlyList<(PyNode Call, string Keyword)> MonitoredOnTest => _monitoredOnTest;
+
+    /// <summary>Fits that watch a held-out fold named as test data for early stopping (validation_data=(x_test, y_test)).</summary>
+    public IReadOnlyList<MonitoredFold> MonitoredFolds => _monitoredFolds;
+
+    /// <summary>Metrics of the test split whose predictions carry a choice (a threshold) read off an earlier score of that split.</summary>
+    public IReadOnlyList<(PyNode Chooser, PyNode Scored)> ChosenOnTest => _chosenOnTest;
 
     /// <summary>Whether cross-validation evaluates somewhere (held-out folds are scored).</summary>
     public bool CrossValidates { get; private set; }
@@ -370,10 +390,12 @@ public sealed class LeakageFlow
                     }
 
                     var slice = target.Is("Subscript") ? Eval(target.Node("slice")) : FlowValue.Empty;
+                    var joined = FlowValue.Union(old, value, slice);
                     _env[name] = old with
                     {
-                        Atoms = old.Atoms.Union(value.Atoms).Union(slice.Atoms),
-                        Taints = old.Taints.Union(value.Taints).Union(slice.Taints),
+                        Atoms = joined.Atoms,
+                        Taints = joined.Taints,
+                        Aggregates = joined.Aggregates,
                         Parts = old.Parts | value.Parts,
                     };
                 }
@@ -634,6 +656,15 @@ public sealed class LeakageFlow
         Py.Args(call).Concat(call.Nodes("keywords").Select(k => k.Node("value")).OfType<PyNode>())
             .Any(a => RootName(a) is { } name && LooksLikeTest(name) && !Lookup(name).Atoms.IsEmpty);
 
+    // callbacks=[EarlyStopping(…)] or ModelCheckpoint(save_best_only=…), early_stopping_rounds= on the fit: what is watched chooses the model.
+    private static bool StopsEarly(Dictionary<string, FlowValue> keywords) =>
+        keywords.ContainsKey("early_stopping_rounds")
+        || (keywords.TryGetValue("callbacks", out var callbacks) && (callbacks.Elements ?? [callbacks]).Any(c => c.Class is { } type && Py.Last(type) is "EarlyStopping" or "ModelCheckpoint" or "early_stopping"));
+
+    // validation_data=(x_test, y_test): the data watched is named as test data, not as a validation set.
+    private static bool NamedTestData(PyNode? value) =>
+        value is not null && value.Walk().Any(n => n.Is("Name") && n.Text("id") is { } id && LooksLikeTest(id)) && !value.Walk().Any(n => n.Is("Name") && n.Text("id") is { } id && LooksLikeValidation(id));
+
     private static string? RootName(PyNode node)
     {
         var root = node;
@@ -688,8 +719,19 @@ public sealed class LeakageFlow
 
                 // models["lr"] is one value; models[name] (a key not written out) may be any of several.
                 var anyOf = container.Elements is { Count: > 1 } && sliceNode is not null && !sliceNode.Is("Constant");
-                var sliced = FlowValue.Union(container with { Elements = null, Many = container.Many || anyOf }, Eval(sliceNode));
-                return RowSlice(sliceNode) is { } part && !container.Atoms.IsEmpty && container.Parts == DataPart.None ? sliced with { Parts = part } : sliced;
+                var key = Eval(sliceNode);
+                var sliced = FlowValue.Joined(FlowValue.Union(container with { Elements = null, Many = container.Many || anyOf }, key), container, key);
+                if (RowSlice(sliceNode) is { } part && !container.Atoms.IsEmpty && container.Parts == DataPart.None)
+                {
+                    if (Assigned(node))
+                    {
+                        PositionalSplit(node, part, container);
+                    }
+
+                    return sliced with { Parts = part };
+                }
+
+                return sliced;
             case "Call":
                 return Call(node);
             case "Tuple":
@@ -704,7 +746,7 @@ public sealed class LeakageFlow
             case "BinOp":
                 var left = Eval(node.Node("left"));
                 var right = Eval(node.Node("right"));
-                return FlowValue.Union(left, right);
+                return FlowValue.Joined(FlowValue.Union(left, right), left, right);
             case "NamedExpr":
                 var assigned = Eval(node.Node("value"));
                 Bind(node.Node("target")!, assigned);
@@ -837,11 +879,19 @@ public sealed class LeakageFlow
             return Reduction(call, $"{Py.Render(call.Node("func"))}({Py.Render(Py.FirstArg(call))})", args[0], all);
         }
 
-        if (callee is not null && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("imblearn.metrics.", StringComparison.Ordinal)) && !callee.Contains('(', StringComparison.Ordinal)
-            && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
+        if (callee is not null && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("imblearn.metrics.", StringComparison.Ordinal) || callee == "sklearn.calibration.calibration_curve")
+            && !callee.Contains('(', StringComparison.Ordinal) && name is not ("make_scorer" or "get_scorer" or "check_scoring"))
         {
+            // Predictions cut at a threshold (or made with a setting) read off an earlier score of
+            // the same test split, scored on it again: the split chose what it then measures.
+            if (all.Parts.HasFlag(DataPart.Test) && all.ChosenBy.Select(i => _scores[i]).FirstOrDefault(s => s.Atoms.Overlaps(all.Atoms) && s.Node != call) is { } chooser)
+            {
+                _chosenOnTest.Add((chooser.Node, call));
+            }
+
             _scores.Add(new ScoreEvent { Node = call, IsScore = true, Parts = all.Parts, Atoms = all.Atoms, Predictions = all.PredictedBy, Taints = all.Taints, NamedTest = NamesTest(call) });
-            return all with { Elements = null, Parts = DataPart.None, PredictedBy = [] };
+            var chosen = all.Parts.HasFlag(DataPart.Test) ? all.ChosenBy.Add(_scores.Count - 1) : all.ChosenBy;
+            return all with { Elements = null, Parts = DataPart.None, PredictedBy = [], ChosenBy = chosen };
         }
 
         // An evaluation helper of another module (meu.display_model_performance_metrics(true_labels=y_test,
@@ -920,6 +970,11 @@ public sealed class LeakageFlow
         }
 
         var result = FlowValue.Union(all, receiver ?? FlowValue.Empty);
+        if (callee is "pandas.merge" or "pandas.merge_asof")
+        {
+            result = FlowValue.Joined(result, [.. args, .. keywords.Values]);
+        }
+
         return result.Atoms.IsEmpty ? Fresh() with { Taints = result.Taints, Parts = result.Parts } : result with { Elements = null };
     }
 
@@ -1016,6 +1071,13 @@ public sealed class LeakageFlow
                 {
                     _monitoredOnTest.Add((call, key));
                 }
+                else if (monitored is not null && monitored.Parts.HasFlag(DataPart.Validation) && NamedTestData(Py.Keyword(call, key)) && StopsEarly(keywords)
+                    && ModelKey(receiver.ObjectId) is { } watcher)
+                {
+                    // A held-out fold used as the test part (x_test = x[test] in a folds loop) that stops training
+                    // (a fold only watched for its loss curve chooses nothing).
+                    _monitoredFolds.Add(new MonitoredFold(call, key, watcher, monitored.Atoms));
+                }
             }
 
             var trained = Positional(args, keywords);
@@ -1057,6 +1119,13 @@ public sealed class LeakageFlow
             return all with { Elements = null, PredictedBy = predictor is null || method is "score" or "evaluate" ? all.PredictedBy : all.PredictedBy.Add(predictor) };
         }
 
+        // df.groupby(k)[c].transform("mean"), .agg(["mean", "std"]): a statistic named by its string.
+        if (method is "transform" or "agg" or "aggregate" && NamedReduction(Py.FirstArg(call)) is { } statistic && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))
+        {
+            var what = $"{Py.Render(Py.Receiver(call))}.{method}(\"{statistic}\")";
+            return method == "transform" ? Broadcast(call, what, receiver, all) : Reduction(call, what, receiver, all);
+        }
+
         // df.apply(helper), df.pipe(helper, …), df.transform(lambda col: …): the function runs on the
         // frame (column by column for apply, so a fit inside sees every row; row-wise apply does not).
         if (method is "apply" or "pipe" or "transform" or "agg" or "aggregate" && Py.FirstArg(call) is { } applied && !RowWise(call) && !receiver.Atoms.IsEmpty
@@ -1084,6 +1153,13 @@ public sealed class LeakageFlow
             return FlowValue.Union(receiver, all);
         }
 
+        // s.rolling(7).mean(), s.expanding().max(): each row's window holds earlier rows only, so
+        // a part cut off by position learns nothing from the rows after it.
+        if (Reductions.Contains(method) && Windowed(call))
+        {
+            return FlowValue.Union(receiver with { Elements = null }, all);
+        }
+
         if (Reductions.Contains(method) && !RowWise(call) && !receiver.Atoms.IsEmpty && !IsModel(receiver.Class))
         {
             var what = $"{Py.Render(Py.Receiver(call))}.{method}()";
@@ -1091,6 +1167,11 @@ public sealed class LeakageFlow
         }
 
         var result = FlowValue.Union(receiver with { Elements = null }, all);
+        if (JoinMethods.Contains(method))
+        {
+            result = FlowValue.Joined(result, [receiver, .. args, .. keywords.Values]);
+        }
+
         if (keywords.TryGetValue("inplace", out _) && Py.IsTrue(Py.Keyword(call, "inplace")) && Py.Receiver(call) is { } target)
         {
             Bind(target, result, merge: true);
@@ -1110,10 +1191,78 @@ public sealed class LeakageFlow
 
         var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Preprocessing, What = what, Node = call, Atoms = data.Atoms, Order = _order };
         _fits.Add(fit);
+        // df.groupby(k).mean(): one new row per group, each made of its own group's rows only.
+        if (Grouped(call))
+        {
+            return Fresh() with { Taints = result.Taints, Aggregates = result.Aggregates.Add(fit.Id), PredictedBy = result.PredictedBy };
+        }
         // A statistic is a value, not rows: it carries what it learned from, not the rows themselves,
         // so filling the test frame with the training mean does not make it training rows.
         return new FlowValue { Taints = result.Taints.Add(fit.Id), PredictedBy = result.PredictedBy };
     }
+
+    /// <summary>A group statistic put back on every row of its group (df.groupby(k)[c].transform("mean")): the rows now carry it.</summary>
+    private FlowValue Broadcast(PyNode call, string what, FlowValue data, FlowValue all)
+    {
+        var result = FlowValue.Union(data with { Elements = null }, all) with { ObjectId = null, Class = null };
+        if (data.Parts != DataPart.None)
+        {
+            return result;
+        }
+
+        var fit = new FitEvent { Id = _fits.Count, Kind = LeakKind.Preprocessing, What = what, Node = call, Atoms = data.Atoms, Order = _order };
+        _fits.Add(fit);
+        return result with { Taints = result.Taints.Add(fit.Id) };
+    }
+
+    /// <summary>The statistic a string names ("mean", ["mean", "std"], np.median), or null for anything else.</summary>
+    private string? NamedReduction(PyNode? argument)
+    {
+        if (Py.String(argument) is { } named)
+        {
+            return Reductions.Contains(named) || named is "sum" or "nunique" ? named : null;
+        }
+
+        if (argument is not null && (argument.Is("List") || argument.Is("Tuple")))
+        {
+            return argument.Nodes("elts").Select(NamedReduction).FirstOrDefault(n => n is not null);
+        }
+
+        return argument is not null && _names.Qualify(argument) is { } qualified && NumpyReductions.Contains(qualified) ? Py.Last(qualified) : null;
+    }
+
+    // The receiver of a call, through subscripts and attributes, is a call of one of these methods
+    // (df.groupby(k)["c"].mean(), s.rolling(7).mean()).
+    private static bool ReceivedFrom(PyNode call, params string[] methods)
+    {
+        var node = Py.Receiver(call);
+        while (node is not null)
+        {
+            if (node.Is("Call"))
+            {
+                if (Py.Method(node) is { } inner && methods.Contains(inner))
+                {
+                    return true;
+                }
+
+                node = Py.Receiver(node);
+            }
+            else if (node.Is("Subscript") || node.Is("Attribute"))
+            {
+                node = node.Node("value");
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Grouped(PyNode call) => ReceivedFrom(call, "groupby", "resample");
+
+    private static bool Windowed(PyNode call) => ReceivedFrom(call, "rolling", "expanding", "ewm");
 
     // pd.read_csv(...), np.random.rand(...): a function of an imported module, not a method of data.
     private bool IsModule(PyNode? node)
@@ -1242,11 +1391,40 @@ public sealed class LeakageFlow
         var parts = new List<FlowValue>();
         foreach (var array in arrays)
         {
-            parts.Add(Fresh() with { Parts = DataPart.Train, Taints = array.Taints });
-            parts.Add(Fresh() with { Parts = heldOut, Taints = array.Taints });
+            parts.Add(Fresh() with { Parts = DataPart.Train, Taints = array.Taints, Aggregates = array.Aggregates });
+            parts.Add(Fresh() with { Parts = heldOut, Taints = array.Taints, Aggregates = array.Aggregates });
         }
 
         return new FlowValue { Elements = parts, Atoms = parts.SelectMany(p => p.Atoms).ToImmutableHashSet() };
+    }
+
+    // train = df[:n], or X_train, X_test = X[:n], X[n:]: the slice is kept under a name (one shown, print(X[:5]), is not).
+    private static bool Assigned(PyNode node)
+    {
+        var value = node.Parent is { } tuple && (tuple.Is("Tuple") || tuple.Is("List")) ? tuple : node;
+        return value.Parent is { } statement && (statement.Is("Assign") || statement.Is("AnnAssign")) && ReferenceEquals(statement.Node("value"), value);
+    }
+
+    /// <summary>
+    /// Rows before a bound and rows from a bound on, taken of the same data (train = df[:-n],
+    /// test = df[-n:]): a split, at the second of the two slices, of what either sliced frame
+    /// carried. One slice alone (X[:5] to look at) is no split.
+    /// </summary>
+    private void PositionalSplit(PyNode node, DataPart part, FlowValue container)
+    {
+        var other = _slices.FindLastIndex(s => s.Part != part && s.Atoms.Overlaps(container.Atoms));
+        if (other >= 0)
+        {
+            var earlier = _slices[other];
+            _splits.Add(new SplitEvent { Node = node, What = "a split by position", Order = _order, Atoms = earlier.Atoms.Union(container.Atoms), Taints = earlier.Taints.Union(container.Taints) });
+            _slices.RemoveAt(other);
+            return;
+        }
+
+        if (_slices.Count < MaxSlices)
+        {
+            _slices.Add((part, container.Atoms, container.Taints));
+        }
     }
 
     /// <summary>Whether a split event's folds give the scores themselves (cross-validation, a folds loop), not a search's choice.</summary>
