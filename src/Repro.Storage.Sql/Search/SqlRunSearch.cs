@@ -184,7 +184,8 @@ public sealed class SqlRunSearch : IRunSearch
     /// checked and sorted (2,500 runs of 10,000 for a page of 100): the query alone took 2.3 ms
     /// over 2,000 runs and takes 0.6 ms walked, and the load bench's search p50 over 10,000 went
     /// from 205 to 42 ms on SQLite (told the order: CROSS JOIN, the index by name) and from 367 to
-    /// 271 ms on PostgreSQL (whose planner picks it). Not with a total count, which needs every
+    /// 271 ms on PostgreSQL (whose planner picks it when the tables have statistics: the server
+    /// analyses them after a burst of new runs; then 135 ms). Not with a total count, which needs every
     /// match anyway.
     /// </summary>
     private FilterClause? Driver(IReadOnlyList<FilterClause> clauses, List<OrderClause> orders, RunSearchQuery query) =>
