@@ -38,30 +38,45 @@ public sealed partial class TrackingStore
     /// <summary>Rewrites a live run's provisional manifest from its rows, so <c>repro show</c> sees what has been logged.</summary>
     private static async Task RefreshProvisionalAsync(DbConnection connection, DbTransaction transaction, string runId, CancellationToken cancellationToken)
     {
-        string json;
-        await using (var read = Sql(connection, transaction, "SELECT manifest FROM runs WHERE id = @id AND status = 'running'", ("id", runId)))
-        {
-            if (await read.ExecuteScalarAsync(cancellationToken) is not string text)
-            {
-                return;
-            }
-
-            json = text;
-        }
-
-        var manifest = ParseManifest(json);
-        var parameters = await PairsAsync(connection, transaction, "params", runId, cancellationToken);
-        var tags = await PairsAsync(connection, transaction, "tags", runId, cancellationToken);
+        // One command, one round trip inside the write turn: the manifest, params, tags and final
+        // values (four reads a log-batch; on PostgreSQL each was a round trip while writers waited).
+        string? json = null;
+        SortedDictionary<string, string> parameters, tags;
         var values = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        await using (var read = Sql(connection, transaction, "SELECT key, value FROM metrics WHERE run_id = @id", ("id", runId)))
+        await using (var read = Sql(
+            connection,
+            transaction,
+            """
+            SELECT manifest FROM runs WHERE id = @id AND status = 'running';
+            SELECT key, value FROM params WHERE run_id = @id;
+            SELECT key, value FROM tags WHERE run_id = @id;
+            SELECT key, value FROM metrics WHERE run_id = @id
+            """,
+            ("id", runId)))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                json = reader.GetString(0);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            parameters = await KeyValuesAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            tags = await KeyValuesAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 values[reader.GetString(0)] = reader.IsDBNull(1) ? double.NaN : reader.GetDouble(1);
             }
         }
 
+        if (json is null)
+        {
+            return;
+        }
+
+        var manifest = ParseManifest(json);
         var name = tags.GetValueOrDefault(RunNameTag) ?? manifest.Name;
         manifest = manifest with { Name = name, Params = parameters, Tags = tags, Metrics = manifest.Metrics with { Values = values } };
         var digest = Digest(manifest, out var updated);
@@ -157,9 +172,15 @@ public sealed partial class TrackingStore
 
     private static async Task<SortedDictionary<string, string>> PairsAsync(DbConnection connection, DbTransaction? transaction, string table, string runId, CancellationToken cancellationToken)
     {
-        var pairs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         await using var read = Sql(connection, transaction, $"SELECT key, value FROM {table} WHERE run_id = @id", ("id", runId));
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        return await KeyValuesAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The (key, value) rows of the reader's current result, by key.</summary>
+    private static async Task<SortedDictionary<string, string>> KeyValuesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var pairs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
             pairs[reader.GetString(0)] = reader.GetString(1);
