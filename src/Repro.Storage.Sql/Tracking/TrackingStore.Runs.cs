@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+
 namespace Repro.Storage.Sql.Tracking;
 
 public sealed partial class TrackingStore
