@@ -72,8 +72,13 @@ internal static class RowPipeline
                 }
             }
 
-            // The profiles are complete once the profiling thread has counted the last batch too.
-            await profiler;
+            // The profiles are complete once the profiling thread has counted the last batch too,
+            // and every row checked was profiled: a report never describes fewer rows than it read.
+            var profiled = await profiler;
+            if (profiled != rows)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{path}: {rows} rows were checked but {profiled} profiled"));
+            }
         }
         finally
         {
@@ -158,8 +163,9 @@ internal static class RowPipeline
         }
     }
 
-    private static async Task ProfileAsync(ChannelReader<RowBatch> profiling, Action<RowBatch> profile, ChannelWriter<RowBatch> free, StageTimings timings, CancellationTokenSource stop)
+    private static async Task<long> ProfileAsync(ChannelReader<RowBatch> profiling, Action<RowBatch> profile, ChannelWriter<RowBatch> free, StageTimings timings, CancellationTokenSource stop)
     {
+        long profiled = 0;
         try
         {
             await foreach (var batch in profiling.ReadAllAsync(stop.Token))
@@ -172,12 +178,19 @@ internal static class RowPipeline
                 }
 
                 timings.Profiling += Stopwatch.GetTimestamp() - started;
+
+                // Read before letting go: once released, the reader may refill the batch (and mark
+                // it last) before this thread looks again.
+                var last = batch.Last;
+                profiled += batch.Failure is null ? batch.Count : 0;
                 Release(batch, free);
-                if (batch.Last)
+                if (last)
                 {
-                    return;
+                    return profiled;
                 }
             }
+
+            return profiled;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
