@@ -142,6 +142,13 @@ public sealed class PostgresUrl
             Port = Port,
             Database = Database,
             ApplicationName = "repro",
+
+            // The statements repro runs again and again (a log-batch's, a create's, a page of runs)
+            // are prepared on each pooled connection after their second use, so the server parses
+            // and plans them once; a URL option (Max Auto Prepare=0) turns it off, e.g. behind a
+            // pooler in transaction mode.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
         };
         if ((User ?? variable("PGUSER")) is { Length: > 0 } user)
         {

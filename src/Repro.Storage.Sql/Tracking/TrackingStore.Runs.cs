@@ -34,15 +34,48 @@ public sealed partial class TrackingStore
         return await GetRunAsync(id, cancellationToken);
     }
 
+    /// <summary>
+    /// Inserts a live run in the caller's write transaction: one command of two reads (the
+    /// experiment, whether the id is taken), then one of the three inserts (the run, its MLflow
+    /// attributes, its first <see cref="PairsPerStatement"/> tags), two round trips in the write turn.
+    /// </summary>
     private async Task InsertRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, string id, CancellationToken cancellationToken, bool import = false)
     {
-        var experiment = await RequireExperimentAsync(connection, transaction, run.ExperimentId, cancellationToken);
-        if (experiment.LifecycleStage != "active" && !import)
+        string? stage = null;
+        string? location = null;
+        bool taken;
+        await using (var read = Sql(
+            connection,
+            transaction,
+            """
+            SELECT lifecycle_stage, artifact_location FROM tracking_experiments WHERE experiment_id = @experiment;
+            SELECT 1 FROM runs WHERE id = @id
+            """,
+            ("experiment", run.ExperimentId),
+            ("id", id)))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
-            throw TrackingException.InvalidState($"The experiment {experiment.ExperimentId} must be in the 'active' state. Current state is {experiment.LifecycleStage}.");
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                stage = reader.GetString(0);
+                location = reader.GetString(1);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            taken = await reader.ReadAsync(cancellationToken);
         }
 
-        if (await ExistsAsync(connection, transaction, "SELECT 1 FROM runs WHERE id = @id", id, cancellationToken))
+        if (stage is null)
+        {
+            throw TrackingException.NotFound($"No Experiment with id={run.ExperimentId} exists");
+        }
+
+        if (stage != "active" && !import)
+        {
+            throw TrackingException.InvalidState($"The experiment {run.ExperimentId} must be in the 'active' state. Current state is {stage}.");
+        }
+
+        if (taken)
         {
             throw TrackingException.AlreadyExists($"Run with id={id} already exists");
         }
@@ -58,45 +91,43 @@ public sealed partial class TrackingStore
         var start = run.StartTime ?? NowMs;
         var provisional = ProvisionalManifest(id, name, DateTimeOffset.FromUnixTimeMilliseconds(start), run.Linked ? "run" : "tracked", tags);
         var digest = Digest(provisional, out var text);
-        await using (var insert = Sql(
-            connection,
-            transaction,
-            """
-            INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest)
-            VALUES (@id, @name, @kind, @parent, 'running', 0, @created, 0, NULL, @digest, @manifest)
-            """,
+        var artifacts = location is { Length: > 0 } ? location : $"{_artifactRoot}/{run.ExperimentId}";
+        var chunks = tags.Chunk(PairsPerStatement).ToList();
+        List<(string, object?)> parameters =
+        [
             ("id", id),
             ("name", name),
             ("kind", provisional.Kind),
             ("parent", tags.GetValueOrDefault("mlflow.parentRunId")),
             ("created", SqlRunStore.FormatTime(provisional.CreatedAt)),
             ("digest", digest),
-            ("manifest", text)))
-        {
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var insert = Sql(
-            connection,
-            transaction,
-            """
-            INSERT INTO tracking_runs(run_id, experiment_id, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, linked, owner_host, owner_pid)
-            VALUES (@id, @experiment, @user, @status, @start, NULL, 'active', @artifacts, @linked, @host, @pid)
-            """,
+            ("manifest", text),
             ("host", run.Owner?.Host),
             ("pid", run.Owner is { } owner ? (long?)owner.Pid : null),
-            ("id", id),
-            ("experiment", experiment.ExperimentId),
+            ("experiment", run.ExperimentId),
             ("user", run.UserId ?? string.Empty),
             ("status", run.Status),
             ("start", start),
-            ("artifacts", $"{experiment.ArtifactLocation}/{id}/artifacts"),
-            ("linked", run.Linked ? 1L : 0L)))
+            ("artifacts", $"{artifacts}/{id}/artifacts"),
+            ("linked", run.Linked ? 1L : 0L),
+            ("run", id),
+        ];
+        var sql = $"""
+            INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest)
+            VALUES (@id, @name, @kind, @parent, 'running', 0, @created, 0, NULL, @digest, @manifest);
+            INSERT INTO tracking_runs(run_id, experiment_id, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, linked, owner_host, owner_pid)
+            VALUES (@id, @experiment, @user, @status, @start, NULL, 'active', @artifacts, @linked, @host, @pid);
+            {PairsUpsert("tags", chunks[0], parameters)}
+            """;
+        await using (var insert = Sql(connection, transaction, sql, [.. parameters]))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await UpsertPairsAsync(connection, transaction, "tags", id, tags, cancellationToken);
+        if (chunks.Count > 1)
+        {
+            await UpsertPairsAsync(connection, transaction, "tags", id, chunks.Skip(1).SelectMany(c => c), cancellationToken);
+        }
     }
 
     public async Task<MlflowRun> GetRunAsync(string runId, CancellationToken cancellationToken)
@@ -249,21 +280,26 @@ public sealed partial class TrackingStore
 
         foreach (var chunk in last.Chunk(PairsPerStatement))
         {
-            var rows = new StringBuilder();
             var parameters = new List<(string, object?)>(1 + (2 * chunk.Length)) { ("run", runId) };
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @k{i}, @v{i})");
-                parameters.Add(($"k{i}", chunk[i].Key));
-                parameters.Add(($"v{i}", chunk[i].Value));
-            }
-
-            await using var upsert = Sql(
-                connection,
-                transaction,
-                $"INSERT INTO {table}(run_id, key, value) VALUES {rows} ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value",
-                [.. parameters]);
+            await using var upsert = Sql(connection, transaction, PairsUpsert(table, chunk, parameters), [.. parameters]);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// One statement setting <paramref name="pairs"/> of the run <c>@run</c> in <paramref name="table"/>,
+    /// its keys and values added to <paramref name="parameters"/> (as @k0, @v0, …; keys must be distinct).
+    /// </summary>
+    private static string PairsUpsert(string table, KeyValuePair<string, string>[] pairs, List<(string, object?)> parameters)
+    {
+        var rows = new StringBuilder();
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @k{i}, @v{i})");
+            parameters.Add(($"k{i}", pairs[i].Key));
+            parameters.Add(($"v{i}", pairs[i].Value));
+        }
+
+        return $"INSERT INTO {table}(run_id, key, value) VALUES {rows} ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value";
     }
 }

@@ -135,6 +135,20 @@ public sealed partial class TrackingStore : ITrackingStore
             return;
         }
 
+        await RunGroupAsync(group);
+    }
+
+    private async Task RunGroupAsync(List<QueuedWrite> group)
+    {
+        if (group.Count > 1)
+        {
+            Interlocked.Add(ref _groupedWrites, group.Count);
+            if (await TryRunTogetherAsync(group))
+            {
+                return;
+            }
+        }
+
         var succeeded = new List<QueuedWrite>(group.Count);
         try
         {
@@ -150,7 +164,6 @@ public sealed partial class TrackingStore : ITrackingStore
             }
             else
             {
-                Interlocked.Add(ref _groupedWrites, group.Count);
                 foreach (var write in group)
                 {
                     await transaction.SaveAsync(GroupSavepoint, CancellationToken.None);
@@ -174,22 +187,63 @@ public sealed partial class TrackingStore : ITrackingStore
         }
         catch (Exception ex)
         {
-            foreach (var write in succeeded)
-            {
-                write.Fail(ex);
-            }
-
-            foreach (var write in group.Where(w => !w.Done))
-            {
-                write.Fail(ex);
-            }
-
+            FailAll(group, ex);
             return;
         }
 
         foreach (var write in succeeded)
         {
             write.Succeed();
+        }
+    }
+
+    /// <summary>
+    /// The usual case of a group: every write in one transaction with no savepoints (two round
+    /// trips a write fewer). When one of them fails, the whole transaction is rolled back and this
+    /// returns false, and the group runs again a savepoint a write, so the failure stays its own.
+    /// A write's body only touches the database, so running it twice is the same as running it once.
+    /// </summary>
+    private async Task<bool> TryRunTogetherAsync(List<QueuedWrite> group)
+    {
+        try
+        {
+            await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
+            await using var transaction = await _database.BeginWriteAsync(connection, WriteLock, CancellationToken.None);
+            foreach (var write in group)
+            {
+                try
+                {
+                    await write.RunAsync(connection, transaction);
+                }
+                catch (Exception)
+                {
+                    return false; // the transaction is rolled back when it is disposed
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The connection, the lock or the commit failed: the group fails as a whole, as with savepoints.
+            FailAll(group, ex);
+            return true;
+        }
+
+        foreach (var write in group)
+        {
+            write.Succeed();
+        }
+
+        return true;
+    }
+
+    /// <summary>Fails every write of the group not already failed by its own error.</summary>
+    private static void FailAll(List<QueuedWrite> group, Exception error)
+    {
+        foreach (var write in group.Where(w => !w.Done))
+        {
+            write.Fail(error);
         }
     }
 

@@ -203,6 +203,67 @@ public abstract class MetricHistoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Creates_queued_together_commit_at_once_and_one_reusing_an_id_taken_in_its_own_group_fails_alone()
+    {
+        // Forty creates and forty log-batches queue behind a held write turn, so they run as one
+        // group; create 20 asks for the id create 5 takes earlier in the same group.
+        var ids = Enumerable.Range(0, 40).Select(i => i == 20 ? Id(5) : Id(i)).ToList();
+        var live = (await _tracking.CreateRunAsync(new NewRun { RunName = "live" }, None)).Info.RunId;
+        var hold = await _tracking.HoldWriteTurnAsync();
+        var creates = new List<Task<string?>>();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            // One at a time, so they queue in this order.
+            creates.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await _tracking.CreateRunAsync(new NewRun { RunId = id, RunName = $"queued-{i}", Tags = new Dictionary<string, string> { ["i"] = $"{i}" } }, None);
+                    return (string?)null;
+                }
+                catch (TrackingException ex)
+                {
+                    return ex.Message;
+                }
+            }));
+            while (_tracking.QueuedWrites <= i)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        var batches = Enumerable.Range(0, 40).Select(i => Task.Run(() => _tracking.LogBatchAsync(live, [new("m", i, 1000 + i, i)], [], [], None))).ToList();
+        while (_tracking.QueuedWrites < 80)
+        {
+            await Task.Delay(5);
+        }
+
+        var grouped = _tracking.GroupedWrites;
+        hold.Dispose();
+        var outcomes = await Task.WhenAll(creates);
+        await Task.WhenAll(batches);
+
+        Assert.True(_tracking.GroupedWrites - grouped >= 64);
+        Assert.All(outcomes.Select((o, i) => (o, i)), x => Assert.Equal(x.i == 20, x.o is not null));
+        Assert.Equal($"Run with id={Id(5)} already exists", outcomes[20]);
+        for (var i = 0; i < 40; i++)
+        {
+            if (i != 20)
+            {
+                var run = await _tracking.GetRunAsync(Id(i), None);
+                Assert.Equal($"queued-{i}", run.Info.RunName);
+                Assert.Equal($"{i}", run.Tags["i"]);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), (await HistoryAsync(live, "m")).Select(p => p.Step));
+        Assert.Equal(39.0, (await _tracking.GetRunAsync(live, None)).Metrics.Single(m => m.Key == "m").Value);
+        Assert.Equal(39L, await ScalarAsync("SELECT COUNT(*) FROM runs WHERE name LIKE 'queued-%'"));
+
+        static string Id(int i) => $"{i:x32}";
+    }
+
+    [Fact]
     public async Task A_damaged_history_chunk_is_refused_with_its_run_and_key_named()
     {
         var run = await LogTwoBatchesAsync();
