@@ -24,6 +24,16 @@ public sealed class PostgresUrlTests
     }
 
     [Fact]
+    public void Statements_are_prepared_after_two_uses_unless_the_url_turns_it_off()
+    {
+        var builder = PostgresUrl.Parse("postgresql://ana@localhost/runs").Builder(_ => null);
+        Assert.Equal(64, builder.MaxAutoPrepare);
+        Assert.Equal(2, builder.AutoPrepareMinUsages);
+        Assert.Equal(0, PostgresUrl.Parse("postgresql://ana@localhost/runs?MaxAutoPrepare=0").Builder(_ => null).MaxAutoPrepare);
+        Assert.Equal(0, PostgresUrl.Parse("postgresql://ana@localhost/runs?Max%20Auto%20Prepare=0").Builder(_ => null).MaxAutoPrepare);
+    }
+
+    [Fact]
     public void The_password_comes_from_PGPASSWORD_when_the_url_has_none_and_the_port_defaults()
     {
         var url = PostgresUrl.Parse("postgresql://ana@localhost/runs?password=fromquery");
