@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
-using Npgsql;
-using NpgsqlTypes;
 using SQLitePCL;
 
 namespace Repro.Storage.Sql.Tracking;
@@ -23,30 +21,31 @@ public sealed partial class TrackingStore
 
     private readonly record struct HistoryPoint(string Key, long Step, long Timestamp, double Value);
 
-    /// <summary>The batch's points, one row a key, inside the caller's open write transaction.</summary>
-    private static async Task InsertPointsAsync(DbConnection connection, string runId, IReadOnlyList<MlflowMetric> points, CancellationToken cancellationToken)
+    // Rows one statement of AddPoints inserts on PostgreSQL (four parameters each).
+    private const int PointRowsPerStatement = 100;
+
+    /// <summary>
+    /// The batch's points, one row a key, inside the caller's open write transaction: on
+    /// PostgreSQL as statements of <paramref name="batch"/> (<paramref name="run"/> is its
+    /// placeholder of the run id), so they travel with the batch's other writes; on SQLite, which
+    /// has no round trips to save, at once through one statement prepared on the connection's
+    /// handle and bound through SQLite's own calls.
+    /// </summary>
+    private static void AddPoints(DbConnection connection, SqlBatch batch, string run, string runId, IReadOnlyList<MlflowMetric> points)
     {
         var chunks = Chunks(points);
-        if (connection is NpgsqlConnection npgsql)
+        if (connection is not SqliteConnection sqlite)
         {
-            // One binary COPY: no planner or executor a row, and no round trip a row.
-            await using var copy = await npgsql.BeginBinaryImportAsync("COPY tracking_points(run_id, key, points, data) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var (key, count, data) in chunks)
+            foreach (var rows in chunks.Chunk(PointRowsPerStatement))
             {
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(runId, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(key, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync((long)count, NpgsqlDbType.Bigint, cancellationToken);
-                await copy.WriteAsync(data, NpgsqlDbType.Bytea, cancellationToken);
+                var values = string.Join(", ", rows.Select(r => $"({run}, {batch.Value(r.Key)}, {batch.Value((long)r.Count)}, {batch.Value(r.Data)})"));
+                batch.Add($"INSERT INTO tracking_points(run_id, key, points, data) VALUES {values}");
             }
 
-            await copy.CompleteAsync(cancellationToken);
             return;
         }
 
-        // SQLite: one statement prepared on the connection's handle and bound through SQLite's own
-        // calls, in the connection's open transaction.
-        var db = ((SqliteConnection)connection).Handle!;
+        var db = sqlite.Handle!;
         Check(db, raw.sqlite3_prepare_v2(db, "INSERT INTO tracking_points(run_id, key, points, data) VALUES (?1, ?2, ?3, ?4)", out var statement));
         using (statement)
         {

@@ -53,20 +53,10 @@ public sealed partial class TrackingStore
             await using (var transaction = await _database.BeginWriteAsync(connection, WriteLock, cancellationToken))
             {
                 await InsertRunAsync(connection, transaction, imported.Run with { Status = MlflowStatus.Running }, id, cancellationToken, import: true);
-                await LogAsync(connection, transaction, id, imported.Metrics, imported.Params, [], cancellationToken);
-                await using (var update = Sql(
-                    connection,
-                    transaction,
-                    "UPDATE tracking_runs SET status = @status, end_time = @end, lifecycle_stage = @stage WHERE run_id = @id",
-                    ("status", imported.Run.Status),
-                    ("end", imported.EndTime),
-                    ("stage", imported.LifecycleStage),
-                    ("id", id)))
-                {
-                    await update.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await RefreshProvisionalAsync(connection, transaction, id, cancellationToken);
+                var batch = new SqlBatch();
+                await LogAsync(connection, transaction, batch, id, imported.Metrics, imported.Params, [], cancellationToken);
+                batch.Add($"UPDATE tracking_runs SET status = {batch.Value(imported.Run.Status)}, end_time = {batch.Value(imported.EndTime)}, lifecycle_stage = {batch.Value(imported.LifecycleStage)} WHERE run_id = {batch.Value(id)}");
+                await RefreshProvisionalAsync(connection, transaction, id, cancellationToken, batch);
                 await transaction.CommitAsync(cancellationToken);
             }
 

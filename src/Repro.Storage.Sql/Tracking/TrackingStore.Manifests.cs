@@ -36,23 +36,21 @@ public sealed partial class TrackingStore
     };
 
     /// <summary>Rewrites a live run's provisional manifest from its rows, so <c>repro show</c> sees what has been logged.</summary>
-    private static async Task RefreshProvisionalAsync(DbConnection connection, DbTransaction transaction, string runId, CancellationToken cancellationToken)
+    private static async Task RefreshProvisionalAsync(DbConnection connection, DbTransaction transaction, string runId, CancellationToken cancellationToken, SqlBatch? writes = null)
     {
-        // One command, one round trip inside the write turn: the manifest, params, tags and final
-        // values (four reads a log-batch; on PostgreSQL each was a round trip while writers waited).
+        // One command, one round trip inside the write turn: the writes given (a log-batch's),
+        // then the manifest, params, tags and final values (on PostgreSQL each was a round trip
+        // while the other writers waited).
+        var batch = writes ?? new SqlBatch();
+        var id = batch.Value(runId);
+        batch.Add($"SELECT manifest FROM runs WHERE id = {id} AND status = 'running'");
+        batch.Add($"SELECT key, value FROM params WHERE run_id = {id}");
+        batch.Add($"SELECT key, value FROM tags WHERE run_id = {id}");
+        batch.Add($"SELECT key, value FROM metrics WHERE run_id = {id}");
         string? json = null;
         SortedDictionary<string, string> parameters, tags;
         var values = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        await using (var read = Sql(
-            connection,
-            transaction,
-            """
-            SELECT manifest FROM runs WHERE id = @id AND status = 'running';
-            SELECT key, value FROM params WHERE run_id = @id;
-            SELECT key, value FROM tags WHERE run_id = @id;
-            SELECT key, value FROM metrics WHERE run_id = @id
-            """,
-            ("id", runId)))
+        await using (var read = batch.Command(connection, transaction))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))

@@ -40,30 +40,47 @@ public sealed partial class TrackingStore
                 throw Sealed(runId, state);
             }
 
-            await LogAsync(connection, transaction, runId, metrics, parameters, tags, cancellationToken);
-            await RefreshProvisionalAsync(connection, transaction, runId, cancellationToken);
+            var batch = new SqlBatch();
+            await LogAsync(connection, transaction, batch, runId, metrics, parameters, tags, cancellationToken);
+            await RefreshProvisionalAsync(connection, transaction, runId, cancellationToken, batch);
             return 0;
         }, cancellationToken);
     }
 
-    private static async Task LogAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a batch's writes to <paramref name="batch"/>, to run in one command with the reads that
+    /// follow them: its new params (read first, one round trip when it has any, since a changed
+    /// value is refused), tags, points and latest values.
+    /// </summary>
+    private static async Task LogAsync(DbConnection connection, DbTransaction transaction, SqlBatch batch, string runId, IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
     {
-        foreach (var (key, value) in parameters)
+        var run = batch.Value(runId);
+        if (parameters.Count > 0)
         {
-            await using var read = Sql(connection, transaction, "SELECT value FROM params WHERE run_id = @run AND key = @key", ("run", runId), ("key", key));
-            var existing = await read.ExecuteScalarAsync(cancellationToken) as string;
-            if (existing is null)
+            var logged = await LoggedParamsAsync(connection, transaction, runId, parameters, cancellationToken);
+            var rows = new StringBuilder();
+            foreach (var (key, value) in parameters)
             {
-                await using var insert = Sql(connection, transaction, "INSERT INTO params(run_id, key, value) VALUES (@run, @key, @value)", ("run", runId), ("key", key), ("value", value));
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                if (logged.TryGetValue(key, out var existing))
+                {
+                    if (existing != value)
+                    {
+                        throw TrackingException.Invalid($"Changing param values is not allowed. Param with key='{key}' was already logged with value='{existing}' for run ID='{runId}'. Attempted logging new value '{value}'.");
+                    }
+
+                    continue;
+                }
+
+                rows.Append(rows.Length == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"({run}, {batch.Value(key)}, {batch.Value(value)})");
             }
-            else if (existing != value)
+
+            if (rows.Length > 0)
             {
-                throw TrackingException.Invalid($"Changing param values is not allowed. Param with key='{key}' was already logged with value='{existing}' for run ID='{runId}'. Attempted logging new value '{value}'.");
+                batch.Add($"INSERT INTO params(run_id, key, value) VALUES {rows}");
             }
         }
 
-        await UpsertPairsAsync(connection, transaction, "tags", runId, tags, cancellationToken);
+        AddPairsUpsert(batch, "tags", run, tags);
 
         if (metrics.Count == 0)
         {
@@ -79,15 +96,35 @@ public sealed partial class TrackingStore
             }
         }
 
-        await InsertPointsAsync(connection, runId, metrics, cancellationToken);
+        AddPoints(connection, batch, run, runId, metrics);
 
         foreach (var keys in best.Values.Chunk(LatestKeysPerStatement))
         {
-            await UpsertLatestAsync(connection, transaction, runId, keys, cancellationToken);
+            AddLatestUpsert(batch, run, keys);
         }
     }
 
-    // Keys one statement of UpsertLatestAsync takes (six parameters each, far inside both engines' limits).
+    /// <summary>The values already logged for any of <paramref name="parameters"/>' keys.</summary>
+    private static async Task<Dictionary<string, string>> LoggedParamsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    {
+        var logged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in parameters.Chunk(PairsPerStatement))
+        {
+            var read = new SqlBatch();
+            var keys = string.Join(", ", chunk.Select(p => read.Value(p.Key)));
+            read.Add($"SELECT key, value FROM params WHERE run_id = {read.Value(runId)} AND key IN ({keys})");
+            await using var command = read.Command(connection, transaction);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                logged[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return logged;
+    }
+
+    // Keys one statement of AddLatestUpsert takes (six parameters each, far inside both engines' limits).
     private const int LatestKeysPerStatement = 100;
 
     /// <summary>
@@ -96,42 +133,33 @@ public sealed partial class TrackingStore
     /// for up to <see cref="LatestKeysPerStatement"/> keys, where a read and two writes a key cost
     /// a batch of 10 keys 0.4 ms of the write turn.
     /// </summary>
-    private static async Task UpsertLatestAsync(DbConnection connection, DbTransaction transaction, string runId, MlflowMetric[] latest, CancellationToken cancellationToken)
+    private static void AddLatestUpsert(SqlBatch batch, string run, MlflowMetric[] latest)
     {
         var rows = new StringBuilder();
         var keys = new StringBuilder();
-        await using var upsert = Sql(connection, transaction, string.Empty, ("run", runId));
-        await using var values = Sql(connection, transaction, string.Empty, ("run", runId));
         for (var i = 0; i < latest.Length; i++)
         {
             var metric = latest[i];
             var nan = double.IsNaN(metric.Value);
-            rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @k{i}, @s{i}, @t{i}, @v{i}, @n{i})");
-            keys.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"@k{i}");
-            SqlDatabase.AddParameter(upsert, $"k{i}", metric.Key);
-            SqlDatabase.AddParameter(upsert, $"s{i}", metric.Step);
-            SqlDatabase.AddParameter(upsert, $"t{i}", metric.Timestamp);
-            SqlDatabase.AddParameter(upsert, $"v{i}", nan ? 0.0 : metric.Value);
-            SqlDatabase.AddParameter(upsert, $"n{i}", nan ? 1L : 0L);
-            SqlDatabase.AddParameter(values, $"k{i}", metric.Key);
+            var key = batch.Value(metric.Key);
+            rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"({run}, {key}, {batch.Value(metric.Step)}, {batch.Value(metric.Timestamp)}, {batch.Value(nan ? 0.0 : metric.Value)}, {batch.Value(nan ? 1L : 0L)})");
+            keys.Append(i == 0 ? string.Empty : ", ").Append(key);
         }
 
-        upsert.CommandText = $"""
+        batch.Add($"""
             INSERT INTO tracking_latest(run_id, key, step, timestamp, value, is_nan) VALUES {rows}
             ON CONFLICT(run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
             WHERE excluded.step > tracking_latest.step
                 OR (excluded.step = tracking_latest.step AND (excluded.timestamp > tracking_latest.timestamp
                     OR (excluded.timestamp = tracking_latest.timestamp AND excluded.is_nan = 0 AND (tracking_latest.is_nan = 1 OR excluded.value > tracking_latest.value))))
-            """;
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            """);
 
         // NULL is the run store's NaN.
-        values.CommandText = $"""
+        batch.Add($"""
             INSERT INTO metrics(run_id, key, value)
-            SELECT run_id, key, CASE WHEN is_nan = 0 THEN value END FROM tracking_latest WHERE run_id = @run AND key IN ({keys})
+            SELECT run_id, key, CASE WHEN is_nan = 0 THEN value END FROM tracking_latest WHERE run_id = {run} AND key IN ({keys})
             ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value
-            """;
-        await values.ExecuteNonQueryAsync(cancellationToken);
+            """);
     }
 
     /// <summary>MLflow's latest metric: the greatest (step, timestamp, value), NaN below every number.</summary>

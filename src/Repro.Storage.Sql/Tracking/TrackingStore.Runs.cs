@@ -36,8 +36,8 @@ public sealed partial class TrackingStore
 
     /// <summary>
     /// Inserts a live run in the caller's write transaction: one command of two reads (the
-    /// experiment, whether the id is taken), then one of the three inserts (the run, its MLflow
-    /// attributes, its first <see cref="PairsPerStatement"/> tags), two round trips in the write turn.
+    /// experiment, whether the id is taken), then one of the inserts (the run, its MLflow
+    /// attributes, its tags): two round trips in the write turn.
     /// </summary>
     private async Task InsertRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, string id, CancellationToken cancellationToken, bool import = false)
     {
@@ -92,42 +92,18 @@ public sealed partial class TrackingStore
         var provisional = ProvisionalManifest(id, name, DateTimeOffset.FromUnixTimeMilliseconds(start), run.Linked ? "run" : "tracked", tags);
         var digest = Digest(provisional, out var text);
         var artifacts = location is { Length: > 0 } ? location : $"{_artifactRoot}/{run.ExperimentId}";
-        var chunks = tags.Chunk(PairsPerStatement).ToList();
-        List<(string, object?)> parameters =
-        [
-            ("id", id),
-            ("name", name),
-            ("kind", provisional.Kind),
-            ("parent", tags.GetValueOrDefault("mlflow.parentRunId")),
-            ("created", SqlRunStore.FormatTime(provisional.CreatedAt)),
-            ("digest", digest),
-            ("manifest", text),
-            ("host", run.Owner?.Host),
-            ("pid", run.Owner is { } owner ? (long?)owner.Pid : null),
-            ("experiment", run.ExperimentId),
-            ("user", run.UserId ?? string.Empty),
-            ("status", run.Status),
-            ("start", start),
-            ("artifacts", $"{artifacts}/{id}/artifacts"),
-            ("linked", run.Linked ? 1L : 0L),
-            ("run", id),
-        ];
-        var sql = $"""
+        var batch = new SqlBatch();
+        var runValue = batch.Value(id);
+        batch.Add($"""
             INSERT INTO runs(id, name, kind, parent_id, status, exit_code, created_at, wall_seconds, seed, digest, manifest)
-            VALUES (@id, @name, @kind, @parent, 'running', 0, @created, 0, NULL, @digest, @manifest);
+            VALUES ({runValue}, {batch.Value(name)}, {batch.Value(provisional.Kind)}, {batch.Value(tags.GetValueOrDefault("mlflow.parentRunId"))}, 'running', 0, {batch.Value(SqlRunStore.FormatTime(provisional.CreatedAt))}, 0, NULL, {batch.Value(digest)}, {batch.Value(text)})
+            """);
+        batch.Add($"""
             INSERT INTO tracking_runs(run_id, experiment_id, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, linked, owner_host, owner_pid)
-            VALUES (@id, @experiment, @user, @status, @start, NULL, 'active', @artifacts, @linked, @host, @pid);
-            {PairsUpsert("tags", chunks[0], parameters)}
-            """;
-        await using (var insert = Sql(connection, transaction, sql, [.. parameters]))
-        {
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        if (chunks.Count > 1)
-        {
-            await UpsertPairsAsync(connection, transaction, "tags", id, chunks.Skip(1).SelectMany(c => c), cancellationToken);
-        }
+            VALUES ({runValue}, {batch.Value(run.ExperimentId)}, {batch.Value(run.UserId ?? string.Empty)}, {batch.Value(run.Status)}, {batch.Value(start)}, NULL, 'active', {batch.Value($"{artifacts}/{id}/artifacts")}, {batch.Value(run.Linked ? 1L : 0L)}, {batch.Value(run.Owner?.Host)}, {batch.Value(run.Owner is { } owner ? (long?)owner.Pid : null)})
+            """);
+        AddPairsUpsert(batch, "tags", runValue, tags);
+        await batch.ExecuteAsync(connection, transaction, cancellationToken);
     }
 
     public async Task<MlflowRun> GetRunAsync(string runId, CancellationToken cancellationToken)
@@ -266,11 +242,21 @@ public sealed partial class TrackingStore
     private static TrackingException Sealed(string runId, RunState state) =>
         TrackingException.InvalidState($"The run {runId} is {state.MlflowStatus} and sealed in repro's record (status {state.ReproStatus}): it cannot change. Start a new run.");
 
-    /// <summary>
-    /// Sets <paramref name="pairs"/> on a run (a key given twice keeps its last value, as one
-    /// upsert after another would): one statement for up to <see cref="PairsPerStatement"/>.
-    /// </summary>
+    /// <summary>Sets <paramref name="pairs"/> on a run, in one command (see <see cref="AddPairsUpsert"/>).</summary>
     private static async Task UpsertPairsAsync(DbConnection connection, DbTransaction transaction, string table, string runId, IEnumerable<KeyValuePair<string, string>> pairs, CancellationToken cancellationToken)
+    {
+        var batch = new SqlBatch();
+        AddPairsUpsert(batch, table, batch.Value(runId), pairs);
+        await batch.ExecuteAsync(connection, transaction, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the statements setting <paramref name="pairs"/> of the run <paramref name="run"/> (a
+    /// placeholder of <paramref name="batch"/>) in <paramref name="table"/>: a key given twice keeps
+    /// its last value, as one upsert after another would; one statement for up to
+    /// <see cref="PairsPerStatement"/> pairs.
+    /// </summary>
+    private static void AddPairsUpsert(SqlBatch batch, string table, string run, IEnumerable<KeyValuePair<string, string>> pairs)
     {
         var last = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in pairs)
@@ -280,26 +266,8 @@ public sealed partial class TrackingStore
 
         foreach (var chunk in last.Chunk(PairsPerStatement))
         {
-            var parameters = new List<(string, object?)>(1 + (2 * chunk.Length)) { ("run", runId) };
-            await using var upsert = Sql(connection, transaction, PairsUpsert(table, chunk, parameters), [.. parameters]);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            var rows = string.Join(", ", chunk.Select(pair => $"({run}, {batch.Value(pair.Key)}, {batch.Value(pair.Value)})"));
+            batch.Add($"INSERT INTO {table}(run_id, key, value) VALUES {rows} ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value");
         }
-    }
-
-    /// <summary>
-    /// One statement setting <paramref name="pairs"/> of the run <c>@run</c> in <paramref name="table"/>,
-    /// its keys and values added to <paramref name="parameters"/> (as @k0, @v0, …; keys must be distinct).
-    /// </summary>
-    private static string PairsUpsert(string table, KeyValuePair<string, string>[] pairs, List<(string, object?)> parameters)
-    {
-        var rows = new StringBuilder();
-        for (var i = 0; i < pairs.Length; i++)
-        {
-            rows.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@run, @k{i}, @v{i})");
-            parameters.Add(($"k{i}", pairs[i].Key));
-            parameters.Add(($"v{i}", pairs[i].Value));
-        }
-
-        return $"INSERT INTO {table}(run_id, key, value) VALUES {rows} ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value";
     }
 }
