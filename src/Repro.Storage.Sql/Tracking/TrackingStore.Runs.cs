@@ -26,20 +26,17 @@ public sealed partial class TrackingStore
         }
 
         var id = run.RunId ?? Repro.Recording.RunId.New();
-        await WriteAsync(async (connection, transaction) =>
-        {
-            await InsertRunAsync(connection, transaction, run, id, cancellationToken);
-            return 0;
-        }, cancellationToken);
-        return await GetRunAsync(id, cancellationToken);
+
+        // The run as inserted is the run as it would be read back: no second read after the write.
+        return await WriteAsync((connection, transaction) => InsertRunAsync(connection, transaction, run, id, cancellationToken), cancellationToken);
     }
 
     /// <summary>
     /// Inserts a live run in the caller's write transaction: one command of two reads (the
     /// experiment, whether the id is taken), then one of the inserts (the run, its MLflow
-    /// attributes, its tags): two round trips in the write turn.
+    /// attributes, its tags): two round trips in the write turn. Returns the run as inserted.
     /// </summary>
-    private async Task InsertRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, string id, CancellationToken cancellationToken, bool import = false)
+    private async Task<MlflowRun> InsertRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, string id, CancellationToken cancellationToken, bool import = false)
     {
         string? stage = null;
         string? location = null;
@@ -92,6 +89,7 @@ public sealed partial class TrackingStore
         var provisional = ProvisionalManifest(id, name, DateTimeOffset.FromUnixTimeMilliseconds(start), run.Linked ? "run" : "tracked", tags);
         var digest = Digest(provisional, out var text);
         var artifacts = location is { Length: > 0 } ? location : $"{_artifactRoot}/{run.ExperimentId}";
+        var artifactUri = $"{artifacts}/{id}/artifacts";
         var batch = new SqlBatch();
         var runValue = batch.Value(id);
         batch.Add($"""
@@ -100,10 +98,25 @@ public sealed partial class TrackingStore
             """);
         batch.Add($"""
             INSERT INTO tracking_runs(run_id, experiment_id, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, linked, owner_host, owner_pid)
-            VALUES ({runValue}, {batch.Value(run.ExperimentId)}, {batch.Value(run.UserId ?? string.Empty)}, {batch.Value(run.Status)}, {batch.Value(start)}, NULL, 'active', {batch.Value($"{artifacts}/{id}/artifacts")}, {batch.Value(run.Linked ? 1L : 0L)}, {batch.Value(run.Owner?.Host)}, {batch.Value(run.Owner is { } owner ? (long?)owner.Pid : null)})
+            VALUES ({runValue}, {batch.Value(run.ExperimentId)}, {batch.Value(run.UserId ?? string.Empty)}, {batch.Value(run.Status)}, {batch.Value(start)}, NULL, 'active', {batch.Value(artifactUri)}, {batch.Value(run.Linked ? 1L : 0L)}, {batch.Value(run.Owner?.Host)}, {batch.Value(run.Owner is { } owner ? (long?)owner.Pid : null)})
             """);
         AddPairsUpsert(batch, "tags", runValue, tags);
         await batch.ExecuteAsync(connection, transaction, cancellationToken);
+        return new MlflowRun
+        {
+            Info = new MlflowRunInfo
+            {
+                RunId = id,
+                RunName = name,
+                ExperimentId = run.ExperimentId,
+                UserId = run.UserId ?? string.Empty,
+                Status = run.Status,
+                StartTime = start,
+                ArtifactUri = artifactUri,
+                LifecycleStage = "active",
+            },
+            Tags = tags,
+        };
     }
 
     public async Task<MlflowRun> GetRunAsync(string runId, CancellationToken cancellationToken)

@@ -203,6 +203,27 @@ public abstract class MetricHistoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_run_a_create_returns_is_the_run_read_back()
+    {
+        var placed = await _tracking.CreateExperimentAsync("placed", "s3://bucket/placed", new Dictionary<string, string>(), None);
+        var plain = await _tracking.CreateExperimentAsync("plain", null, new Dictionary<string, string>(), None);
+        foreach (var request in new[]
+        {
+            new NewRun { ExperimentId = placed, RunName = "named", UserId = "ada", StartTime = 1_700_000_000_123, Tags = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" } },
+            new NewRun { ExperimentId = plain, Tags = new Dictionary<string, string> { ["mlflow.runName"] = "from-tag", ["mlflow.parentRunId"] = "p" } },
+            new NewRun(),
+        })
+        {
+            var created = await _tracking.CreateRunAsync(request, None);
+            var read = await _tracking.GetRunAsync(created.Info.RunId, None);
+            Assert.Equal(read.Info, created.Info);
+            Assert.Equal(read.Tags.ToList(), created.Tags.ToList());
+            Assert.Empty(created.Params);
+            Assert.Empty(created.Metrics);
+        }
+    }
+
+    [Fact]
     public async Task Creates_queued_together_commit_at_once_and_one_reusing_an_id_taken_in_its_own_group_fails_alone()
     {
         // Forty creates and forty log-batches queue behind a held write turn, so they run as one
